@@ -1,0 +1,113 @@
+/**
+ * One error class per failure family. Each carries a stable `code` (for scripts and tests) and the
+ * process exit code the CLI maps it to. Messages are one line and say what to do next.
+ */
+
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  auth: 3,
+  notFound: 4,
+  unavailable: 5,
+  sigint: 130,
+  sigterm: 143,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class SheetpipeError extends Error {
+  override name = 'SheetpipeError';
+  readonly code: string = 'SHEETPIPE_ERROR';
+  readonly exitCode: ExitCode = ExitCode.failed;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(redact(message), options);
+  }
+}
+
+/** A bad option value, A1 range or spreadsheet reference. Exit 2. */
+export class UsageError extends SheetpipeError {
+  override name = 'UsageError';
+  override readonly code = 'SHEETPIPE_USAGE';
+  override readonly exitCode = ExitCode.usage;
+}
+
+/** No usable credentials, or the API answered 401/403. Exit 3. */
+export class AuthError extends SheetpipeError {
+  override name = 'AuthError';
+  override readonly code = 'SHEETPIPE_AUTH';
+  override readonly exitCode = ExitCode.auth;
+}
+
+/** The spreadsheet, tab or named range does not exist. Exit 4. */
+export class NotFoundError extends SheetpipeError {
+  override name = 'NotFoundError';
+  override readonly code = 'SHEETPIPE_NOT_FOUND';
+  override readonly exitCode = ExitCode.notFound;
+}
+
+/** Retries ran out on 429/5xx/timeouts/resets/malformed bodies. Exit 5. */
+export class UnavailableError extends SheetpipeError {
+  override name = 'UnavailableError';
+  override readonly code = 'SHEETPIPE_UNAVAILABLE';
+  override readonly exitCode = ExitCode.unavailable;
+}
+
+/** The output could not be written (missing folder, read-only, disk full). Exit 1. */
+export class OutputError extends SheetpipeError {
+  override name = 'OutputError';
+  override readonly code = 'SHEETPIPE_OUTPUT';
+  override readonly exitCode = ExitCode.failed;
+}
+
+/** The API answered 400 for something other than a range we can explain. Exit 1. */
+export class ApiError extends SheetpipeError {
+  override name = 'ApiError';
+  override readonly code = 'SHEETPIPE_API';
+  override readonly exitCode = ExitCode.failed;
+}
+
+/** The run was cancelled by a signal. Exit 130 (SIGINT) or 143 (SIGTERM). */
+export class InterruptedError extends SheetpipeError {
+  override name = 'InterruptedError';
+  override readonly code = 'SHEETPIPE_INTERRUPTED';
+  override readonly exitCode: ExitCode;
+
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal}`);
+    this.exitCode = signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+  }
+}
+
+/** Thrown through the pipeline when stdout's reader went away: a quiet, successful stop. */
+export class BrokenPipe extends SheetpipeError {
+  override name = 'BrokenPipe';
+  override readonly code = 'SHEETPIPE_BROKEN_PIPE';
+  override readonly exitCode = ExitCode.ok;
+
+  constructor() {
+    super('the output reader closed');
+  }
+}
+
+const SECRET_PATTERNS: [RegExp, string][] = [
+  [/(authorization\s*[:=]\s*)(bearer|basic)?\s*[^\s,;"'}]+/gi, '$1<redacted>'],
+  [/\bya29\.[\w.-]+/g, '<redacted-token>'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '<redacted-key>'],
+  [/("?(?:private_key|client_secret|refresh_token|access_token|id_token)"?\s*[:=]\s*)"?[^\s",}]+"?/gi, '$1<redacted>'],
+  [/([?&](?:key|access_token|token)=)[^&\s#"']+/gi, '$1<redacted>'],
+  [/\bAIza[\w-]{20,}/g, '<redacted-key>'],
+];
+
+/** Strips Authorization values, OAuth tokens, API keys and key material from text meant for output. */
+export function redact(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** The first line of a message, redacted: what the CLI prints for an expected failure. */
+export function oneLine(text: string): string {
+  const first = text.split(/\r?\n/, 1)[0] ?? '';
+  return redact(first).trim();
+}

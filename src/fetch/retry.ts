@@ -1,0 +1,110 @@
+/**
+ * Failure classification and backoff. Pure.
+ *
+ * Classification reads the HTTP status and the error body's `status`/`reason`, never the message
+ * text: Google rewords messages, and a client that matched them broke when it did.
+ */
+
+/** What went wrong with one attempt, as facts gathered by the transport. */
+export interface AttemptFailure {
+  /** HTTP status, when an answer came back. */
+  status?: number;
+  /** The error body's `error.status`, e.g. RESOURCE_EXHAUSTED. */
+  apiStatus?: string;
+  /** The first `error.details[].reason` or `error.errors[].reason`, e.g. RATE_LIMIT_EXCEEDED. */
+  reason?: string;
+  /** The error body's message, shown to the user, never classified on. */
+  message?: string;
+  /** The Retry-After header, as sent. */
+  retryAfter?: string;
+  /** A system error code such as ECONNRESET, when the connection failed. */
+  networkCode?: string;
+  /** Our per-attempt timeout fired. */
+  timedOut?: boolean;
+  /** The run was cancelled (signal, broken pipe, fatal error elsewhere). */
+  aborted?: boolean;
+  /** 200, but the body is not the JSON shape the API promises. */
+  malformed?: boolean;
+}
+
+export type FailureKind =
+  | 'rate-limit'
+  | 'server'
+  | 'timeout'
+  | 'network'
+  | 'malformed'
+  | 'auth'
+  | 'not-found'
+  | 'bad-request'
+  | 'client'
+  | 'aborted';
+
+export interface Classification {
+  kind: FailureKind;
+  retryable: boolean;
+}
+
+const RATE_REASONS = new Set(['RATE_LIMIT_EXCEEDED', 'rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
+
+export function classify(f: AttemptFailure): Classification {
+  if (f.aborted) return { kind: 'aborted', retryable: false };
+  if (f.timedOut) return { kind: 'timeout', retryable: true };
+  const s = f.status;
+  if (s === undefined) return f.malformed ? { kind: 'malformed', retryable: true } : { kind: 'network', retryable: true };
+  if (s === 429 || f.apiStatus === 'RESOURCE_EXHAUSTED' || (f.reason !== undefined && RATE_REASONS.has(f.reason))) {
+    return { kind: 'rate-limit', retryable: true };
+  }
+  if (s >= 500) return { kind: 'server', retryable: true };
+  if (s === 408) return { kind: 'timeout', retryable: true };
+  if (s >= 200 && s < 300) return { kind: 'malformed', retryable: true };
+  if (s === 401 || s === 403) return { kind: 'auth', retryable: false };
+  if (s === 404) return { kind: 'not-found', retryable: false };
+  if (s === 400) return { kind: 'bad-request', retryable: false };
+  return { kind: 'client', retryable: false };
+}
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | undefined, now = Date.now()): number | undefined {
+  if (header === undefined) return undefined;
+  const text = header.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+export interface BackoffOptions {
+  /** First retry's base delay in ms. Default 1000. */
+  baseMs?: number;
+  /** Ceiling of the exponential part in ms. Default 32000, per Google's advice. */
+  capMs?: number;
+  /** Random extra of up to this many ms, so clients don't retry in step. Default 1000. */
+  jitterMs?: number;
+  /** Longest Retry-After honoured, in ms. Default 300000. */
+  maxRetryAfterMs?: number;
+}
+
+/**
+ * Delay before retry number `retry` (1-based): min(cap, base·2^(retry-1)) plus jitter; when the
+ * server sent Retry-After, that (capped) plus jitter instead — it knows when the quota frees.
+ */
+export function backoffDelay(retry: number, retryAfterMs: number | undefined, options: BackoffOptions = {}, random = Math.random): number {
+  const base = options.baseMs ?? 1000;
+  const cap = options.capMs ?? 32_000;
+  const jitter = options.jitterMs ?? 1000;
+  if (retryAfterMs === undefined) return Math.round(Math.min(cap, base * 2 ** Math.max(0, retry - 1)) + random() * jitter);
+  return Math.round(Math.min(retryAfterMs, options.maxRetryAfterMs ?? 300_000) + random() * jitter);
+}
+
+/** A short label for messages: `429 RESOURCE_EXHAUSTED`, `timeout`, `ECONNRESET`. */
+export function describeFailure(f: AttemptFailure, timeoutMs?: number): string {
+  if (f.timedOut) return timeoutMs !== undefined ? `timed out after ${formatSeconds(timeoutMs)}` : 'timed out';
+  if (f.status !== undefined && f.status >= 200 && f.status < 300) return `malformed answer (${f.message ?? 'unexpected body'})`;
+  if (f.status !== undefined) return [String(f.status), f.apiStatus, f.message].filter(Boolean).join(' ');
+  if (f.malformed) return `malformed answer (${f.message ?? 'unexpected body'})`;
+  return f.networkCode ?? f.message ?? 'connection failed';
+}
+
+export function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

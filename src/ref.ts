@@ -1,0 +1,45 @@
+/**
+ * A spreadsheet reference (an ID or a docs.google.com URL) → the ID and the tab's gid, if any. Pure.
+ */
+import { UsageError } from './errors.js';
+
+export interface SpreadsheetRef {
+  id: string;
+  /** The `gid` from a URL: the sheetId of the tab to export when the range names none. */
+  gid?: number;
+}
+
+const ID = /^[A-Za-z0-9_-]{8,200}$/;
+const URL_PATH = /^\/spreadsheets(?:\/u\/\d+)?\/d\/([^/]+)/;
+
+function badRef(text: string, why: string): UsageError {
+  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return new UsageError(
+    `bad spreadsheet "${shown}": ${why} (give the ID or a https://docs.google.com/spreadsheets/d/<ID>/... URL)`,
+  );
+}
+
+export function parseSpreadsheetRef(input: string): SpreadsheetRef {
+  const text = input.trim();
+  if (text === '') throw badRef(input, 'it is empty');
+  if (!/^[a-z]+:\/\//i.test(text) && !text.startsWith('docs.google.com/')) {
+    if (!ID.test(text)) throw badRef(input, 'an ID is 8 or more letters, digits, "-" or "_"');
+    return { id: text };
+  }
+  let url: URL;
+  try {
+    url = new URL(text.includes('://') ? text : `https://${text}`);
+  } catch {
+    throw badRef(input, 'it is not a valid URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRef(input, `the scheme ${url.protocol} is not https`);
+  if (url.hostname !== 'docs.google.com') throw badRef(input, `the host ${url.hostname} is not docs.google.com`);
+  const m = URL_PATH.exec(url.pathname);
+  const id = m?.[1];
+  if (!id) throw badRef(input, 'the URL has no /spreadsheets/d/<ID> part');
+  if (!ID.test(id)) throw badRef(input, `"${id}" is not a spreadsheet ID`);
+  const gidText = new URLSearchParams(url.hash.slice(1)).get('gid') ?? url.searchParams.get('gid');
+  if (gidText === null) return { id };
+  if (!/^\d{1,10}$/.test(gidText) || Number(gidText) > 2_147_483_647) throw badRef(input, `gid "${gidText}" is not a tab id`);
+  return { id, gid: Number(gidText) };
+}
