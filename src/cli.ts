@@ -187,10 +187,12 @@ export async function main(args: string[]): Promise<number> {
       case 'emulator': {
         const { serveEmulator } = await import('./emulator/command.js');
         const a = parsed.args;
+        // Numbers pass as numbers when they read as one; anything else reaches the emulator's checks as given.
+        const n = (v: unknown) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v);
         await serveEmulator(
           {
-            port: a.port, host: a.host, data: a.data, rows: a.rows, cols: a.cols, seed: a.seed,
-            spreadsheetId: a.spreadsheetId, latency: a.latency, jitter: a.jitter, failRate: a.failRate, maxRpm: a.maxRpm,
+            port: n(a.port), host: a.host, data: a.data, rows: n(a.rows), cols: n(a.cols), seed: n(a.seed),
+            spreadsheetId: a.spreadsheetId, latency: n(a.latency), jitter: n(a.jitter), failRate: n(a.failRate), maxRpm: n(a.maxRpm),
           } as Parameters<typeof serveEmulator>[0],
           { stdout: process.stdout, signal: controller.signal },
         );

@@ -3,7 +3,7 @@
  * renamed over the target: readers never see half a file, and on failure the target is untouched
  * and the temp file removed.
  */
-import { createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
+import { unlinkSync, type WriteStream } from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -59,7 +59,7 @@ export async function openFileSink(path: string): Promise<FileSink> {
   } catch (error) {
     throw outputError(error, path);
   }
-  const stream = createWriteStream(tempPath, { fd: handle.fd, autoClose: true });
+  const stream = handle.createWriteStream();
   let settled = false;
   const closed = () => new Promise<void>((resolve) => (stream.closed ? resolve() : stream.once('close', () => resolve())));
   const discard = async () => {
