@@ -31,12 +31,13 @@ export async function attachProgress(events: ExportEvents, options: ProgressOpti
   let chunksDone = 0;
   let rows = 0;
   let started = 0;
+  let rowsTotal = 0;
 
   if (options.bar && !options.quiet) {
     const { SingleBar } = await import('cli-progress');
     bar = new SingleBar({
       stream: options.stream as NodeJS.WriteStream,
-      format: 'sheetpipe {bar} {percentage}% | {value}/{total} chunks | {rowsDone} rows | {rowRate} rows/s | ETA {eta_formatted}',
+      format: 'sheetpipe {bar} {percentage}% | {value}/{total} chunks | {rowsDone}/{rowsTotal} rows | {rowRate} rows/s | ETA {eta_formatted}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: true,
@@ -49,11 +50,12 @@ export async function attachProgress(events: ExportEvents, options: ProgressOpti
   }
   const payload = () => {
     const seconds = (performance.now() - started) / 1000;
-    return { rowsDone: nf.format(rows), rowRate: nf.format(seconds > 0 ? Math.round(rows / seconds) : 0) };
+    return { rowsDone: nf.format(rows), rowsTotal: nf.format(rowsTotal), rowRate: nf.format(seconds > 0 ? Math.round(rows / seconds) : 0) };
   };
 
   events.on('plan', (plan) => {
     started = performance.now();
+    rowsTotal = plan.rows;
     bar?.start(Math.max(plan.chunks, 1), 0, payload());
     if (plan.chunks === 0) bar?.update(1, payload());
   });

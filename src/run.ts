@@ -286,6 +286,8 @@ export async function exportToStream(options: StreamExportOptions, destination: 
     const reason = controller.signal.aborted ? controller.signal.reason : undefined;
     controller.abort(error);
     if (isBrokenPipe(error) || isBrokenPipe(reason)) throw new BrokenPipe();
+    // pipeline() rejects with its own AbortError; the caller wants the reason it aborted with.
+    if (options.signal?.aborted) throw options.signal.reason;
     if (reason instanceof SheetpipeError) throw reason;
     throw error;
   } finally {

@@ -62,6 +62,8 @@ function factsOf(error: unknown, timedOut: boolean, runAborted: boolean): Attemp
 export async function withRetries<T>(label: string, ctx: AttemptContext, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
   for (let n = 1; ; n++) {
     await ctx.gate.acquire(ctx.signal);
+    // acquire() may return without waiting; a listener added to an aborted signal never fires.
+    ctx.signal.throwIfAborted();
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
