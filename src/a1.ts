@@ -5,7 +5,7 @@
  * A bare word that is not a cell or a range (`Orders`) is a tab title or a named range; which one
  * is settled later against the spreadsheet's metadata.
  */
-import { UsageError } from './errors.js';
+import { UsageError, showInput } from './errors.js';
 
 /** The last column the API accepts: ZZZ. */
 export const MAX_COLUMN = 18_278;
@@ -83,8 +83,7 @@ function parsePoint(text: string, whole: string): A1Point | undefined {
 }
 
 function bad(text: string, why: string): UsageError {
-  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  return new UsageError(`bad range "${shown}": ${why} (use A1 notation like 'Sheet1'!A1:F or A2:D100)`);
+  return new UsageError(`bad range "${showInput(text)}": ${showInput(why, 200)} (use A1 notation like 'Sheet1'!A1:F or A2:D100)`);
 }
 
 /**

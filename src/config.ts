@@ -4,7 +4,7 @@
  */
 import { extname } from 'node:path';
 import { parseA1, type A1 } from './a1.js';
-import { UsageError } from './errors.js';
+import { UsageError, showInput } from './errors.js';
 import { type Format, FORMATS } from './format/formatter.js';
 import type { DateRender, ValueRender } from './google/client.js';
 import { DEFAULT_ENDPOINT } from './google/client.js';
@@ -60,8 +60,7 @@ const DATES: Record<string, DateRender> = { serial: 'SERIAL_NUMBER', string: 'FO
 const EXTENSION_FORMATS: Record<string, Format> = { '.csv': 'csv', '.tsv': 'tsv', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
 
 function shown(value: unknown): string {
-  const text = String(value);
-  return `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\``;
+  return `\`${showInput(String(value), 60)}\``;
 }
 
 function single(name: string, value: unknown): unknown {

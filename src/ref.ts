@@ -1,7 +1,7 @@
 /**
  * A spreadsheet reference (an ID or a docs.google.com URL) → the ID and the tab's gid, if any. Pure.
  */
-import { UsageError } from './errors.js';
+import { UsageError, showInput } from './errors.js';
 
 export interface SpreadsheetRef {
   id: string;
@@ -13,9 +13,8 @@ const ID = /^[A-Za-z0-9_-]{8,200}$/;
 const URL_PATH = /^\/spreadsheets(?:\/u\/\d+)?\/d\/([^/]+)/;
 
 function badRef(text: string, why: string): UsageError {
-  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
   return new UsageError(
-    `bad spreadsheet "${shown}": ${why} (give the ID or a https://docs.google.com/spreadsheets/d/<ID>/... URL)`,
+    `bad spreadsheet "${showInput(text)}": ${showInput(why, 200)} (give the ID or a https://docs.google.com/spreadsheets/d/<ID>/... URL)`,
   );
 }
 

@@ -4,7 +4,7 @@
  * and the temp file removed.
  */
 import { unlinkSync, type WriteStream } from 'node:fs';
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './errors.js';
@@ -40,28 +40,39 @@ function explain(error: unknown, path: string): string {
   }
 }
 
+function whenClosed(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => (stream.closed ? resolve() : stream.once('close', () => resolve())));
+}
+
 export function outputError(error: unknown, path: string): OutputError {
   return error instanceof OutputError ? error : new OutputError(explain(error, path), { cause: error });
 }
 
-/** Opens the temp file now, so a bad output path fails before any request is made. */
-export async function openFileSink(path: string): Promise<FileSink> {
+/**
+ * Opens the temp file now, so a bad output path fails before any request is made. A target that
+ * exists but is not a regular file (/dev/null, a FIFO) is written in place: renaming over it
+ * would replace the device. A symlink is followed, so the file it points at is replaced.
+ */
+export async function openFileSink(requested: string): Promise<FileSink> {
+  let path = requested;
   try {
-    const target = await stat(path);
+    const target = await stat(requested);
     if (target.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    if (!target.isFile()) return openInPlace(requested);
+    path = await realpath(requested);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(error, path);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(error, requested);
   }
   const tempPath = join(dirname(path), `.${basename(path)}.sheetpipe-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let handle;
   try {
     handle = await open(tempPath, 'wx', 0o644);
   } catch (error) {
-    throw outputError(error, path);
+    throw outputError(error, requested);
   }
   const stream = handle.createWriteStream();
   let settled = false;
-  const closed = () => new Promise<void>((resolve) => (stream.closed ? resolve() : stream.once('close', () => resolve())));
+  const closed = () => whenClosed(stream);
   const discard = async () => {
     if (settled) return;
     settled = true;
@@ -86,7 +97,7 @@ export async function openFileSink(path: string): Promise<FileSink> {
         settled = true;
       } catch (error) {
         await discard();
-        throw outputError(error, path);
+        throw outputError(error, requested);
       }
     },
     discardSync() {
@@ -98,5 +109,26 @@ export async function openFileSink(path: string): Promise<FileSink> {
         // already gone
       }
     },
+  };
+}
+
+async function openInPlace(path: string): Promise<FileSink> {
+  let handle;
+  try {
+    handle = await open(path, 'w');
+  } catch (error) {
+    throw outputError(error, path);
+  }
+  const stream = handle.createWriteStream();
+  const closed = () => whenClosed(stream);
+  return {
+    stream,
+    tempPath: path,
+    commit: closed,
+    async discard() {
+      if (!stream.destroyed) stream.destroy();
+      await closed();
+    },
+    discardSync: () => undefined,
   };
 }

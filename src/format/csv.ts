@@ -1,23 +1,23 @@
-/** Rows → RFC 4180 CSV (LF line ends), through csv-stringify. */
-import { stringify } from 'csv-stringify/sync';
-import type { Row } from '../rows.js';
-import { RowWidth, type WidthOptions } from './width.js';
+/**
+ * Rows → RFC 4180 CSV with LF line ends: a field holding a comma, quote, CR or LF is quoted, with
+ * inner quotes doubled; nothing else is. The bytes equal csv-stringify's for the same rows (a
+ * property test holds the two side by side); encoding here directly is ~5× faster, and CSV
+ * encoding was the largest share of an export's CPU time.
+ */
+import type { Cell } from '../rows.js';
+import type { WidthOptions } from './width.js';
 import type { BatchFormatter } from './formatter.js';
+import { delimitedFormatter } from './delimited.js';
 
-const OPTIONS = {
-  cast: { boolean: (b: boolean) => (b ? 'TRUE' : 'FALSE'), number: (n: number) => String(n) },
-  eol: '\n',
-};
+const NEEDS_QUOTES = /[",\r\n]/;
+
+export function csvField(cell: Cell | undefined): string {
+  if (typeof cell === 'string') return NEEDS_QUOTES.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
+  if (cell === undefined) return '';
+  if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
+  return String(cell);
+}
 
 export function csvFormatter(options: WidthOptions = {}): BatchFormatter {
-  const width = new RowWidth(options);
-  return {
-    format(batch: Row[]): string {
-      width.check(batch);
-      const w = width.of(batch);
-      const padded = batch.map((row) => (row.length < w ? row.concat(Array<string>(w - row.length).fill('')) : row));
-      return stringify(padded, OPTIONS);
-    },
-    end: () => '',
-  };
+  return delimitedFormatter(',', csvField, options);
 }

@@ -1,0 +1,153 @@
+/**
+ * `sheetpipe emulator`: serve a local spreadsheet until cancelled. Takes plain values (cli.ts
+ * parses argv), checks them all before any I/O, prints where to connect, and stops on abort.
+ */
+import { MAX_COLUMN, MAX_ROW } from '../a1.js';
+import { UsageError } from '../errors.js';
+import { type TabSource, fileTab } from './data.js';
+import { generatedTab } from './generated.js';
+import { DEFAULT_HOST, DEFAULT_PORT, startEmulator, type Emulator } from './server.js';
+
+/** The most cells a spreadsheet may hold. */
+const MAX_CELLS = 10_000_000;
+const SPREADSHEET_ID = /^[A-Za-z0-9_-]{8,200}$/;
+
+export interface EmulatorCommandArgs {
+  /** --port: TCP port; 0 picks a free one. Default 8089. */
+  port?: number;
+  /** --host: interface to listen on. Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** --data: .csv/.tsv files, one tab each, titled after the file name without extension. */
+  data?: string[];
+  /** --rows: adds a generated tab titled 'Generated' with this many grid rows, header included. */
+  rows?: number;
+  /** --cols: columns of the generated tab (or of the default 'Demo' tab). Default 8. */
+  cols?: number;
+  /** --seed: seed of the generated data and of the random failures. Default 1. */
+  seed?: number;
+  /** --spreadsheet-id: the ID to answer to. Default DEMO_SPREADSHEET_ID. */
+  spreadsheetId?: string;
+  /** --latency: ms added to every answer. Default 0. */
+  latency?: number;
+  /** --jitter: ± ms of uniform variation on the latency. Default 0. */
+  jitter?: number;
+  /** --fail-rate: fraction (0..1) of values requests answered 503. Default 0. */
+  failRate?: number;
+  /** --max-rpm: requests per minute before 429 RESOURCE_EXHAUSTED. Default: no limit. */
+  maxRpm?: number;
+}
+
+export interface EmulatorCommandIo {
+  stdout: NodeJS.WritableStream;
+  /** Aborting it stops the emulator and resolves serveEmulator. */
+  signal: AbortSignal;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : String(value);
+}
+
+function checkArgs(args: EmulatorCommandArgs): void {
+  const fail = (option: string, rule: string, value: unknown): never => {
+    throw new UsageError(`--${option} must be ${rule}, got ${shown(value)}`);
+  };
+  const isInteger = (v: unknown, min: number, max: number): boolean =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+  const isNumber = (v: unknown, min: number, max: number): boolean =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+
+  const { port, host, data, rows, cols, seed, spreadsheetId, latency, jitter, failRate, maxRpm } = args;
+  if (port !== undefined && !isInteger(port, 0, 65_535)) fail('port', 'an integer from 0 to 65535', port);
+  if (host !== undefined && (typeof host !== 'string' || host.trim() === '')) fail('host', 'a host name or IP address', host);
+  if (rows !== undefined && !isInteger(rows, 1, MAX_ROW)) fail('rows', `an integer from 1 to ${MAX_ROW}`, rows);
+  if (cols !== undefined && !isInteger(cols, 1, MAX_COLUMN)) fail('cols', `an integer from 1 to ${MAX_COLUMN}`, cols);
+  if (seed !== undefined && !isInteger(seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) fail('seed', 'an integer', seed);
+  if (spreadsheetId !== undefined && !(typeof spreadsheetId === 'string' && SPREADSHEET_ID.test(spreadsheetId))) {
+    fail('spreadsheet-id', '8 to 200 letters, digits, "-" or "_"', spreadsheetId);
+  }
+  if (latency !== undefined && !isNumber(latency, 0, 600_000)) fail('latency', 'milliseconds from 0 to 600000', latency);
+  if (jitter !== undefined && !isNumber(jitter, 0, 600_000)) fail('jitter', 'milliseconds from 0 to 600000', jitter);
+  if (failRate !== undefined && !isNumber(failRate, 0, 1)) fail('fail-rate', 'a fraction from 0 to 1', failRate);
+  if (maxRpm !== undefined && !isInteger(maxRpm, 1, Number.MAX_SAFE_INTEGER)) fail('max-rpm', 'a positive integer', maxRpm);
+  if (data !== undefined) {
+    if (!Array.isArray(data)) fail('data', 'a list of files', data);
+    for (const file of data) {
+      if (typeof file !== 'string' || !/\.(csv|tsv)$/i.test(file)) fail('data', 'a .csv or .tsv file', file);
+    }
+  }
+  const cells = (rows ?? 1000) * (cols ?? 8);
+  if (cells > MAX_CELLS) {
+    throw new UsageError(`--rows × --cols is ${cells} cells; a spreadsheet holds at most ${MAX_CELLS}`);
+  }
+  if (data !== undefined && data.length > 0 && rows === undefined && (cols !== undefined || seed !== undefined)) {
+    throw new UsageError('--cols and --seed shape a generated tab: add --rows to have one next to --data');
+  }
+}
+
+async function loadTabs(args: EmulatorCommandArgs): Promise<TabSource[]> {
+  const tabs: TabSource[] = [];
+  for (const file of args.data ?? []) tabs.push(await fileTab(file));
+  const seed = args.seed ?? 1;
+  if (args.rows !== undefined) {
+    tabs.push(generatedTab({ title: 'Generated', rows: args.rows, cols: args.cols ?? 8, seed }));
+  } else if (tabs.length === 0) {
+    tabs.push(generatedTab({ title: 'Demo', rows: 1000, cols: args.cols ?? 8, seed }));
+  }
+  const titles = new Map<string, string>();
+  for (const [i, tab] of tabs.entries()) {
+    const source = args.data?.[i] ?? 'the generated tab';
+    const other = titles.get(tab.title.toLowerCase());
+    if (other !== undefined) throw new UsageError(`${source} and ${other} would both be tab "${tab.title}"; rename one`);
+    titles.set(tab.title.toLowerCase(), source);
+  }
+  return tabs;
+}
+
+async function listen(args: EmulatorCommandArgs, tabs: TabSource[]): Promise<Emulator> {
+  const port = args.port ?? DEFAULT_PORT;
+  const host = args.host ?? DEFAULT_HOST;
+  try {
+    return await startEmulator({
+      port,
+      host,
+      tabs,
+      spreadsheetId: args.spreadsheetId,
+      latencyMs: args.latency,
+      jitterMs: args.jitter,
+      failRate: args.failRate,
+      maxRpm: args.maxRpm,
+      seed: args.seed,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use; pick another with --port, or --port 0 for any free port`, { cause: error });
+    if (code === 'EACCES') throw new UsageError(`no permission to listen on port ${port}; use a port above 1023, or --port 0`, { cause: error });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      throw new UsageError(`cannot listen on --host ${shown(host)} (${code}); 127.0.0.1 is the default`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Serves the emulator until `io.signal` aborts. Prints two lines to stdout:
+ * `endpoint <API root URL>` and `spreadsheet <ID>`. Throws UsageError for a bad value.
+ *
+ * Tabs: one per --data file; a generated 'Generated' tab when --rows is given; with neither, a
+ * generated 'Demo' tab of 1000 rows × 8 columns.
+ */
+export async function serveEmulator(args: EmulatorCommandArgs, io: EmulatorCommandIo): Promise<void> {
+  checkArgs(args);
+  const tabs = await loadTabs(args);
+  if (io.signal.aborted) return;
+  const emulator = await listen(args, tabs);
+  try {
+    io.stdout.write(`endpoint ${emulator.url}\nspreadsheet ${emulator.spreadsheetId}\n`);
+    await new Promise<void>((resolve) => {
+      if (io.signal.aborted) resolve();
+      else io.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    await emulator.stop();
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Tab sources: where the cells of each emulated tab come from. In-memory rows, a CSV/TSV file, or
+ * generated data (generated.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { MAX_COLUMN, MAX_ROW } from '../a1.js';
+import { UsageError } from '../errors.js';
+import { type Cell, dateToSerial } from './cells.js';
+import { parseCsv, parseTsv } from './delimited.js';
+
+export interface TabSource {
+  readonly title: string;
+  /** The tab's gid. Default: 0 for the first tab, a stable number derived from the title for others. */
+  readonly sheetId?: number;
+  /** GRID (the default) or OBJECT: a chart sheet, listed in the metadata but holding no cells. */
+  readonly sheetType?: 'GRID' | 'OBJECT';
+  /** The grid size (gridProperties), which may exceed the data. */
+  readonly rowCount: number;
+  readonly columnCount: number;
+  /** Rows below this one are all empty, so the server can stop reading there. Default rowCount. */
+  readonly dataRowCount?: number;
+  /**
+   * The cells of columns firstCol..lastCol of row `row` (all 1-based, inside the grid): index 0 is
+   * firstCol. A shorter array means the rest is empty; trailing empty cells are allowed.
+   */
+  row(row: number, firstCol: number, lastCol: number): readonly Cell[];
+}
+
+/** The grid of a new sheet: at least 1000 × 26, larger when the data needs it. */
+export const DEFAULT_GRID_ROWS = 1000;
+export const DEFAULT_GRID_COLUMNS = 26;
+
+const NO_CELLS: readonly Cell[] = Object.freeze([]);
+
+export interface MemoryTabSpec {
+  title: string;
+  /** Row 1 first; each row's cells from column A. */
+  rows: readonly (readonly Cell[])[];
+  /** Grid rows. Default: the larger of 1000 and the number of rows. */
+  gridRows?: number;
+  /** Grid columns. Default: the larger of 26 and the widest row. */
+  gridCols?: number;
+  /** The tab's gid. Default: see TabSource.sheetId. */
+  sheetId?: number;
+}
+
+function checkGridSize(title: string, rows: number, cols: number): void {
+  if (!Number.isInteger(rows) || rows < 1 || rows > MAX_ROW) {
+    throw new UsageError(`tab "${title}": grid rows must be an integer from 1 to ${MAX_ROW}, got ${rows}`);
+  }
+  if (!Number.isInteger(cols) || cols < 1 || cols > MAX_COLUMN) {
+    throw new UsageError(`tab "${title}": grid columns must be an integer from 1 to ${MAX_COLUMN}, got ${cols}`);
+  }
+}
+
+/** A tab whose cells are held in memory. */
+export function memoryTab(spec: MemoryTabSpec): TabSource {
+  const { title, rows } = spec;
+  const widest = rows.reduce((max, row) => Math.max(max, row.length), 0);
+  const rowCount = spec.gridRows ?? Math.max(DEFAULT_GRID_ROWS, rows.length);
+  const columnCount = spec.gridCols ?? Math.max(DEFAULT_GRID_COLUMNS, widest);
+  checkGridSize(title, rowCount, columnCount);
+  if (rows.length > rowCount || widest > columnCount) {
+    throw new UsageError(`tab "${title}": the data (${rows.length} rows × ${widest} columns) does not fit its grid (${rowCount} × ${columnCount})`);
+  }
+  return {
+    title,
+    sheetId: spec.sheetId,
+    rowCount,
+    columnCount,
+    dataRowCount: rows.length,
+    row(row, firstCol, lastCol) {
+      const stored = rows[row - 1];
+      if (!stored) return NO_CELLS;
+      // Hand the stored row over as is when it already is the asked slice: no copy per row.
+      if (firstCol === 1 && stored.length <= lastCol) return stored;
+      return stored.slice(firstCol - 1, lastCol);
+    },
+  };
+}
+
+/** A chart sheet: listed in the metadata, no grid, no cells. */
+export function chartTab(title: string, sheetId?: number): TabSource {
+  return { title, sheetId, sheetType: 'OBJECT', rowCount: 0, columnCount: 0, row: () => NO_CELLS };
+}
+
+const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+const GROUPED_NUMBER = /^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A field of a CSV/TSV file typed the way Sheets types what is typed into a cell: numbers (also
+ * `1,234.5`), TRUE/FALSE and ISO dates get a value; FORMATTED_VALUE shows the text as written.
+ */
+export function typedCell(text: string): Cell {
+  if (text === '') return null;
+  if (NUMBER.test(text)) {
+    const value = Number(text);
+    return String(value) === text ? value : { value, formatted: text };
+  }
+  if (GROUPED_NUMBER.test(text)) return { value: Number(text.replaceAll(',', '')), formatted: text };
+  if (text.length <= 5) {
+    const upper = text.toUpperCase();
+    if (upper === 'TRUE' || upper === 'FALSE') return upper === 'TRUE';
+  }
+  const date = ISO_DATE.exec(text);
+  if (date) {
+    const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+    const check = new Date(Date.UTC(year, month - 1, day));
+    if (check.getUTCMonth() === month - 1 && check.getUTCDate() === day) {
+      return { value: dateToSerial(year, month, day), formatted: text, date: true };
+    }
+  }
+  return text;
+}
+
+/** A tab from CSV or TSV text; the grid is the data's size, at least 1000 × 26. */
+export function delimitedTab(title: string, text: string, format: 'csv' | 'tsv', file = title): TabSource {
+  const fields = format === 'csv' ? parseCsv(text, file) : parseTsv(text);
+  return memoryTab({ title, rows: fields.map((row) => row.map(typedCell)) });
+}
+
+/**
+ * A tab from a `.csv` or `.tsv` file, titled after the file's name without its extension.
+ * Throws UsageError naming the file when it cannot be read or parsed.
+ */
+export async function fileTab(path: string): Promise<TabSource> {
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.csv' && ext !== '.tsv') throw new UsageError(`${path}: expected a .csv or .tsv file`);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`${path}: cannot read the file (${reason})`, { cause: error });
+  }
+  return delimitedTab(basename(path, extname(path)), text, ext === '.csv' ? 'csv' : 'tsv', path);
+}

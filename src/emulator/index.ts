@@ -1,0 +1,27 @@
+/**
+ * The Sheets API emulator, as a library: start one from code, with tabs from memory, files or
+ * generated data, and aim faults at it.
+ */
+export {
+  startEmulator,
+  DEMO_SPREADSHEET_ID,
+  DEFAULT_PORT,
+  DEFAULT_HOST,
+  type Emulator,
+  type EmulatorOptions,
+  type EmulatorStats,
+} from './server.js';
+export {
+  memoryTab,
+  chartTab,
+  fileTab,
+  delimitedTab,
+  typedCell,
+  type TabSource,
+  type MemoryTabSpec,
+} from './data.js';
+export { generatedTab, type GeneratedTabSpec } from './generated.js';
+export { type Cell, type CellValue, type RichCell, dateToSerial, serialToText } from './cells.js';
+export type { NamedRangeSpec } from './spreadsheet.js';
+export { FAULT_KINDS, type FaultKind, type FaultMatch, type FaultRule } from './faults.js';
+export { serveEmulator, type EmulatorCommandArgs, type EmulatorCommandIo } from './command.js';
