@@ -125,6 +125,7 @@ function shape(p: A1Point): 'cell' | 'col' | 'row' | 'none' {
 export function parseA1(input: string): A1 {
   const text = input.trim();
   if (text === '') throw bad(input, 'it is empty');
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (/[\u0000-\u001f]/.test(text)) throw bad(input, 'it contains a control character');
 
   if (text.startsWith("'")) {

@@ -115,5 +115,6 @@ export function oneLine(text: string): string {
 /** User input as shown inside a message: control characters escaped, long text clipped, one line. */
 export function showInput(text: string, max = 80): string {
   const clipped = text.length > max ? `${text.slice(0, max - 3)}...` : text;
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   return clipped.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
