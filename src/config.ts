@@ -170,7 +170,7 @@ export function buildExportConfig(raw: RawExportArgs, env: Record<string, string
     header: flag('header', raw.header) ?? DEFAULTS.header,
     concurrency: integer('concurrency', raw.concurrency, 1, 64) ?? DEFAULTS.concurrency,
     chunkRows: integer('chunk-rows', raw.chunkRows, 1, 10_000_000),
-    timeoutMs: timeout !== undefined ? Math.round(timeout * 1000) : DEFAULTS.timeoutMs,
+    timeoutMs: timeout !== undefined ? Math.max(1, Math.round(timeout * 1000)) : DEFAULTS.timeoutMs,
     retries: integer('retries', raw.retries, 0, 100) ?? DEFAULTS.retries,
     maxRpm: integer('max-rpm', raw.maxRpm, 0, 1_000_000) ?? DEFAULTS.maxRpm,
     render,

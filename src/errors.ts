@@ -91,7 +91,8 @@ export class BrokenPipe extends SheetpipeError {
 }
 
 const SECRET_PATTERNS: [RegExp, string][] = [
-  [/(authorization\s*[:=]\s*)(bearer|basic)?\s*[^\s,;"'}]+/gi, '$1<redacted>'],
+  [/(["']?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic)\s+)?[^\s,;"'}]+/gi, '$1<redacted>'],
+  [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 <redacted>'],
   [/\bya29\.[\w.-]+/g, '<redacted-token>'],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '<redacted-key>'],
   [/("?(?:private_key|client_secret|refresh_token|access_token|id_token)"?\s*[:=]\s*)"?[^\s",}]+"?/gi, '$1<redacted>'],

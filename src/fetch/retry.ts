@@ -68,6 +68,8 @@ export function parseRetryAfter(header: string | undefined, now = Date.now()): n
   if (header === undefined) return undefined;
   const text = header.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // Only an HTTP date (which starts with a day name); Date.parse alone reads "-5" as a year.
+  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)/i.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

@@ -32,13 +32,29 @@ export function headerKeys(row: readonly unknown[], firstCol = 1, extra = 0): st
 export function ndjsonFormatter(options: NdjsonOptions = {}): BatchFormatter {
   const useHeader = options.header ?? true;
   const firstCol = options.firstCol ?? 1;
-  let keys: string[] | undefined;
   let headerRow: Row | undefined;
+  // Keys are JSON-encoded once; objects are written as text so that column order holds even for
+  // keys like "2024" (which a JS object would move first) or "__proto__".
+  let jsonKeys: string[] = [];
   let width: number | undefined;
 
   const keysFor = (length: number): string[] => {
-    if (!keys || keys.length < length) keys = headerKeys(headerRow ?? [], firstCol, Math.max(0, length - (headerRow?.length ?? 0)));
-    return keys;
+    if (jsonKeys.length < length) {
+      const extra = Math.max(0, length - (headerRow?.length ?? 0));
+      jsonKeys = headerKeys(headerRow ?? [], firstCol, extra).map((k) => `${JSON.stringify(k)}:`);
+    }
+    return jsonKeys;
+  };
+
+  const objectLine = (row: Row): string => {
+    const n = Math.max(headerRow?.length ?? 0, row.length);
+    const keys = keysFor(n);
+    let line = '{';
+    for (let c = 0; c < n; c++) {
+      const cell = row[c];
+      line += (c === 0 ? '' : ',') + keys[c] + (cell === undefined ? 'null' : JSON.stringify(cell));
+    }
+    return `${line}}\n`;
   };
 
   return {
@@ -54,14 +70,10 @@ export function ndjsonFormatter(options: NdjsonOptions = {}): BatchFormatter {
       for (let i = start; i < batch.length; i++) {
         const row = batch[i] as Row;
         if (useHeader) {
-          const k = keysFor(row.length);
-          const obj: Record<string, unknown> = {};
-          const n = Math.max(headerRow?.length ?? 0, row.length);
-          for (let c = 0; c < n; c++) obj[k[c] as string] = row[c] ?? null;
-          out += JSON.stringify(obj) + '\n';
+          out += objectLine(row);
         } else {
           const w = width ?? 0;
-          out += JSON.stringify(row.length < w ? row.concat(Array<string>(w - row.length).fill('')) : row) + '\n';
+          out += `${JSON.stringify(row.length < w ? row.concat(Array<string>(w - row.length).fill('')) : row)}\n`;
         }
       }
       return out;

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseA1, columnToLetters } from '../src/a1.js';
+import { type Chunk, DEFAULT_CELL_BUDGET, FIRST_CHUNK_CELLS, chunkA1, countChunks, planChunks, rowsPerChunk, type PlanOptions } from '../src/plan.js';
+import type { GridRange, SheetInfo } from '../src/resolve.js';
+
+function range(over: Partial<Omit<GridRange, 'sheet'>> & { rowCount?: number; columnCount?: number; title?: string } = {}): GridRange {
+  const rowCount = over.rowCount ?? 1000;
+  const columnCount = over.columnCount ?? 26;
+  const sheet: SheetInfo = { sheetId: 7, title: over.title ?? 'Data', index: 0, sheetType: 'GRID', rowCount, columnCount };
+  return {
+    sheet,
+    firstRow: over.firstRow ?? 1,
+    lastRow: over.lastRow ?? rowCount,
+    firstCol: over.firstCol ?? 1,
+    lastCol: over.lastCol ?? columnCount,
+    colsNamed: over.colsNamed ?? false,
+  };
+}
+
+/** Checks the plan invariants and returns the chunks. */
+function checkPlan(r: GridRange, options: PlanOptions = {}): Chunk[] {
+  const chunks = [...planChunks(r, options)];
+  const lastRow = options.maxRows !== undefined ? Math.min(r.lastRow, r.firstRow + options.maxRows - 1) : r.lastRow;
+  const columns = r.lastCol - r.firstCol + 1;
+  if (lastRow < r.firstRow || columns < 1) {
+    expect(chunks).toEqual([]);
+    return chunks;
+  }
+  let next = r.firstRow;
+  chunks.forEach((chunk, i) => {
+    expect(chunk.index).toBe(i);
+    expect(chunk.firstRow).toBe(next); // contiguous, in order, no overlap
+    expect(chunk.rows).toBeGreaterThanOrEqual(1);
+    expect(chunk.firstRow).toBeLessThanOrEqual(r.sheet.rowCount); // never starts past the grid
+    expect(chunk.firstRow + chunk.rows - 1).toBeLessThanOrEqual(lastRow);
+    // The request text is the chunk's rows over the range's columns, tab quoted; it parses back.
+    expect(chunk.a1).toBe(`'${r.sheet.title.replaceAll("'", "''")}'!${columnToLetters(r.firstCol)}${chunk.firstRow}:${columnToLetters(r.lastCol)}${chunk.firstRow + chunk.rows - 1}`);
+    expect(parseA1(chunk.a1)).toStrictEqual({
+      kind: 'range',
+      sheet: r.sheet.title,
+      start: { col: r.firstCol, row: chunk.firstRow },
+      end: { col: r.lastCol, row: chunk.firstRow + chunk.rows - 1 },
+    });
+    next = chunk.firstRow + chunk.rows;
+  });
+  expect(next).toBe(lastRow + 1); // covers every row exactly once
+  expect(countChunks(r, options)).toBe(chunks.length);
+  return chunks;
+}
+
+describe('rowsPerChunk', () => {
+  it('divides the cell budget by the column count, at least one row', () => {
+    expect(rowsPerChunk(10)).toBe(DEFAULT_CELL_BUDGET / 10);
+    expect(rowsPerChunk(200)).toBe(DEFAULT_CELL_BUDGET / 200);
+    expect(rowsPerChunk(3, 10)).toBe(3);
+    expect(rowsPerChunk(18_278, 1000)).toBe(1);
+    expect(rowsPerChunk(0)).toBe(DEFAULT_CELL_BUDGET);
+  });
+});
+
+describe('planChunks', () => {
+  it('sizes chunks from the cell budget: 10 columns and 200 columns get similar cells per request', () => {
+    const narrow = checkPlan(range({ rowCount: 1_000_000, columnCount: 10 }));
+    const wide = checkPlan(range({ rowCount: 1_000_000, columnCount: 200 }));
+    const cells = (c: Chunk, cols: number) => c.rows * cols;
+    const narrowSteady = narrow[1] as Chunk;
+    const wideSteady = wide[1] as Chunk;
+    expect(narrowSteady.rows).toBeGreaterThan(wideSteady.rows * 10);
+    const ratio = cells(narrowSteady, 10) / cells(wideSteady, 200);
+    expect(ratio).toBeGreaterThan(0.8);
+    expect(ratio).toBeLessThan(1.25);
+    for (const c of [...narrow.slice(0, -1), ...wide.slice(0, -1)]) {
+      const cols = narrow.includes(c) ? 10 : 200;
+      expect(cells(c, cols)).toBeLessThanOrEqual(DEFAULT_CELL_BUDGET);
+    }
+  });
+
+  it('makes the first chunk small so rows come out sooner', () => {
+    const chunks = checkPlan(range({ rowCount: 100_000, columnCount: 10 }));
+    expect(chunks[0]?.rows).toBe(FIRST_CHUNK_CELLS / 10);
+    expect(chunks[1]?.rows).toBe(DEFAULT_CELL_BUDGET / 10);
+    expect((chunks[0] as Chunk).rows).toBeLessThan((chunks[1] as Chunk).rows);
+  });
+
+  it('a custom cell budget smaller than the first-chunk budget keeps every chunk within it', () => {
+    const chunks = checkPlan(range({ rowCount: 1000, columnCount: 10 }), { cellBudget: 100 });
+    expect(chunks.every((c) => c.rows <= 10)).toBe(true);
+  });
+
+  it('--chunk-rows overrides the budget, the first chunk included', () => {
+    const chunks = checkPlan(range({ rowCount: 1000, columnCount: 200 }), { chunkRows: 300 });
+    expect(chunks.map((c) => c.rows)).toEqual([300, 300, 300, 100]);
+    expect(chunks.map((c) => c.firstRow)).toEqual([1, 301, 601, 901]);
+    expect(chunks[0]?.a1).toBe("'Data'!A1:GR300");
+  });
+
+  it('starts at the range, not the grid, and spans only the range columns', () => {
+    const chunks = checkPlan(range({ firstRow: 5, lastRow: 24, firstCol: 3, lastCol: 4, title: "Q1 '24" }), { chunkRows: 10 });
+    expect(chunks.map((c) => c.a1)).toEqual(["'Q1 ''24'!C5:D14", "'Q1 ''24'!C15:D24"]);
+  });
+
+  it('clips to maxRows from the range start (--limit)', () => {
+    const chunks = checkPlan(range({ firstRow: 5, rowCount: 1000 }), { chunkRows: 100, maxRows: 250 });
+    expect(chunks.map((c) => [c.firstRow, c.rows])).toEqual([
+      [5, 100],
+      [105, 100],
+      [205, 50],
+    ]);
+    // maxRows larger than the range changes nothing.
+    expect(checkPlan(range({ rowCount: 30 }), { chunkRows: 20, maxRows: 1000 }).map((c) => c.rows)).toEqual([20, 10]);
+  });
+
+  it('yields nothing for an empty range (starts past the grid, or no columns)', () => {
+    expect(checkPlan(range({ firstRow: 1001, lastRow: 1000 }))).toEqual([]);
+    expect(checkPlan(range({ firstCol: 27, lastCol: 26 }))).toEqual([]);
+    expect(checkPlan(range(), { maxRows: 0 })).toEqual([]);
+    expect(countChunks(range({ firstRow: 2000, lastRow: 1000 }))).toBe(0);
+  });
+
+  it('is lazy: the first chunks of a 10 M-row plan come without building the rest', () => {
+    const plan = planChunks(range({ rowCount: 10_000_000, columnCount: 1 }), { chunkRows: 1 });
+    const first = [plan.next().value, plan.next().value] as Chunk[];
+    expect(first.map((c) => c.firstRow)).toEqual([1, 2]);
+    plan.return(undefined);
+  });
+
+  it('property: for random ranges and chunk sizes the chunks tile the range exactly, in order, within the grid', () => {
+    const arb = fc
+      .record({
+        rowCount: fc.integer({ min: 1, max: 5000 }),
+        columnCount: fc.integer({ min: 1, max: 300 }),
+        a: fc.integer({ min: 1, max: 6000 }),
+        b: fc.integer({ min: 1, max: 6000 }),
+        c: fc.integer({ min: 1, max: 300 }),
+        d: fc.integer({ min: 1, max: 300 }),
+        chunkRows: fc.option(fc.integer({ min: 1, max: 3000 }), { nil: undefined }),
+        cellBudget: fc.option(fc.integer({ min: 1, max: 200_000 }), { nil: undefined }),
+        maxRows: fc.option(fc.integer({ min: 0, max: 6000 }), { nil: undefined }),
+      })
+      .map(({ rowCount, columnCount, a, b, c, d, ...options }) => {
+        // As resolveRange builds it: the start as given, the end clipped to the grid.
+        const firstRow = Math.min(a, b);
+        const firstCol = Math.min(c, d);
+        const r = range({ rowCount, columnCount, firstRow, lastRow: Math.min(Math.max(a, b), rowCount), firstCol, lastCol: Math.min(Math.max(c, d), columnCount) });
+        return { r, options };
+      });
+    fc.assert(
+      fc.property(arb, ({ r, options }) => {
+        const chunks = checkPlan(r, options);
+        if (options.chunkRows !== undefined) {
+          expect(chunks.slice(0, -1).every((c) => c.rows === options.chunkRows)).toBe(true);
+        } else {
+          const cols = r.lastCol - r.firstCol + 1;
+          const budget = Math.max(options.cellBudget ?? DEFAULT_CELL_BUDGET, cols);
+          expect(chunks.every((c) => c.rows * cols <= budget)).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('chunkA1 formats any row span over the range columns', () => {
+    expect(chunkA1(range({ firstCol: 27, lastCol: 18_278, columnCount: 18_278 }), 10, 20)).toBe("'Data'!AA10:ZZZ20");
+  });
+});
