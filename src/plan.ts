@@ -59,6 +59,16 @@ export function* planChunks(range: GridRange, options: PlanOptions = {}): Genera
   }
 }
 
+/** Two chunks covering `chunk`'s rows, for a request too large to answer in time. Same index. */
+export function splitChunk(range: GridRange, chunk: Chunk): [Chunk, Chunk] {
+  const rows = Math.ceil(chunk.rows / 2);
+  const secondRow = chunk.firstRow + rows;
+  return [
+    { index: chunk.index, a1: chunkA1(range, chunk.firstRow, secondRow - 1), firstRow: chunk.firstRow, rows },
+    { index: chunk.index, a1: chunkA1(range, secondRow, chunk.firstRow + chunk.rows - 1), firstRow: secondRow, rows: chunk.rows - rows },
+  ];
+}
+
 /** How many chunks planChunks will yield, for the progress total. */
 export function countChunks(range: GridRange, options: PlanOptions = {}): number {
   let n = 0;

@@ -44,6 +44,13 @@ export function rowsOfAnswer(body: unknown, chunk: Chunk): Row[] {
   return values as Row[];
 }
 
+/** The rows of two adjacent requests as one answer: the first's trailing empty rows return when the second has data. */
+export function joinRows(head: Row[], headRows: number, tail: Row[]): Row[] {
+  if (tail.length === 0) return head;
+  const gap: Row[] = Array.from({ length: headRows - head.length }, () => []);
+  return head.concat(gap, tail);
+}
+
 /** Re-emits chunk rows as batches in sheet order, holding empty rows until data follows them. */
 export async function* rowBatches(chunks: AsyncIterable<ChunkRows>): AsyncGenerator<Row[]> {
   let heldEmpty = 0;

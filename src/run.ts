@@ -13,10 +13,10 @@ import type { BackoffOptions } from './fetch/retry.js';
 import { orderedMap } from './fetch/scheduler.js';
 import { type Format, createFormatter, formatTransform } from './format/formatter.js';
 import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi, DEFAULT_ENDPOINT } from './google/client.js';
-import { type Chunk, countChunks, planChunks } from './plan.js';
+import { type Chunk, countChunks, planChunks, splitChunk } from './plan.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
 import { type GridRange, type SpreadsheetMeta, describeRange, resolveRange } from './resolve.js';
-import { type ChunkRows, type Row, rowBatches, rowsOfAnswer } from './rows.js';
+import { type ChunkRows, type Row, joinRows, rowBatches, rowsOfAnswer } from './rows.js';
 import { DEFAULTS } from './defaults.js';
 
 export interface ExportOptions {
@@ -205,10 +205,30 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
   events.emit('plan', plan);
 
   const concurrency = options.concurrency ?? DEFAULTS.concurrency;
+  // A request that times out is split in half rather than repeated: a range too large to answer
+  // in time still exports. Each split spends one retry, and the halves share what is left.
+  const fetchRows = async (chunk: Chunk, what: string, retries: number, signal: AbortSignal): Promise<Row[]> => {
+    try {
+      return await withRetries(
+        what,
+        { ...ctx, signal, retries, handBack: (c) => c.kind === 'timeout' && chunk.rows > 1 },
+        async (s) => rowsOfAnswer(await api.getValues(chunk.a1, s), chunk),
+      );
+    } catch (error) {
+      if (!(error instanceof AttemptsFailed) || error.classification.kind !== 'timeout' || chunk.rows < 2 || error.exhausted) throw error;
+      const left = retries - error.attempts;
+      if (left < 0) throw new AttemptsFailed(error.classification, error.failure, error.attempts, true, error.reason, { cause: error });
+      const [first, second] = splitChunk(range, chunk);
+      ctx.onRetry?.({ label: what, attempt: error.attempts, delayMs: 0, kind: 'timeout', reason: `${error.reason}; splitting into ${first.a1} and ${second.a1}` });
+      const head = await fetchRows(first, what, left, signal);
+      const tail = await fetchRows(second, what, left, signal);
+      return joinRows(head, first.rows, tail);
+    }
+  };
   const fetchChunk = async (chunk: Chunk, chunkSignal: AbortSignal): Promise<ChunkRows> => {
     const what = `chunk ${chunk.index + 1}/${total} (${chunk.a1})`;
     try {
-      const rows = await withRetries(what, { ...ctx, signal: chunkSignal }, async (s) => rowsOfAnswer(await api.getValues(chunk.a1, s), chunk));
+      const rows = await fetchRows(chunk, what, ctx.retries, chunkSignal);
       events.emit('chunk', { chunk, rows: rows.length });
       return { chunk, rows };
     } catch (error) {

@@ -310,7 +310,7 @@ describe('CSV equals csv-stringify', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }).chain((w) => fc.array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 20 })), (rows) => {
         const ours = csvFormatter().format(rows);
-        const theirs = stringify(rows, { cast: { boolean: (b: boolean) => (b ? 'TRUE' : 'FALSE'), number: (n: number) => String(n) }, eol: '\n' });
+        const theirs = stringify(rows, { cast: { boolean: (b: boolean) => (b ? 'TRUE' : 'FALSE'), number: (n: number) => String(n) } });
         expect(ours).toBe(theirs);
       }),
       { numRuns: 1000 },

@@ -2,6 +2,7 @@
  * Aimed faults: rules that pick requests and spoil their answers, to exercise a client's retries
  * and its checks of what comes back.
  */
+import { parseA1 } from '../a1.js';
 import { UsageError } from '../errors.js';
 import { ApiFailure, RATE_LIMIT_MESSAGE, rateLimitDetails } from './api-error.js';
 
@@ -34,6 +35,8 @@ export interface FaultMatch {
   probability?: number;
   /** Fire at most this many times. Default: no limit. */
   times?: number;
+  /** Only requests for a range of at least this many rows (open-ended ranges count as large). */
+  minRows?: number;
 }
 
 export interface FaultRule {
@@ -73,8 +76,20 @@ function checkRule(rule: FaultRule, index: number): void {
   if (match.probability !== undefined && !(match.probability >= 0 && match.probability <= 1)) {
     fail(`match.probability must be from 0 to 1, got ${match.probability}`);
   }
+  if (match.minRows !== undefined && !isPositiveInteger(match.minRows)) fail(`match.minRows must be a positive integer, got ${match.minRows}`);
   if (match.times !== undefined && !(Number.isInteger(match.times) && match.times >= 0)) {
     fail(`match.times must be an integer ≥ 0, got ${match.times}`);
+  }
+}
+
+/** Rows a requested range spans; unbounded or unparsable ranges count as unbounded. */
+function rowSpan(range: string): number {
+  try {
+    const a1 = parseA1(range);
+    if (a1.kind !== 'range' || a1.start?.row === undefined || a1.end?.row === undefined) return Infinity;
+    return a1.end.row - a1.start.row + 1;
+  } catch {
+    return Infinity;
   }
 }
 
@@ -99,6 +114,7 @@ export class FaultPicker {
       if (wanted !== undefined && !ranges.some((range) => range.includes(wanted))) continue;
       if (match.requests !== undefined && !match.requests.includes(ordinal)) continue;
       if (match.every !== undefined && ordinal % match.every !== 0) continue;
+      if (match.minRows !== undefined && !ranges.some((range) => rowSpan(range) >= (match.minRows as number))) continue;
       if (match.probability !== undefined && !(this.random() < match.probability)) continue;
       this.fired[i] = (this.fired[i] as number) + 1;
       return rule;

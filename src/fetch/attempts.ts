@@ -19,6 +19,8 @@ export interface AttemptContext {
   /** Retries after the first attempt. */
   retries: number;
   backoff?: BackoffOptions;
+  /** Failures to hand back at once rather than retry (the caller has a better remedy). */
+  handBack?: (classification: Classification) => boolean;
   onRequest?: (label: string, attempt: number) => void;
   onRetry?: (info: RetryInfo) => void;
 }
@@ -87,8 +89,8 @@ export async function withRetries<T>(label: string, ctx: AttemptContext, attempt
     const classification = classify(failure);
     if (classification.kind === 'aborted') throw ctx.signal.reason;
     const reason = describeFailure(failure, ctx.timeoutMs);
-    if (!classification.retryable || n > ctx.retries) {
-      throw new AttemptsFailed(classification, failure, n, classification.retryable, reason, { cause });
+    if (!classification.retryable || n > ctx.retries || ctx.handBack?.(classification)) {
+      throw new AttemptsFailed(classification, failure, n, classification.retryable && n > ctx.retries, reason, { cause });
     }
     const delayMs = backoffDelay(n, parseRetryAfter(failure.retryAfter), ctx.backoff);
     ctx.onRetry?.({ label, attempt: n, delayMs, kind: classification.kind, reason });

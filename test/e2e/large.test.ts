@@ -42,7 +42,7 @@ async function unchunkedDigest(): Promise<{ sha256: string; records: number }> {
   expect(res.status).toBe(200);
   const values = ((await res.json()) as { values: (string | number | boolean)[][] }).values;
   const hash = createHash('sha256');
-  const options = { cast: { boolean: (b: boolean) => (b ? 'TRUE' : 'FALSE') }, eol: '\n' };
+  const options = { cast: { boolean: (b: boolean) => (b ? 'TRUE' : 'FALSE') } };
   for (let i = 0; i < values.length; i += 50_000) {
     const batch = values.slice(i, i + 50_000).map((row) => (row.length < COLS ? [...row, ...Array<string>(COLS - row.length).fill('')] : row));
     hash.update(stringify(batch, options));
