@@ -176,7 +176,8 @@ export function buildExportConfig(raw: RawExportArgs, env: Record<string, string
     render,
     dates,
     limit: integer('limit', raw.limit, 1, 10_000_000),
-    progress: !quiet && (progressFlag ?? stderrIsTTY),
+    // A dumb terminal cannot redraw a bar in place.
+    progress: !quiet && (progressFlag ?? (stderrIsTTY && env.TERM !== 'dumb')),
     quiet,
     verbose: flag('verbose', raw.verbose) ?? false,
     endpoint,

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type A1, parseA1 } from './a1.js';
+import { type A1, parseA1, quoteSheetName } from './a1.js';
 import { ApiError, AuthError, NotFoundError, SheetpipeError, UnavailableError, BrokenPipe } from './errors.js';
 import { AttemptsFailed, type AttemptContext, type RetryInfo, withRetries } from './fetch/attempts.js';
 import { RequestGate } from './fetch/gate.js';
@@ -203,6 +203,9 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
     colsNamed: range.colsNamed,
   };
   events.emit('plan', plan);
+  if (range.lastRow < range.firstRow || range.lastCol < range.firstCol) {
+    events.emit('warning', `warning: the range starts past the end of tab ${quoteSheetName(range.sheet.title)} (${range.sheet.rowCount} rows × ${range.sheet.columnCount} columns), so it holds no cells`);
+  }
 
   const concurrency = options.concurrency ?? DEFAULTS.concurrency;
   // A request that times out is split in half rather than repeated: a range too large to answer

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type Cell, type ChunkRows, type Row, rowBatches, rowsOfAnswer } from '../src/rows.js';
+import { type Cell, type ChunkRows, type Row, joinRows, rowBatches, rowsOfAnswer } from '../src/rows.js';
 import type { Chunk } from '../src/plan.js';
 import { HttpFailure } from '../src/google/client.js';
 import { classify } from '../src/fetch/retry.js';
@@ -199,5 +199,15 @@ describe('fidelity property', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('joinRows', () => {
+  it('restores the empty rows at the end of the first half when the second has data', () => {
+    expect(joinRows([['a']], 3, [['b']])).toEqual([['a'], [], [], ['b']]);
+  });
+  it('keeps trailing empty rows dropped when the second half is empty', () => {
+    expect(joinRows([['a']], 3, [])).toEqual([['a']]);
+    expect(joinRows([], 3, [['b']])).toEqual([[], [], [], ['b']]);
   });
 });
