@@ -58,7 +58,7 @@ function exportOptions(y: Argv): Argv {
     .option('limit', { type: 'string', describe: 'stop after N data rows; fetches only the chunks needed', group: 'Output:' })
     .option('progress', { type: 'boolean', describe: 'progress bar on stderr [default: on when stderr is a terminal]', group: 'Output:' })
     .option('concurrency', { alias: 'c', type: 'string', describe: 'requests in flight at most [default: 4]', group: 'Connection:' })
-    .option('chunk-rows', { type: 'string', describe: 'rows per request [default: sized to ~100,000 cells]', group: 'Connection:' });
+    .option('chunk-rows', { type: 'string', describe: 'rows per request [default: sized to ~150,000 cells]', group: 'Connection:' });
 }
 
 function emulatorOptions(y: Argv): Argv {

@@ -8,10 +8,21 @@
 import { columnToLetters, quoteSheetName } from './a1.js';
 import type { GridRange } from './resolve.js';
 
-/** Cells per request when --chunk-rows is not given. */
-export const DEFAULT_CELL_BUDGET = 100_000;
+/** Cells per request when --chunk-rows is not given: ~1.8 MB of typical formatted JSON. */
+export const DEFAULT_CELL_BUDGET = 150_000;
 /** Rows in the first request when sizing by budget: a small first answer gets rows out sooner. */
 export const FIRST_CHUNK_CELLS = 10_000;
+
+/** Cells fetched ahead of the writer at most (the prefetch window is sized from it). */
+export const PREFETCH_CELLS = 1_000_000;
+
+/**
+ * Chunks started but not yet written, at most: one more than the requests in flight, and up to
+ * twice as many while they are small, so that one slow answer at the head does not idle the pool.
+ */
+export function prefetchWindow(concurrency: number, cellsPerChunk: number): number {
+  return Math.max(concurrency + 1, Math.min(2 * concurrency, Math.floor(PREFETCH_CELLS / Math.max(1, cellsPerChunk))));
+}
 
 export interface Chunk {
   /** 0-based position in sheet order. */

@@ -6,14 +6,14 @@ import { EventEmitter } from 'node:events';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type A1, parseA1, quoteSheetName } from './a1.js';
-import { ApiError, AuthError, NotFoundError, SheetpipeError, UnavailableError, BrokenPipe } from './errors.js';
+import { ApiError, AuthError, NotFoundError, OutputError, SheetpipeError, UnavailableError, BrokenPipe } from './errors.js';
 import { AttemptsFailed, type AttemptContext, type RetryInfo, withRetries } from './fetch/attempts.js';
 import { RequestGate } from './fetch/gate.js';
 import type { BackoffOptions } from './fetch/retry.js';
 import { orderedMap } from './fetch/scheduler.js';
 import { type Format, createFormatter, formatTransform } from './format/formatter.js';
 import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi, DEFAULT_ENDPOINT } from './google/client.js';
-import { type Chunk, countChunks, planChunks, splitChunk } from './plan.js';
+import { type Chunk, countChunks, planChunks, prefetchWindow, rowsPerChunk, splitChunk } from './plan.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
 import { type GridRange, type SpreadsheetMeta, describeRange, resolveRange } from './resolve.js';
 import { type ChunkRows, type Row, joinRows, rowBatches, rowsOfAnswer } from './rows.js';
@@ -238,7 +238,9 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
       throw finalError(error, what, api, ref.id);
     }
   };
-  const chunks = orderedMap(planChunks(range, planOptions), fetchChunk, { concurrency, window: concurrency + 1, signal });
+  const columns = range.lastCol - range.firstCol + 1;
+  const window = prefetchWindow(concurrency, (options.chunkRows ?? rowsPerChunk(columns)) * columns);
+  const chunks = orderedMap(planChunks(range, planOptions), fetchChunk, { concurrency, window, signal });
   return { range, plan, batches: rowBatches(chunks), counters };
 }
 
@@ -277,6 +279,7 @@ export interface StreamExportOptions extends ExportOptions {
  * process.stdout.
  */
 export async function exportToStream(options: StreamExportOptions, destination: Writable): Promise<ExportSummary> {
+  if (destination.writableEnded || destination.destroyed) throw new OutputError('the destination stream is already closed');
   const started = performance.now();
   const events = options.events ?? new ExportEvents();
   const { controller, dispose } = runSignal(options);

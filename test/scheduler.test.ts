@@ -325,16 +325,40 @@ describe('RequestGate', () => {
     return times.sort((a, b) => a - b);
   }
 
-  it('spreads starts evenly at 60/rpm seconds apart, no burst', async () => {
+  it('spreads starts evenly at 60/rpm seconds apart; the second start may use the spare slot of the first', async () => {
     vi.useFakeTimers({ now: 0 });
     const gate = new RequestGate(60, () => Date.now());
-    expect(await startTimes(gate, 4, 10_000)).toEqual([0, 1000, 2000, 3000]);
+    expect(await startTimes(gate, 5, 10_000)).toEqual([0, 0, 2000, 3000, 4000]);
   });
 
-  it('at 120 rpm, ten callers start 500 ms apart', async () => {
+  it('at 120 rpm, ten callers start 500 ms apart after the first pair', async () => {
     vi.useFakeTimers({ now: 0 });
     const gate = new RequestGate(120, () => Date.now());
-    expect(await startTimes(gate, 10, 10_000)).toEqual(range(10).map((i) => i * 500));
+    expect(await startTimes(gate, 10, 10_000)).toEqual([0, 0, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500]);
+  });
+
+  it('property: whatever the arrival times, no 60 s window holds more than rpm starts', async () => {
+    vi.useFakeTimers({ now: 0 });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 30 }), fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: 1, maxLength: 40 }), async (rpm, gaps) => {
+        vi.setSystemTime(0);
+        const gate = new RequestGate(rpm, () => Date.now());
+        const times: number[] = [];
+        const pending: Promise<unknown>[] = [];
+        for (const gap of gaps) {
+          await vi.advanceTimersByTimeAsync(gap);
+          pending.push(gate.acquire().then(() => times.push(Date.now())));
+        }
+        await vi.advanceTimersByTimeAsync(gaps.length * (60_000 / rpm) * 2 + 1);
+        await Promise.all(pending);
+        times.sort((a, b) => a - b);
+        for (let i = 0; i < times.length; i++) {
+          const inWindow = times.filter((t) => t >= (times[i] as number) && t < (times[i] as number) + 60_000).length;
+          expect(inWindow).toBeLessThanOrEqual(rpm);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('does not bank idle time into a burst', async () => {
@@ -363,13 +387,14 @@ describe('RequestGate', () => {
     vi.useFakeTimers({ now: 0 });
     const gate = new RequestGate(60, () => Date.now());
     gate.pauseFor(3000);
-    expect(await startTimes(gate, 3, 10_000)).toEqual([3000, 4000, 5000]);
+    expect(await startTimes(gate, 3, 10_000)).toEqual([3000, 3000, 5000]);
   });
 
   it('a waiting acquire rejects with the signal reason and leaves no timer behind', async () => {
     vi.useFakeTimers({ now: 0 });
     const gate = new RequestGate(60, () => Date.now());
     await gate.acquire();
+    await gate.acquire(); // the spare slot
     const controller = new AbortController();
     const waiting = track(gate.acquire(controller.signal));
     await vi.advanceTimersByTimeAsync(100);
@@ -386,6 +411,7 @@ describe('RequestGate', () => {
     vi.useFakeTimers({ now: 0 });
     const gate = new RequestGate(60, () => Date.now());
     await gate.acquire();
+    await gate.acquire(); // the spare slot
     const controller = new AbortController();
     controller.abort(new Error('already'));
     await expect(gate.acquire(controller.signal)).rejects.toThrow('already');

@@ -212,6 +212,10 @@ export async function createSheetsApi(options: ClientOptions): Promise<SheetsApi
     async getMetadata(signal) {
       try {
         const res = await api.spreadsheets.get({ spreadsheetId, fields: METADATA_FIELDS, includeGridData: false }, { signal, retry: false });
+        // Every spreadsheet has a tab: an answer without `sheets` is spoilt, not an empty spreadsheet.
+        if (typeof res.data !== 'object' || res.data === null || !Array.isArray(res.data.sheets)) {
+          throw new HttpFailure({ status: 200, malformed: true, message: 'the metadata answer has no "sheets"' });
+        }
         return toMeta(res.data);
       } catch (error) {
         throw toHttpFailure(error);
@@ -224,7 +228,7 @@ export async function createSheetsApi(options: ClientOptions): Promise<SheetsApi
           { signal, retry: false },
         );
         if (typeof res.data !== 'object' || res.data === null) {
-          throw new HttpFailure({ malformed: true, message: 'the answer is not JSON' });
+          throw new HttpFailure({ status: 200, malformed: true, message: 'the answer is not JSON' });
         }
         return res.data;
       } catch (error) {
