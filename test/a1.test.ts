@@ -13,21 +13,8 @@ import {
   quoteSheetName,
 } from '../src/a1.js';
 import { UsageError } from '../src/errors.js';
+import { usageMessage } from './support/usage.js';
 
-/** Asserts that `fn` throws a UsageError with a one-line message, and returns that message. */
-function usageMessage(fn: () => unknown): string {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(UsageError);
-  const message = (thrown as UsageError).message;
-  expect(message).not.toMatch(/[\r\n]/);
-  expect((thrown as UsageError).exitCode).toBe(2);
-  return message;
-}
 
 describe('columnToLetters / lettersToColumn', () => {
   it('maps the landmarks', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildExportConfig, normaliseEndpoint, type RawExportArgs } from '../src/config.js';
 import { UsageError } from '../src/errors.js';
 import { DEFAULT_ENDPOINT } from '../src/google/client.js';
+import { usageMessage as usage } from './support/usage.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';
 
@@ -9,18 +10,6 @@ function build(extra: RawExportArgs = {}, env: Record<string, string | undefined
   return buildExportConfig({ spreadsheet: ID, ...extra }, env, tty);
 }
 
-function usage(fn: () => unknown): string {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(UsageError);
-  const message = (thrown as UsageError).message;
-  expect(message).not.toMatch(/[\r\n]/);
-  return message;
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -2,21 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseSpreadsheetRef, type SpreadsheetRef } from '../src/ref.js';
 import { UsageError } from '../src/errors.js';
+import { usageMessage } from './support/usage.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';
 
-function usageMessage(fn: () => unknown): string {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(UsageError);
-  const message = (thrown as UsageError).message;
-  expect(message).not.toMatch(/[\r\n]/);
-  return message;
-}
 
 describe('parseSpreadsheetRef: accepted forms', () => {
   const table: [string, SpreadsheetRef][] = [
