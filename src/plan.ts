@@ -10,7 +10,7 @@ import type { GridRange } from './resolve.js';
 
 /** Cells per request when --chunk-rows is not given: ~1.8 MB of typical formatted JSON. */
 export const DEFAULT_CELL_BUDGET = 150_000;
-/** Rows in the first request when sizing by budget: a small first answer gets rows out sooner. */
+/** Cells in the first request when sizing by budget and the range needs more than one. */
 export const FIRST_CHUNK_CELLS = 10_000;
 
 /** Cells fetched ahead of the writer at most (the prefetch window is sized from it). */
@@ -59,7 +59,9 @@ export function* planChunks(range: GridRange, options: PlanOptions = {}): Genera
   const lastRow = options.maxRows !== undefined ? Math.min(range.lastRow, range.firstRow + options.maxRows - 1) : range.lastRow;
   if (lastRow < range.firstRow || columns < 1) return;
   const steady = options.chunkRows ?? rowsPerChunk(columns, options.cellBudget);
-  const first = options.chunkRows ?? Math.min(steady, rowsPerChunk(columns, FIRST_CHUNK_CELLS));
+  // A small first request gets rows out sooner, unless one request holds the whole range anyway.
+  const fitsOne = lastRow - range.firstRow + 1 <= steady;
+  const first = options.chunkRows ?? (fitsOne ? steady : Math.min(steady, rowsPerChunk(columns, FIRST_CHUNK_CELLS)));
   let row = range.firstRow;
   let index = 0;
   while (row <= lastRow) {

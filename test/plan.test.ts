@@ -184,3 +184,18 @@ describe('splitChunk', () => {
     );
   });
 });
+
+describe('a range that fits one request', () => {
+  it('is one chunk, without the small first request', () => {
+    const r = range({ rowCount: 1000, columnCount: 26 });
+    expect([...planChunks(r)].map((c) => c.rows)).toEqual([1000]);
+  });
+  it('a range just over one request starts with the small first chunk', () => {
+    const columns = 10;
+    const steady = rowsPerChunk(columns);
+    const r = range({ rowCount: steady + 1, columnCount: columns });
+    const rows = [...planChunks(r)].map((c) => c.rows);
+    expect(rows[0]).toBe(rowsPerChunk(columns, FIRST_CHUNK_CELLS));
+    expect(rows.reduce((a, b) => a + b, 0)).toBe(steady + 1);
+  });
+});
