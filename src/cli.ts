@@ -159,6 +159,8 @@ export async function main(args: string[]): Promise<number> {
       process.exit(signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm);
     }
     interrupted = true;
+    // Say so at once; the cleanup that follows takes a moment.
+    stderr.write(`sheetpipe: interrupted by ${signal}\n`);
     controller.abort(new InterruptedError(signal));
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
@@ -201,10 +203,7 @@ export async function main(args: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof BrokenPipe) return ExitCode.ok;
-    if (error instanceof InterruptedError) {
-      stderr.write(`sheetpipe: ${error.message}\n`);
-      return error.exitCode;
-    }
+    if (error instanceof InterruptedError) return error.exitCode;
     if (isLocal(error)) {
       stderr.write(`sheetpipe: ${oneLine(error.message)}\n`);
       if (verbose && error.cause) stderr.write(`${redact(String((error.cause as Error).stack ?? error.cause))}\n`);

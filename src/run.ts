@@ -2,7 +2,7 @@
  * One export, wired end to end: metadata → range → chunk plan → ordered fetch → rows → formatter
  * → destination, under one AbortSignal. Progress and the summary observe it through events.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type A1, parseA1, quoteSheetName } from './a1.js';
@@ -211,6 +211,7 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
   // A request that times out is split in half rather than repeated: a range too large to answer
   // in time still exports. Each split spends one retry, and the halves share what is left.
   const fetchRows = async (chunk: Chunk, what: string, retries: number, signal: AbortSignal): Promise<Row[]> => {
+    let failed: AttemptsFailed;
     try {
       return await withRetries(
         what,
@@ -218,15 +219,21 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
         async (s) => rowsOfAnswer(await api.getValues(chunk.a1, s), chunk),
       );
     } catch (error) {
-      if (!(error instanceof AttemptsFailed) || error.classification.kind !== 'timeout' || chunk.rows < 2 || error.exhausted) throw error;
-      const left = retries - error.attempts;
-      if (left < 0) throw new AttemptsFailed(error.classification, error.failure, error.attempts, true, error.reason, { cause: error });
-      const [first, second] = splitChunk(range, chunk);
-      ctx.onRetry?.({ label: what, attempt: error.attempts, delayMs: 0, kind: 'timeout', reason: `${error.reason}; splitting into ${first.a1} and ${second.a1}` });
-      const head = await fetchRows(first, what, left, signal);
-      const tail = await fetchRows(second, what, left, signal);
-      return joinRows(head, first.rows, tail);
+      if (!(error instanceof AttemptsFailed)) throw error;
+      failed = error;
     }
+    // Attempts count for the whole chunk, across its splits.
+    const attempts = ctx.retries - retries + failed.attempts;
+    const left = retries - failed.attempts;
+    if (failed.exhausted || (failed.classification.kind === 'timeout' && left < 0)) {
+      throw new AttemptsFailed(failed.classification, failed.failure, attempts, true, failed.reason, { cause: failed });
+    }
+    if (failed.classification.kind !== 'timeout' || chunk.rows < 2) throw failed;
+    const [first, second] = splitChunk(range, chunk);
+    ctx.onRetry?.({ label: what, attempt: attempts, delayMs: 0, kind: 'timeout', reason: `${failed.reason}; splitting into ${first.a1} and ${second.a1}` });
+    const head = await fetchRows(first, what, left, signal);
+    const tail = await fetchRows(second, what, left, signal);
+    return joinRows(head, first.rows, tail);
   };
   const fetchChunk = async (chunk: Chunk, chunkSignal: AbortSignal): Promise<ChunkRows> => {
     const what = `chunk ${chunk.index + 1}/${total} (${chunk.a1})`;
@@ -246,6 +253,7 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
 
 function runSignal(options: ExportOptions): { controller: AbortController; dispose: () => void } {
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
   const outer = options.signal;
   const onAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) onAbort();

@@ -3,7 +3,7 @@
  * renamed over the target: readers never see half a file, and on failure the target is untouched
  * and the temp file removed.
  */
-import { unlinkSync, type WriteStream } from 'node:fs';
+import { existsSync, unlinkSync, type WriteStream } from 'node:fs';
 import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -24,11 +24,14 @@ function explain(error: unknown, path: string): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':
-      return `cannot write ${path}: the folder ${dirname(path)} does not exist`;
+      return existsSync(dirname(path))
+        ? `cannot write ${path}: files cannot be created in ${dirname(path)}`
+        : `cannot write ${path}: the folder ${dirname(path)} does not exist`;
     case 'EACCES':
     case 'EPERM':
-    case 'EROFS':
       return `cannot write ${path}: permission denied in ${dirname(path)}`;
+    case 'EROFS':
+      return `cannot write ${path}: ${dirname(path)} is on a read-only file system`;
     case 'ENOSPC':
       return `cannot write ${path}: the disk is full; ${path} was left as it was`;
     case 'EFBIG':
@@ -71,13 +74,12 @@ export async function openFileSink(requested: string): Promise<FileSink> {
     throw outputError(error, requested);
   }
   const stream = handle.createWriteStream();
-  let settled = false;
-  const closed = () => whenClosed(stream);
+  // Only a finished rename makes the temp file the target; until then every path removes it.
+  let committed = false;
   const discard = async () => {
-    if (settled) return;
-    settled = true;
+    if (committed) return;
     if (!stream.destroyed) stream.destroy();
-    await closed();
+    await whenClosed(stream);
     await unlink(tempPath).catch(() => undefined);
   };
   return {
@@ -86,7 +88,7 @@ export async function openFileSink(requested: string): Promise<FileSink> {
     discard,
     async commit() {
       try {
-        await closed();
+        await whenClosed(stream);
         const h = await open(tempPath, 'r+');
         try {
           await h.sync();
@@ -94,15 +96,14 @@ export async function openFileSink(requested: string): Promise<FileSink> {
           await h.close();
         }
         await rename(tempPath, path);
-        settled = true;
+        committed = true;
       } catch (error) {
         await discard();
         throw outputError(error, requested);
       }
     },
     discardSync() {
-      if (settled) return;
-      settled = true;
+      if (committed) return;
       try {
         unlinkSync(tempPath);
       } catch {
@@ -120,14 +121,13 @@ async function openInPlace(path: string): Promise<FileSink> {
     throw outputError(error, path);
   }
   const stream = handle.createWriteStream();
-  const closed = () => whenClosed(stream);
   return {
     stream,
     tempPath: path,
-    commit: closed,
+    commit: () => whenClosed(stream),
     async discard() {
       if (!stream.destroyed) stream.destroy();
-      await closed();
+      await whenClosed(stream);
     },
     discardSync: () => undefined,
   };

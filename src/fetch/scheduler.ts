@@ -10,6 +10,8 @@
  * the consumer at once, not when the consumer reaches that position.
  */
 
+import { setMaxListeners } from 'node:events';
+
 export interface OrderedMapOptions {
   /** Tasks in flight at most. */
   concurrency: number;
@@ -29,6 +31,8 @@ export async function* orderedMap<T, R>(
   const concurrency = Math.max(1, options.concurrency);
   const window = Math.max(concurrency, options.window ?? concurrency);
   const controller = new AbortController();
+  // Every task in flight listens to this signal, and each of its attempts too.
+  setMaxListeners(0, controller.signal);
   const onOuterAbort = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) onOuterAbort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });

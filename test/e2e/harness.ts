@@ -35,13 +35,32 @@ export function startCli(args: string[], options: { env?: Record<string, string>
   return spawn(process.execPath, [BIN, ...args], { env: childEnv(options.env), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/**
+ * Tests plant this marker in credential files, keys and tokens; no output stream of any CLI run may
+ * ever contain it. collect() checks every run it collects.
+ */
+export const PLANTED_SECRET = 'PLANTED-SECRET';
+
+/** Throws when a run's stdout or stderr holds the planted secret. */
+export function assertNoPlantedSecret(r: CliResult): void {
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const at = r[stream].indexOf(PLANTED_SECRET);
+    if (at >= 0) {
+      const context = JSON.stringify(r[stream].slice(Math.max(0, at - 200), at + 200));
+      throw new Error(`a planted secret leaked into ${stream} at offset ${at}: ...${context}...\n${describeResult(r)}`);
+    }
+  }
+}
+
 export async function collect(child: ChildProcess, args: string[]): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-  return { command: `sheetpipe ${args.map((a) => (/[\s'"!]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`, code, signal, stdout, stderr };
+  const result = { command: `sheetpipe ${args.map((a) => (/[\s'"!]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`, code, signal, stdout, stderr };
+  assertNoPlantedSecret(result);
+  return result;
 }
 
 export async function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {

@@ -1,0 +1,102 @@
+/**
+ * Retries run out: exit 5 with one stderr line naming the chunk, its A1 range and the last error;
+ * with -o, the old file is left exactly as it was and no temp file remains.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FaultRule } from '../../src/emulator/index.js';
+import { describeResult } from '../e2e/harness.js';
+import { type FaultEmulator, type TimedResult, expectExit, expectUntouched, mixedTab, runTimed, sleep, startFaultEmulator } from './helpers.js';
+
+const OLD = 'yesterday,s\nexport,intact\n';
+
+/** Runs an export into `-o FILE` (holding OLD) against `faults`; expects exit 5 and FILE untouched. */
+async function exhaust(faults: FaultRule[], args: string[], check: (r: TimedResult, emu: FaultEmulator) => void): Promise<void> {
+  const emu = await startFaultEmulator([mixedTab()], faults);
+  const dir = mkdtempSync(join(tmpdir(), 'sheetpipe-exhausted-'));
+  try {
+    const out = join(dir, 'orders.csv');
+    writeFileSync(out, OLD);
+    const chunking = args.includes('--chunk-rows') ? [] : ['--chunk-rows', '25'];
+    const r = await runTimed([...emu.base, 'Mixed', ...chunking, ...args, '-o', out]);
+    expectExit(r, 5);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.endsWith('\n') && r.stderr.split('\n').length === 2, `one line on stderr\n${describeResult(r)}`).toBe(true);
+    expect(r.stderr).toMatch(/; the API stayed unavailable, rerun later \(or lower -c \/ --max-rpm\)\n$/);
+    expectUntouched(dir, ['orders.csv'], out, OLD);
+    check(r, emu);
+    // Once it has given up, it asks nothing more.
+    const asked = emu.stats().requests;
+    await sleep(300);
+    expect(emu.stats().requests).toBe(asked);
+    expect(emu.stats().inFlight).toBe(0);
+  } finally {
+    await emu.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const count = (emu: FaultEmulator, range: string) => emu.stats().recentRanges.filter((r) => r === range).length;
+
+describe.concurrent('retries exhausted → exit 5', () => {
+  it('503 on every request for chunk 2, --retries 2', async () => {
+    await exhaust([{ match: { range: '!A26:' }, fault: 'status', status: 503 }], ['--retries', '2'], (r, emu) => {
+      expect(r.stderr).toBe(
+        "sheetpipe: chunk 2/40 ('Mixed'!A26:H50) failed 3 times, last: 503 UNAVAILABLE The service is currently unavailable.; " +
+          'the API stayed unavailable, rerun later (or lower -c / --max-rpm)\n',
+      );
+      expect(count(emu, "'Mixed'!A26:H50")).toBe(3);
+    });
+  });
+
+  it('503 on every values request, --retries 2: the message names whichever chunk gave up, with its range', async () => {
+    await exhaust([{ fault: 'status', status: 503 }], ['--retries', '2'], (r) => {
+      const m = /^sheetpipe: chunk (\d+)\/40 \('Mixed'!A(\d+):H(\d+)\) failed 3 times, last: 503 UNAVAILABLE /.exec(r.stderr);
+      expect(m, describeResult(r)).not.toBeNull();
+      const n = Number(m?.[1]);
+      expect([Number(m?.[2]), Number(m?.[3])]).toEqual([(n - 1) * 25 + 1, n * 25]);
+    });
+  });
+
+  it('429 with Retry-After: 1 on every request for chunk 2, --retries 1', async () => {
+    await exhaust([{ match: { range: '!A26:' }, fault: 'status', status: 429, retryAfter: 1 }], ['--retries', '1'], (r, emu) => {
+      expect(r.stderr).toMatch(/^sheetpipe: chunk 2\/40 \('Mixed'!A26:H50\) failed 2 times, last: 429 RESOURCE_EXHAUSTED Quota exceeded /);
+      expect(count(emu, "'Mixed'!A26:H50")).toBe(2);
+    });
+  });
+
+  it('a one-row chunk that always hangs (it cannot be split), --timeout 0.5 --retries 1', async () => {
+    await exhaust([{ match: { range: '!A3:' }, fault: 'hang' }], ['--chunk-rows', '1', '--timeout', '0.5', '--retries', '1'], (r) => {
+      expect(r.stderr).toMatch(/^sheetpipe: chunk 3\/1000 \('Mixed'!A3:H3\) failed 2 times, last: timed out after 0\.5 s; /);
+    });
+  });
+
+  it('a chunk whose every request hangs, split until the retries run out, --timeout 0.3 --retries 2', async () => {
+    await exhaust([{ match: { range: "'Mixed'!A5" }, fault: 'hang' }], ['--chunk-rows', '4', '--timeout', '0.3', '--retries', '2'], (r, emu) => {
+      // A5:H8 → A5:H6 → A5:H5, one retry spent on each split.
+      expect(r.stderr).toMatch(/^sheetpipe: chunk 2\/250 \('Mixed'!A5:H8\) failed \d+ times?, last: timed out after 0\.3 s; /);
+      expect(emu.stats().recentRanges.filter((x) => x.startsWith("'Mixed'!A5:"))).toEqual(["'Mixed'!A5:H8", "'Mixed'!A5:H6", "'Mixed'!A5:H5"]);
+    });
+  });
+
+  it('an HTML page for every request of chunk 2, --retries 1', async () => {
+    await exhaust([{ match: { range: '!A26:' }, fault: 'html' }], ['--retries', '1'], (r) => {
+      expect(r.stderr).toMatch(/^sheetpipe: chunk 2\/40 \('Mixed'!A26:H50\) failed 2 times, last: malformed answer \(the answer is not JSON\); /);
+    });
+  });
+
+  it('a connection reset for every request of chunk 2, --retries 1', async () => {
+    await exhaust([{ match: { range: '!A26:' }, fault: 'reset' }], ['--retries', '1'], (r) => {
+      expect(r.stderr).toMatch(/^sheetpipe: chunk 2\/40 \('Mixed'!A26:H50\) failed 2 times, last: ECONNRESET; /);
+    });
+  });
+
+  it('500 on every metadata request, --retries 1: nothing is fetched, nothing is written', async () => {
+    await exhaust([{ match: { target: 'metadata' }, fault: 'status', status: 500 }], ['--retries', '1'], (r, emu) => {
+      expect(r.stderr).toMatch(/^sheetpipe: reading spreadsheet sheetpipe-demo-0+ failed 2 times, last: 500 INTERNAL Internal error encountered\.; /);
+      expect(emu.stats().values).toBe(0);
+    });
+  });
+});
