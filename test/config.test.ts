@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { buildExportConfig, normaliseEndpoint, type RawExportArgs } from '../src/config.js';
 import { UsageError } from '../src/errors.js';
 import { DEFAULT_ENDPOINT } from '../src/google/client.js';
@@ -250,5 +251,30 @@ describe('buildExportConfig: bad values name the option and the value', () => {
     expect(usage(() => buildExportConfig({}, {}, false))).toContain('spreadsheet');
     expect(usage(() => build({ spreadsheet: 'bad id!' }))).toContain('bad id!');
     expect(usage(() => build({ range: 'A1:B2:C3' }))).toContain('A1:B2:C3');
+  });
+});
+
+describe('the command line never throws anything but a usage error', () => {
+  // 4,000 generated argument sets: arbitrary (unicode) spreadsheet refs, ranges and option values.
+  it('property: buildExportConfig returns a config or throws a one-line UsageError', () => {
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('0', '-1', '1.5', 'abc', '', ' ', '1e3', '99999999999999999999'));
+    const maybe = fc.option(text, { nil: undefined });
+    fc.assert(
+      fc.property(
+        fc.oneof(text, fc.constant(ID), fc.constant(`https://docs.google.com/spreadsheets/d/${ID}/edit#gid=0`)),
+        fc.record({ range: maybe, output: maybe, format: maybe, concurrency: maybe, chunkRows: maybe, timeout: maybe, retries: maybe, maxRpm: maybe, render: maybe, dates: maybe, limit: maybe, endpoint: maybe, credentials: maybe }, { requiredKeys: [] }),
+        (spreadsheet, options) => {
+          try {
+            const config = buildExportConfig({ spreadsheet, ...options }, {}, false);
+            expect(config.concurrency).toBeGreaterThanOrEqual(1);
+            expect(config.timeoutMs).toBeGreaterThanOrEqual(1);
+          } catch (error) {
+            expect(error).toBeInstanceOf(UsageError);
+            expect((error as UsageError).message).not.toMatch(/[\r\n]/);
+          }
+        },
+      ),
+      { numRuns: 4000 },
+    );
   });
 });
