@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CELL_BUDGET, FIRST_CHUNK_CELLS, rowsPerChunk } from '../dist/plan.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
@@ -201,7 +202,7 @@ async function quota() {
   await withEmulator({ tabs: [{ title: TAB, rows: ROWS, cols: COLS }], maxRpm: limit, quotaWindowMs: WINDOW_MS }, async (emu) => {
     const cells = ROWS * COLS;
     const rate = RPM / 60;
-    const floor = cells / (100_000 * rate); // the API-recommended ~2 MB payload ≈ 100k cells of this data
+    const floor = cells / (DEFAULT_CELL_BUDGET * rate); // sheetpipe's cells per request, near the API's recommended 2 MB
     const waitWindow = () => new Promise((r) => setTimeout(r, WINDOW_MS + 200)); // let the quota window empty between contenders
     const sp = await measured(emu, () => runNode(sheetpipe(emu, ['--max-rpm', String(RPM)])));
     await waitWindow();
@@ -213,7 +214,7 @@ async function quota() {
     row('quota-bound', `seed design (1,000-row chunks, sequential), paced ${RPM}/min`, fmt.s(seed.wall), fig(seed), `${fmt.x(seed.wall / floor)} floor`);
     row('quota-bound', 'seed design, unpaced (retries 429 after Retry-After)', fmt.s(unpaced.wall), fig(unpaced), `${fmt.x(unpaced.wall / floor)} floor`);
     const pacing = (sp.requests - 1) / rate;
-    notes.push(`quota-bound floor = ${fmt.int(cells)} cells ÷ (100,000 cells/request × ${rate} requests/s) = ${fmt.s(floor)}. sheetpipe's own pacing alone is (${sp.requests} requests − 1) × ${60 / RPM} s = ${fmt.s(pacing)}; the rest of its ${fmt.s(sp.wall)} is start-up, the first answer and writing the last chunk. At the real 60/min these fixed ~${fmt.s(Math.max(0, sp.wall - pacing))} would weigh 10× less: projected ${fmt.s(pacing * 10 + (sp.wall - pacing))} vs a floor of ${fmt.s(floor * 10)} = ${fmt.x((pacing * 10 + (sp.wall - pacing)) / (floor * 10))}.`);
+    notes.push(`quota-bound floor = ${fmt.int(cells)} cells ÷ (${fmt.int(DEFAULT_CELL_BUDGET)} cells/request × ${rate} requests/s) = ${fmt.s(floor)}. sheetpipe's own pacing alone is (${sp.requests} requests − 1) × ${60 / RPM} s = ${fmt.s(pacing)}; the rest of its ${fmt.s(sp.wall)} is start-up, the first answer and writing the last chunk. At the real 60/min these fixed ~${fmt.s(Math.max(0, sp.wall - pacing))} would weigh 10× less: projected ${fmt.s(pacing * 10 + (sp.wall - pacing))} vs a floor of ${fmt.s(floor * 10)} = ${fmt.x((pacing * 10 + (sp.wall - pacing)) / (floor * 10))}.`);
     goal('quota-bound', 'time ≤ 1.1 × floor', sp.wall <= 1.1 * floor, `${fmt.x(sp.wall / floor)} (${sp.wall <= 1.1 * floor ? 'met' : `missed by ${fmt.x(sp.wall / floor - 1.1)} of floor`})`);
     goal('quota-bound', 'zero 429s', sp.throttled === 0, `${sp.throttled} × 429`);
     const fewer = seed.requests / sp.requests;
@@ -302,13 +303,13 @@ async function cpu() {
   const ROWS = 1_000_000;
   const COLS = 10;
   const REPS = 2;
-  notes.push(`CPU-bound: ${fmt.int(ROWS)} × ${COLS} (10 M cells), no latency, stdout to /dev/null (a redirect, not -o). sheetpipe --max-rpm 0 vs benchmarks/contenders/floor.js (same chunks: 1,000 rows then 10,000, 4 in flight, Node's fetch, JSON.parse, minimal quoting, same bytes out), interleaved, best of ${REPS} each. The emulator runs in its own process on the other core; its CPU seconds per run are shown because on 2 cores it can be the bound for both.`);
+  notes.push(`CPU-bound: ${fmt.int(ROWS)} × ${COLS} (10 M cells), no latency, stdout to /dev/null (a redirect, not -o). sheetpipe --max-rpm 0 vs benchmarks/contenders/floor.js (same chunks: ${fmt.int(rowsPerChunk(COLS, FIRST_CHUNK_CELLS))} rows then ${fmt.int(rowsPerChunk(COLS))}, 4 in flight, Node's fetch, JSON.parse, minimal quoting, same bytes out), interleaved, best of ${REPS} each. The emulator runs in its own process on the other core; its CPU seconds per run are shown because on 2 cores it can be the bound for both.`);
   await withEmulator({ tabs: [{ title: TAB, rows: ROWS, cols: COLS }] }, async (emu) => {
     const sp = [];
     const fl = [];
     for (let i = 0; i < REPS; i++) {
       sp.push(await measured(emu, () => runNode(sheetpipe(emu, ['--max-rpm', '0']))));
-      fl.push(await measured(emu, () => runNode(contender('floor.js', emu))));
+      fl.push(await measured(emu, () => runNode(contender('floor.js', emu, ['--first', String(rowsPerChunk(COLS, FIRST_CHUNK_CELLS)), '--rows-per', String(rowsPerChunk(COLS))]))));
     }
     const best = (rs) => rs.reduce((a, b) => (b.wall < a.wall ? b : a));
     const s = best(sp);

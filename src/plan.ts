@@ -82,9 +82,13 @@ export function splitChunk(range: GridRange, chunk: Chunk): [Chunk, Chunk] {
   ];
 }
 
-/** How many chunks planChunks will yield, for the progress total. */
-export function countChunks(range: GridRange, options: PlanOptions = {}): number {
-  let n = 0;
-  for (const _ of planChunks(range, options)) n += 1;
-  return n;
+/** How many chunks planChunks will yield, and the sheet rows they cover: the progress totals. */
+export function planTotals(range: GridRange, options: PlanOptions = {}): { chunks: number; rows: number } {
+  let chunks = 0;
+  let rows = 0;
+  for (const chunk of planChunks(range, options)) {
+    chunks += 1;
+    rows += chunk.rows;
+  }
+  return { chunks, rows };
 }

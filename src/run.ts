@@ -13,7 +13,7 @@ import type { BackoffOptions } from './fetch/retry.js';
 import { orderedMap } from './fetch/scheduler.js';
 import { type Format, createFormatter, formatTransform } from './format/formatter.js';
 import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi, DEFAULT_ENDPOINT } from './google/client.js';
-import { type Chunk, countChunks, planChunks, prefetchWindow, rowsPerChunk, splitChunk } from './plan.js';
+import { type Chunk, planChunks, planTotals, prefetchWindow, rowsPerChunk, splitChunk } from './plan.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
 import { type GridRange, type SpreadsheetMeta, describeRange, resolveRange } from './resolve.js';
 import { type ChunkRows, type Row, joinRows, rowBatches, rowsOfAnswer } from './rows.js';
@@ -194,11 +194,12 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
     chunkRows: options.chunkRows,
     maxRows: options.limit !== undefined ? options.limit + (header ? 1 : 0) : undefined,
   };
-  const total = countChunks(range, planOptions);
+  const totals = planTotals(range, planOptions);
+  const total = totals.chunks;
   const plan: PlanInfo = {
     range: describeRange(range),
     chunks: total,
-    rows: total === 0 ? 0 : Math.min(range.lastRow, range.firstRow + (planOptions.maxRows ?? Infinity) - 1) - range.firstRow + 1,
+    rows: totals.rows,
     columns: range.lastCol - range.firstCol + 1,
     colsNamed: range.colsNamed,
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseA1, columnToLetters } from '../src/a1.js';
-import { type Chunk, DEFAULT_CELL_BUDGET, FIRST_CHUNK_CELLS, chunkA1, countChunks, planChunks, rowsPerChunk, splitChunk, type PlanOptions } from '../src/plan.js';
+import { type Chunk, DEFAULT_CELL_BUDGET, FIRST_CHUNK_CELLS, chunkA1, planChunks, planTotals, rowsPerChunk, splitChunk, type PlanOptions } from '../src/plan.js';
 import type { GridRange, SheetInfo } from '../src/resolve.js';
 
 function range(over: Partial<Omit<GridRange, 'sheet'>> & { rowCount?: number; columnCount?: number; title?: string } = {}): GridRange {
@@ -45,7 +45,7 @@ function checkPlan(r: GridRange, options: PlanOptions = {}): Chunk[] {
     next = chunk.firstRow + chunk.rows;
   });
   expect(next).toBe(lastRow + 1); // covers every row exactly once
-  expect(countChunks(r, options)).toBe(chunks.length);
+  expect(planTotals(r, options)).toEqual({ chunks: chunks.length, rows: chunks.reduce((n, c) => n + c.rows, 0) });
   return chunks;
 }
 
@@ -115,7 +115,7 @@ describe('planChunks', () => {
     expect(checkPlan(range({ firstRow: 1001, lastRow: 1000 }))).toEqual([]);
     expect(checkPlan(range({ firstCol: 27, lastCol: 26 }))).toEqual([]);
     expect(checkPlan(range(), { maxRows: 0 })).toEqual([]);
-    expect(countChunks(range({ firstRow: 2000, lastRow: 1000 }))).toBe(0);
+    expect(planTotals(range({ firstRow: 2000, lastRow: 1000 }))).toEqual({ chunks: 0, rows: 0 });
   });
 
   it('is lazy: the first chunks of a 10 M-row plan come without building the rest', () => {
