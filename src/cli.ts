@@ -152,6 +152,8 @@ export async function main(args: string[]): Promise<number> {
   const controller = new AbortController();
   let forcedCleanup: (() => void) | undefined;
   let interrupted = false;
+  // For the emulator a signal is the normal way to stop, not news.
+  let announceInterrupt = true;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     if (interrupted) {
       // Second signal: leave now, removing the temp file on the way out.
@@ -160,7 +162,7 @@ export async function main(args: string[]): Promise<number> {
     }
     interrupted = true;
     // Say so at once; the cleanup that follows takes a moment.
-    stderr.write(`sheetpipe: interrupted by ${signal}\n`);
+    if (announceInterrupt) stderr.write(`sheetpipe: interrupted by ${signal}\n`);
     controller.abort(new InterruptedError(signal));
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
@@ -187,6 +189,7 @@ export async function main(args: string[]): Promise<number> {
         return await runSheets(config, Boolean(parsed.args.json), controller.signal);
       }
       case 'emulator': {
+        announceInterrupt = false;
         const { serveEmulator } = await import('./emulator/command.js');
         const a = parsed.args;
         // Numbers pass as numbers when they read as one; anything else reaches the emulator's checks as given.
