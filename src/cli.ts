@@ -67,7 +67,7 @@ function emulatorOptions(y: Argv): Argv {
     .option('host', { type: 'string', describe: 'address to bind [default: 127.0.0.1]' })
     .option('data', { type: 'string', array: true, describe: 'a .csv or .tsv file served as a tab named after the file; repeatable' })
     .option('rows', { type: 'string', describe: 'a generated tab with N rows (row 1 is the header)' })
-    .option('cols', { type: 'string', describe: 'columns of the generated tab [default: 10]' })
+    .option('cols', { type: 'string', describe: 'columns of the generated tab [default: 8]' })
     .option('seed', { type: 'string', describe: 'seed of the generated data [default: 1]' })
     .option('spreadsheet-id', { type: 'string', describe: 'the ID it answers to [default: the demo ID]' })
     .option('latency', { type: 'string', describe: 'milliseconds added to every request [default: 0]' })
@@ -96,9 +96,11 @@ function editDistance(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
-const KNOWN_OPTIONS = ['output', 'format', 'header', 'no-header', 'concurrency', 'chunk-rows', 'timeout', 'retries', 'max-rpm', 'render', 'dates', 'limit', 'progress', 'no-progress', 'quiet', 'endpoint', 'credentials', 'verbose', 'json', 'port', 'host', 'data', 'rows', 'cols', 'seed', 'spreadsheet-id', 'latency', 'jitter', 'fail-rate', 'help', 'version'];
 
 /** "Unknown argument: concurency" → adds "did you mean --concurrency?". */
+// Every option of every command, for "did you mean" (yargs suggests commands, not options).
+const KNOWN_OPTIONS = ['output', 'format', 'header', 'no-header', 'concurrency', 'chunk-rows', 'timeout', 'retries', 'max-rpm', 'render', 'dates', 'limit', 'progress', 'no-progress', 'quiet', 'endpoint', 'credentials', 'verbose', 'json', 'port', 'host', 'data', 'rows', 'cols', 'seed', 'spreadsheet-id', 'latency', 'jitter', 'fail-rate', 'help', 'version'];
+
 function withSuggestion(message: string): string {
   const m = /^Unknown arguments?: (.+)$/.exec(message);
   if (!m) return message;
@@ -140,10 +142,6 @@ async function parseArgs(args: string[], width: number): Promise<Parsed> {
     });
   await parser.parseAsync();
   return parsed;
-}
-
-function isLocal(error: unknown): error is SheetpipeError {
-  return error instanceof SheetpipeError;
 }
 
 /** Runs sheetpipe with `args` (argv without node and script); resolves with the exit code. */
@@ -207,7 +205,7 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof BrokenPipe) return ExitCode.ok;
     if (error instanceof InterruptedError) return error.exitCode;
-    if (isLocal(error)) {
+    if (error instanceof SheetpipeError) {
       stderr.write(`sheetpipe: ${oneLine(error.message)}\n`);
       if (verbose && error.cause) stderr.write(`${redact(String((error.cause as Error).stack ?? error.cause))}\n`);
       return error.exitCode;
@@ -220,15 +218,15 @@ export async function main(args: string[]): Promise<number> {
 }
 
 async function runExport(config: ExportConfig, signal: AbortSignal, setForcedCleanup: (f: () => void) => void): Promise<number> {
-  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, { openFileSink }] = await Promise.all([
+  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, { openFileSink, outputError }] = await Promise.all([
     import('./run.js'),
     import('./progress.js'),
     import('./sink.js'),
   ]);
-  const sink = config.output ? await openFileSink(config.output) : undefined;
-  if (sink) setForcedCleanup(sink.discardSync);
   const events = new ExportEvents();
   const stopProgress = await attachProgress(events, { stream: process.stderr, bar: config.progress, quiet: config.quiet, verbose: config.verbose });
+  const sink = config.output ? await openFileSink(config.output) : undefined;
+  if (sink) setForcedCleanup(sink.discardSync);
   try {
     const summary = await exportToStream(
       {
@@ -252,6 +250,8 @@ async function runExport(config: ExportConfig, signal: AbortSignal, setForcedCle
       },
       sink ? sink.stream : process.stdout,
     );
+    // A signal during the export's last moments still means "leave the old file".
+    signal.throwIfAborted();
     await sink?.commit();
     stopProgress();
     if (!config.quiet) process.stderr.write(`${formatSummary(summary, config.output ?? 'stdout')}\n`);
@@ -259,10 +259,8 @@ async function runExport(config: ExportConfig, signal: AbortSignal, setForcedCle
   } catch (error) {
     stopProgress();
     await sink?.discard();
-    if (sink && !(error instanceof SheetpipeError)) {
-      const { outputError } = await import('./sink.js');
-      if ((error as NodeJS.ErrnoException).code) throw outputError(error, config.output as string);
-    }
+    // Only the file's own errors are output errors; anything else keeps its meaning.
+    if (sink?.failedWith(error)) throw outputError(error, config.output as string);
     throw error;
   }
 }

@@ -60,7 +60,7 @@ export class OutputError extends SheetpipeError {
   override readonly exitCode = ExitCode.failed;
 }
 
-/** The API answered 400 for something other than a range we can explain. Exit 1. */
+/** The API refused a request for good (400 and other final answers that are not auth or 404). Exit 1. */
 export class ApiError extends SheetpipeError {
   override name = 'ApiError';
   override readonly code = 'SHEETPIPE_API';

@@ -13,7 +13,7 @@ export const DEFAULT_CELL_BUDGET = 150_000;
 /** Cells in the first request when sizing by budget and the range needs more than one. */
 export const FIRST_CHUNK_CELLS = 10_000;
 
-/** Cells fetched ahead of the writer at most (the prefetch window is sized from it). */
+/** Cells to fetch ahead of the writer, as a target: the window never drops below concurrency + 1. */
 export const PREFETCH_CELLS = 1_000_000;
 
 /**
@@ -53,12 +53,17 @@ export function chunkA1(range: GridRange, firstRow: number, lastRow: number): st
   return `${sheet}!${columnToLetters(range.firstCol)}${firstRow}:${columnToLetters(range.lastCol)}${lastRow}`;
 }
 
+/** Rows per request after the first: --chunk-rows, else the cell budget ÷ the range's columns. */
+export function steadyRows(range: GridRange, options: PlanOptions = {}): number {
+  return options.chunkRows ?? rowsPerChunk(range.lastCol - range.firstCol + 1, options.cellBudget);
+}
+
 /** Lazily yields the chunks of `range`; never one that starts past the grid. */
 export function* planChunks(range: GridRange, options: PlanOptions = {}): Generator<Chunk> {
   const columns = range.lastCol - range.firstCol + 1;
   const lastRow = options.maxRows !== undefined ? Math.min(range.lastRow, range.firstRow + options.maxRows - 1) : range.lastRow;
   if (lastRow < range.firstRow || columns < 1) return;
-  const steady = options.chunkRows ?? rowsPerChunk(columns, options.cellBudget);
+  const steady = steadyRows(range, options);
   // A small first request gets rows out sooner, unless one request holds the whole range anyway.
   const fitsOne = lastRow - range.firstRow + 1 <= steady;
   const first = options.chunkRows ?? (fitsOne ? steady : Math.min(steady, rowsPerChunk(columns, FIRST_CHUNK_CELLS)));
@@ -70,16 +75,6 @@ export function* planChunks(range: GridRange, options: PlanOptions = {}): Genera
     row += rows;
     index += 1;
   }
-}
-
-/** Two chunks covering `chunk`'s rows, for a request too large to answer in time. Same index. */
-export function splitChunk(range: GridRange, chunk: Chunk): [Chunk, Chunk] {
-  const rows = Math.ceil(chunk.rows / 2);
-  const secondRow = chunk.firstRow + rows;
-  return [
-    { index: chunk.index, a1: chunkA1(range, chunk.firstRow, secondRow - 1), firstRow: chunk.firstRow, rows },
-    { index: chunk.index, a1: chunkA1(range, secondRow, chunk.firstRow + chunk.rows - 1), firstRow: secondRow, rows: chunk.rows - rows },
-  ];
 }
 
 /** How many chunks planChunks will yield, and the sheet rows they cover: the progress totals. */

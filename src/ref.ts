@@ -9,7 +9,8 @@ export interface SpreadsheetRef {
   gid?: number;
 }
 
-const ID = /^[A-Za-z0-9_-]{8,200}$/;
+/** What a spreadsheet ID looks like (the emulator holds its own ID to the same rule). */
+export const SPREADSHEET_ID = /^[A-Za-z0-9_-]{8,200}$/;
 const URL_PATH = /^\/spreadsheets(?:\/u\/\d+)?\/d\/([^/]+)/;
 
 function badRef(text: string, why: string): UsageError {
@@ -22,7 +23,7 @@ export function parseSpreadsheetRef(input: string): SpreadsheetRef {
   const text = input.trim();
   if (text === '') throw badRef(input, 'it is empty');
   if (!/^[a-z]+:\/\//i.test(text) && !text.startsWith('docs.google.com/')) {
-    if (!ID.test(text)) throw badRef(input, 'an ID is 8 or more letters, digits, "-" or "_"');
+    if (!SPREADSHEET_ID.test(text)) throw badRef(input, 'an ID is 8 or more letters, digits, "-" or "_"');
     return { id: text };
   }
   let url: URL;
@@ -36,7 +37,7 @@ export function parseSpreadsheetRef(input: string): SpreadsheetRef {
   const m = URL_PATH.exec(url.pathname);
   const id = m?.[1];
   if (!id) throw badRef(input, 'the URL has no /spreadsheets/d/<ID> part');
-  if (!ID.test(id)) throw badRef(input, `"${id}" is not a spreadsheet ID`);
+  if (!SPREADSHEET_ID.test(id)) throw badRef(input, `"${id}" is not a spreadsheet ID`);
   const gidText = new URLSearchParams(url.hash.slice(1)).get('gid') ?? url.searchParams.get('gid');
   if (gidText === null) return { id };
   if (!/^\d{1,10}$/.test(gidText) || Number(gidText) > 2_147_483_647) throw badRef(input, `gid "${gidText}" is not a tab id`);

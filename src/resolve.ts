@@ -3,7 +3,7 @@
  * Open ends are closed against the tab's grid size; tabs and named ranges are looked up here,
  * so an unknown tab is a NotFoundError rather than the API's ambiguous 400.
  */
-import { type A1, formatA1, quoteSheetName, columnToLetters } from './a1.js';
+import { type A1, formatA1, quoteSheetName } from './a1.js';
 import { NotFoundError, UsageError } from './errors.js';
 
 export interface SheetInfo {
@@ -133,7 +133,7 @@ export function resolveRange(a1: A1 | undefined, meta: SpreadsheetMeta, gid?: nu
   );
 }
 
-/** The range in A1 text, tab name quoted: for messages and the answer of `sheets`. */
+/** The range in A1 text, tab name quoted: for messages and the summary. */
 export function describeRange(range: GridRange): string {
   return formatA1({
     kind: 'range',
@@ -141,9 +141,4 @@ export function describeRange(range: GridRange): string {
     start: { col: range.firstCol, row: range.firstRow },
     end: { col: range.lastCol, row: Math.max(range.firstRow, range.lastRow) },
   });
-}
-
-/** Column letter for a 0-based offset into the range: names an empty NDJSON header. */
-export function columnLetterAt(range: Pick<GridRange, 'firstCol'>, offset: number): string {
-  return columnToLetters(range.firstCol + offset);
 }

@@ -2,18 +2,19 @@
  * One export, wired end to end: metadata → range → chunk plan → ordered fetch → rows → formatter
  * → destination, under one AbortSignal. Progress and the summary observe it through events.
  */
-import { EventEmitter, setMaxListeners } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type A1, parseA1, quoteSheetName } from './a1.js';
-import { ApiError, AuthError, NotFoundError, OutputError, SheetpipeError, UnavailableError, BrokenPipe } from './errors.js';
+import { ApiError, AuthError, NotFoundError, OutputError, UnavailableError, BrokenPipe } from './errors.js';
 import { AttemptsFailed, type AttemptContext, type RetryInfo, withRetries } from './fetch/attempts.js';
 import { RequestGate } from './fetch/gate.js';
+import { linkedController } from './fetch/signals.js';
 import type { BackoffOptions } from './fetch/retry.js';
 import { orderedMap } from './fetch/scheduler.js';
 import { type Format, createFormatter, formatTransform } from './format/formatter.js';
 import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi, DEFAULT_ENDPOINT } from './google/client.js';
-import { type Chunk, planChunks, planTotals, prefetchWindow, rowsPerChunk, splitChunk } from './plan.js';
+import { type Chunk, chunkA1, planChunks, planTotals, prefetchWindow, steadyRows } from './plan.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
 import { type GridRange, type SpreadsheetMeta, describeRange, resolveRange } from './resolve.js';
 import { type ChunkRows, type Row, joinRows, rowBatches, rowsOfAnswer } from './rows.js';
@@ -147,6 +148,7 @@ async function connect(options: ExportOptions, signal: AbortSignal, events: Expo
       env: options.env ?? process.env,
       valueRender: options.render ?? DEFAULTS.render,
       dateRender: options.dates,
+      signal,
     }));
 
   const counters = { requests: 0, retries: 0 };
@@ -176,7 +178,7 @@ async function connect(options: ExportOptions, signal: AbortSignal, events: Expo
 
 /** The spreadsheet's tabs and named ranges, from one metadata request. */
 export async function readSpreadsheetMeta(options: ExportOptions): Promise<SpreadsheetMeta> {
-  const { controller, dispose } = runSignal(options);
+  const { controller, dispose } = linkedController(options.signal);
   try {
     return (await connect(options, controller.signal, options.events ?? new ExportEvents())).meta;
   } finally {
@@ -209,65 +211,79 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
   }
 
   const concurrency = options.concurrency ?? DEFAULTS.concurrency;
-  // A request that times out is split in half rather than repeated: a range too large to answer
-  // in time still exports. Each split spends one retry, and the halves share what is left.
-  const fetchRows = async (chunk: Chunk, what: string, retries: number, signal: AbortSignal): Promise<Row[]> => {
-    let failed: AttemptsFailed;
-    try {
-      return await withRetries(
-        what,
-        { ...ctx, signal, retries, handBack: (c) => c.kind === 'timeout' && chunk.rows > 1 },
-        async (s) => rowsOfAnswer(await api.getValues(chunk.a1, s), chunk),
-      );
-    } catch (error) {
-      if (!(error instanceof AttemptsFailed)) throw error;
-      failed = error;
+  // A request that times out is split rather than repeated: the chunk is then read in pieces of
+  // half the size (and halved again on the next timeout), so a range too large to answer in time
+  // still exports with a few extra requests. The chunk's retries are one budget: every retry and
+  // every halving spends from it, so a chunk that never answers fails after `retries` + 1 attempts.
+  const fetchRows = async (chunk: Chunk, what: string, signal: AbortSignal): Promise<Row[]> => {
+    const budget = { left: ctx.retries, attempts: 0 };
+    const lastRow = chunk.firstRow + chunk.rows - 1;
+    let size = chunk.rows;
+    let rows: Row[] = [];
+    let covered = 0;
+    for (let first = chunk.firstRow; first <= lastRow; ) {
+      const piece: Chunk = { index: chunk.index, firstRow: first, rows: Math.min(size, lastRow - first + 1), a1: '' };
+      piece.a1 = piece.rows === chunk.rows ? chunk.a1 : chunkA1(range, first, first + piece.rows - 1);
+      let failed: AttemptsFailed;
+      try {
+        const answer = await withRetries(
+          what,
+          {
+            ...ctx,
+            signal,
+            retries: budget.left,
+            handBack: (c) => c.kind === 'timeout' && piece.rows > 1,
+            onRequest: (label, attempt) => {
+              budget.attempts += 1;
+              ctx.onRequest?.(label, attempt);
+            },
+            onRetry: (info) => {
+              budget.left -= 1;
+              ctx.onRetry?.(info);
+            },
+          },
+          async (s) => rowsOfAnswer(await api.getValues(piece.a1, s), piece),
+        );
+        rows = joinRows(rows, covered, answer);
+        covered += piece.rows;
+        first += piece.rows;
+        continue;
+      } catch (error) {
+        if (!(error instanceof AttemptsFailed)) throw error;
+        failed = error;
+      }
+      if (failed.exhausted || (failed.classification.kind === 'timeout' && budget.left <= 0)) {
+        throw new AttemptsFailed(failed.classification, failed.failure, budget.attempts, true, failed.reason, { cause: failed });
+      }
+      if (failed.classification.kind !== 'timeout') throw failed;
+      budget.left -= 1;
+      size = Math.ceil(piece.rows / 2);
+      ctx.onRetry?.({ label: what, attempt: budget.attempts, delayMs: 0, kind: 'timeout', reason: `${failed.reason}; reading it ${size} rows at a time` });
     }
-    // Attempts count for the whole chunk, across its splits.
-    const attempts = ctx.retries - retries + failed.attempts;
-    const left = retries - failed.attempts;
-    if (failed.exhausted || (failed.classification.kind === 'timeout' && left < 0)) {
-      throw new AttemptsFailed(failed.classification, failed.failure, attempts, true, failed.reason, { cause: failed });
-    }
-    if (failed.classification.kind !== 'timeout' || chunk.rows < 2) throw failed;
-    const [first, second] = splitChunk(range, chunk);
-    ctx.onRetry?.({ label: what, attempt: attempts, delayMs: 0, kind: 'timeout', reason: `${failed.reason}; splitting into ${first.a1} and ${second.a1}` });
-    const head = await fetchRows(first, what, left, signal);
-    const tail = await fetchRows(second, what, left, signal);
-    return joinRows(head, first.rows, tail);
+    return rows;
   };
   const fetchChunk = async (chunk: Chunk, chunkSignal: AbortSignal): Promise<ChunkRows> => {
     const what = `chunk ${chunk.index + 1}/${total} (${chunk.a1})`;
     try {
-      const rows = await fetchRows(chunk, what, ctx.retries, chunkSignal);
+      const rows = await fetchRows(chunk, what, chunkSignal);
       events.emit('chunk', { chunk, rows: rows.length });
       return { chunk, rows };
     } catch (error) {
       throw finalError(error, what, api, ref.id);
     }
   };
-  const columns = range.lastCol - range.firstCol + 1;
-  const window = prefetchWindow(concurrency, (options.chunkRows ?? rowsPerChunk(columns)) * columns);
+  const window = prefetchWindow(concurrency, steadyRows(range, planOptions) * plan.columns);
   const chunks = orderedMap(planChunks(range, planOptions), fetchChunk, { concurrency, window, signal });
   return { range, plan, batches: rowBatches(chunks), counters };
 }
 
-function runSignal(options: ExportOptions): { controller: AbortController; dispose: () => void } {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  const outer = options.signal;
-  const onAbort = () => controller.abort(outer?.reason);
-  if (outer?.aborted) onAbort();
-  outer?.addEventListener('abort', onAbort, { once: true });
-  return { controller, dispose: () => outer?.removeEventListener('abort', onAbort) };
-}
 
 /**
  * The rows of a range, in sheet order, as one unchunked values.get would give them (the header
  * row included). Breaking out of the loop cancels the requests in flight.
  */
 export async function* readRows(options: ExportOptions): AsyncGenerator<Row> {
-  const { controller, dispose } = runSignal(options);
+  const { controller, dispose } = linkedController(options.signal);
   try {
     const opened = await openExport(options, controller.signal, options.events ?? new ExportEvents());
     for await (const batch of opened.batches) yield* batch;
@@ -291,14 +307,14 @@ export async function exportToStream(options: StreamExportOptions, destination: 
   if (destination.writableEnded || destination.destroyed) throw new OutputError('the destination stream is already closed');
   const started = performance.now();
   const events = options.events ?? new ExportEvents();
-  const { controller, dispose } = runSignal(options);
+  const { controller, dispose } = linkedController(options.signal);
+  const header = options.header ?? DEFAULTS.header;
   let rows = 0;
   let widest = 0;
   let opened: OpenedExport | undefined;
   try {
     opened = await openExport(options, controller.signal, events);
     const { range, plan } = opened;
-    const header = options.header ?? DEFAULTS.header;
     const formatter = createFormatter(options.format ?? 'csv', {
       header,
       columns: range.colsNamed ? plan.columns : undefined,
@@ -309,7 +325,8 @@ export async function exportToStream(options: StreamExportOptions, destination: 
     const batches = opened.batches;
     const counted = async function* () {
       for await (const batch of batches) {
-        for (const row of batch) if (row.length > widest) widest = row.length;
+        // The summary's column count: the range's when it names its columns, else the widest row.
+        if (!range.colsNamed) for (const row of batch) if (row.length > widest) widest = row.length;
         rows += batch.length;
         events.emit('rows', { count: rows });
         yield batch;
@@ -318,19 +335,16 @@ export async function exportToStream(options: StreamExportOptions, destination: 
     const source = Readable.from(counted(), { objectMode: true, highWaterMark: 1 });
     await pipeline(source, formatTransform(formatter), destination, { signal: controller.signal, end: destination !== process.stdout });
   } catch (error) {
-    const reason = controller.signal.aborted ? controller.signal.reason : undefined;
     controller.abort(error);
-    if (isBrokenPipe(error) || isBrokenPipe(reason)) throw new BrokenPipe();
     // pipeline() rejects with its own AbortError; the caller wants the reason it aborted with.
-    if (options.signal?.aborted) throw options.signal.reason;
-    if (reason instanceof SheetpipeError) throw reason;
+    if (options.signal?.aborted) throw isBrokenPipe(options.signal.reason) ? new BrokenPipe() : options.signal.reason;
+    if (isBrokenPipe(error)) throw new BrokenPipe();
     throw error;
   } finally {
     controller.abort(new Error('export finished'));
     dispose();
   }
   const plan = opened.plan;
-  const header = options.header ?? DEFAULTS.header;
   return {
     range: plan.range,
     rows: header ? Math.max(0, rows - 1) : rows,

@@ -17,7 +17,8 @@ export interface FileSink {
   discard(): Promise<void>;
   /** The same, synchronously: for a forced exit. */
   discardSync(): void;
-  readonly tempPath: string;
+  /** True when `error` came from writing the file (not from the data's side of the pipeline). */
+  failedWith(error: unknown): boolean;
 }
 
 function explain(error: unknown, path: string): string {
@@ -41,6 +42,18 @@ function explain(error: unknown, path: string): string {
     default:
       return `cannot write ${path}: ${code ?? (error as Error).message}`;
   }
+}
+
+/**
+ * Remembers the stream's own I/O errors, so that a caller can tell them from errors elsewhere.
+ * A pipeline also destroys the stream with the source's error; that one has no syscall.
+ */
+function recordErrors(stream: WriteStream): (error: unknown) => boolean {
+  const seen = new Set<unknown>();
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.syscall) seen.add(error);
+  });
+  return (error) => seen.has(error);
 }
 
 function whenClosed(stream: WriteStream): Promise<void> {
@@ -73,7 +86,9 @@ export async function openFileSink(requested: string): Promise<FileSink> {
   } catch (error) {
     throw outputError(error, requested);
   }
-  const stream = handle.createWriteStream();
+  // flush: the data is on disk before the rename makes it the target.
+  const stream = handle.createWriteStream({ flush: true });
+  const failedWith = recordErrors(stream);
   // Only a finished rename makes the temp file the target; until then every path removes it.
   let committed = false;
   const discard = async () => {
@@ -84,17 +99,11 @@ export async function openFileSink(requested: string): Promise<FileSink> {
   };
   return {
     stream,
-    tempPath,
     discard,
+    failedWith,
     async commit() {
       try {
         await whenClosed(stream);
-        const h = await open(tempPath, 'r+');
-        try {
-          await h.sync();
-        } finally {
-          await h.close();
-        }
         await rename(tempPath, path);
         committed = true;
       } catch (error) {
@@ -123,7 +132,7 @@ async function openInPlace(path: string): Promise<FileSink> {
   const stream = handle.createWriteStream();
   return {
     stream,
-    tempPath: path,
+    failedWith: recordErrors(stream),
     commit: () => whenClosed(stream),
     async discard() {
       if (!stream.destroyed) stream.destroy();

@@ -10,7 +10,7 @@ import { createFormatter, formatTransform, type BatchFormatter } from '../src/fo
 import { RowWidth } from '../src/format/width.js';
 
 function run(formatter: BatchFormatter, batches: Row[][]): string {
-  return batches.map((b) => formatter.format(b)).join('') + formatter.end();
+  return batches.map((b) => formatter.format(b)).join('');
 }
 
 /** A strict RFC 4180 reader (LF records): quotes only around whole fields, "" inside them. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseA1, columnToLetters } from '../src/a1.js';
-import { type Chunk, DEFAULT_CELL_BUDGET, FIRST_CHUNK_CELLS, chunkA1, planChunks, planTotals, rowsPerChunk, splitChunk, type PlanOptions } from '../src/plan.js';
+import { type Chunk, DEFAULT_CELL_BUDGET, FIRST_CHUNK_CELLS, chunkA1, planChunks, planTotals, rowsPerChunk, type PlanOptions } from '../src/plan.js';
 import type { GridRange, SheetInfo } from '../src/resolve.js';
 
 function range(over: Partial<Omit<GridRange, 'sheet'>> & { rowCount?: number; columnCount?: number; title?: string } = {}): GridRange {
@@ -162,26 +162,6 @@ describe('planChunks', () => {
 
   it('chunkA1 formats any row span over the range columns', () => {
     expect(chunkA1(range({ firstCol: 27, lastCol: 18_278, columnCount: 18_278 }), 10, 20)).toBe("'Data'!AA10:ZZZ20");
-  });
-});
-
-describe('splitChunk', () => {
-  it('covers the chunk with two contiguous halves that keep its index', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 2, max: 100_000 }), (firstRow, rows) => {
-        const r = range({ rowCount: firstRow + rows, columnCount: 4 });
-        const chunk: Chunk = { index: 7, a1: chunkA1(r, firstRow, firstRow + rows - 1), firstRow, rows };
-        const [a, b] = splitChunk(r, chunk);
-        expect(a.index).toBe(7);
-        expect(b.index).toBe(7);
-        expect(a.firstRow).toBe(firstRow);
-        expect(b.firstRow).toBe(firstRow + a.rows);
-        expect(a.rows + b.rows).toBe(rows);
-        expect(a.rows).toBeGreaterThanOrEqual(1);
-        expect(b.rows).toBeGreaterThanOrEqual(1);
-        expect(b.a1).toBe(chunkA1(r, b.firstRow, firstRow + rows - 1));
-      }),
-    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseA1 } from '../src/a1.js';
 import { NotFoundError, UsageError } from '../src/errors.js';
-import { columnLetterAt, describeRange, type GridRange, resolveRange, type SheetInfo, type SpreadsheetMeta } from '../src/resolve.js';
+import { describeRange, type GridRange, resolveRange, type SheetInfo, type SpreadsheetMeta } from '../src/resolve.js';
 
 function sheet(over: Partial<SheetInfo> & Pick<SheetInfo, 'title' | 'sheetId' | 'index'>): SheetInfo {
   return { sheetType: 'GRID', rowCount: 1000, columnCount: 26, ...over };
@@ -148,15 +148,9 @@ describe('resolveRange: tabs and named ranges', () => {
   });
 });
 
-describe('describeRange / columnLetterAt', () => {
+describe('describeRange', () => {
   it('describes the bounded range with the tab quoted', () => {
     expect(describeRange(resolveRange(parseA1("'Q1 ''24'!B2:D"), meta))).toBe("'Q1 ''24'!B2:D50");
     expect(describeRange(resolveRange(undefined, meta))).toBe("'Summary'!A1:E100");
-  });
-
-  it('names a column by its offset from the range start', () => {
-    expect(columnLetterAt({ firstCol: 1 }, 0)).toBe('A');
-    expect(columnLetterAt({ firstCol: 3 }, 2)).toBe('E');
-    expect(columnLetterAt({ firstCol: 26 }, 1)).toBe('AA');
   });
 });

@@ -203,10 +203,10 @@ describe('fidelity property', () => {
 });
 
 describe('joinRows', () => {
-  it('restores the empty rows at the end of the first half when the second has data', () => {
+  it('restores the empty rows at the end of the first piece when the next has data', () => {
     expect(joinRows([['a']], 3, [['b']])).toEqual([['a'], [], [], ['b']]);
   });
-  it('keeps trailing empty rows dropped when the second half is empty', () => {
+  it('keeps trailing empty rows dropped when the next piece is empty', () => {
     expect(joinRows([['a']], 3, [])).toEqual([['a']]);
     expect(joinRows([], 3, [['b']])).toEqual([[], [], [], ['b']]);
   });

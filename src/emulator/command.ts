@@ -7,10 +7,10 @@ import { UsageError } from '../errors.js';
 import { type TabSource, fileTab } from './data.js';
 import { generatedTab } from './generated.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startEmulator, type Emulator } from './server.js';
+import { SPREADSHEET_ID } from '../ref.js';
 
 /** The most cells a spreadsheet may hold. */
 const MAX_CELLS = 10_000_000;
-const SPREADSHEET_ID = /^[A-Za-z0-9_-]{8,200}$/;
 
 export interface EmulatorCommandArgs {
   /** --port: TCP port; 0 picks a free one. Default 8089. */

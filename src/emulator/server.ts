@@ -17,6 +17,7 @@ import { type FieldMask, MaskSyntaxError, applyFieldMask, parseFieldMask } from 
 import { SlidingWindowQuota } from './quota.js';
 import { seededRandom } from './random.js';
 import { type MajorDimension, type NamedRangeSpec, type Rect, Spreadsheet, readValueRange } from './spreadsheet.js';
+import { SPREADSHEET_ID } from '../ref.js';
 
 /** The spreadsheet ID the emulator answers to unless told otherwise. */
 export const DEMO_SPREADSHEET_ID = 'sheetpipe-demo-00000000000000000000000000000';
@@ -92,7 +93,6 @@ export interface Emulator {
 const JSON_TYPE = 'application/json; charset=UTF-8';
 const RECENT_RANGES = 1000;
 const ASYNC_GZIP_BYTES = 64 * 1024;
-const SPREADSHEET_ID = /^[A-Za-z0-9_-]{8,200}$/;
 const gzipAsync = promisify(gzip);
 
 const SYSTEM_PARAMS = [

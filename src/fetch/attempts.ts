@@ -9,6 +9,7 @@ import { HttpFailure } from '../google/client.js';
 import { type AttemptFailure, type BackoffOptions, type Classification, backoffDelay, classify, describeFailure, parseRetryAfter } from './retry.js';
 import type { RequestGate } from './gate.js';
 import { sleep } from './sleep.js';
+import { linkedController } from './signals.js';
 
 export interface AttemptContext {
   gate: RequestGate;
@@ -66,14 +67,12 @@ export async function withRetries<T>(label: string, ctx: AttemptContext, attempt
     await ctx.gate.acquire(ctx.signal);
     // acquire() may return without waiting; a listener added to an aborted signal never fires.
     ctx.signal.throwIfAborted();
-    const controller = new AbortController();
+    const { controller, dispose } = linkedController(ctx.signal);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort(new AttemptTimeout(`timed out after ${ctx.timeoutMs} ms`));
     }, ctx.timeoutMs);
-    const onRunAbort = () => controller.abort(ctx.signal.reason);
-    ctx.signal.addEventListener('abort', onRunAbort, { once: true });
     let failure: AttemptFailure;
     let cause: unknown;
     try {
@@ -84,7 +83,7 @@ export async function withRetries<T>(label: string, ctx: AttemptContext, attempt
       failure = factsOf(error, timedOut, ctx.signal.aborted);
     } finally {
       clearTimeout(timer);
-      ctx.signal.removeEventListener('abort', onRunAbort);
+      dispose();
     }
     const classification = classify(failure);
     if (classification.kind === 'aborted') throw ctx.signal.reason;

@@ -10,7 +10,7 @@
  * the consumer at once, not when the consumer reaches that position.
  */
 
-import { setMaxListeners } from 'node:events';
+import { linkedController } from './signals.js';
 
 export interface OrderedMapOptions {
   /** Tasks in flight at most. */
@@ -30,12 +30,7 @@ export async function* orderedMap<T, R>(
 ): AsyncGenerator<R> {
   const concurrency = Math.max(1, options.concurrency);
   const window = Math.max(concurrency, options.window ?? concurrency);
-  const controller = new AbortController();
-  // Every task in flight listens to this signal, and each of its attempts too.
-  setMaxListeners(0, controller.signal);
-  const onOuterAbort = () => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted) onOuterAbort();
-  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const { controller, dispose } = linkedController(options.signal);
 
   const source = items[Symbol.iterator]();
   let sourceDone = false;
@@ -102,7 +97,7 @@ export async function* orderedMap<T, R>(
     }
   } finally {
     // The consumer stopped early or something failed: cancel what is still running.
-    options.signal?.removeEventListener('abort', onOuterAbort);
+    dispose();
     if (!controller.signal.aborted && (running > 0 || !sourceDone)) controller.abort(new Error('consumer stopped'));
   }
 }

@@ -18,6 +18,5 @@ export function delimitedFormatter(separator: string, field: (cell: Cell | undef
       }
       return out;
     },
-    end: () => '',
   };
 }

@@ -14,8 +14,6 @@ export const FORMATS: readonly Format[] = ['csv', 'tsv', 'ndjson'];
 
 export interface BatchFormatter {
   format(batch: Row[]): string;
-  /** Anything still owed at the end of the data. */
-  end(): string;
 }
 
 export interface FormatterOptions {
@@ -51,10 +49,6 @@ export function formatTransform(formatter: BatchFormatter): Transform {
     readableHighWaterMark: 64 * 1024,
     transform(batch: Row[], _encoding, callback) {
       const text = formatter.format(batch);
-      callback(null, text.length > 0 ? text : undefined);
-    },
-    flush(callback) {
-      const text = formatter.end();
       callback(null, text.length > 0 ? text : undefined);
     },
   });

@@ -78,6 +78,5 @@ export function ndjsonFormatter(options: NdjsonOptions = {}): BatchFormatter {
       }
       return out;
     },
-    end: () => '',
   };
 }

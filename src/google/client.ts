@@ -38,6 +38,8 @@ export interface ClientOptions {
   env?: Record<string, string | undefined>;
   valueRender?: ValueRender;
   dateRender?: DateRender;
+  /** Cancels credential loading (a token request can take a while). */
+  signal?: AbortSignal;
 }
 
 /** Facts about one failed request, for the classifier. */
@@ -160,6 +162,17 @@ const NO_CREDENTIALS_ADVICE =
   `set GOOGLE_APPLICATION_CREDENTIALS to a service-account key, pass --credentials FILE, or run ` +
   `\`gcloud auth application-default login --scopes=${READONLY_SCOPE},https://www.googleapis.com/auth/cloud-platform\``;
 
+/** `promise`, or the signal's reason as soon as it aborts (the promise itself cannot be cancelled). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /**
  * Creates the API client. Credentials: --credentials, else GOOGLE_APPLICATION_CREDENTIALS, else
  * GOOGLE_API_KEY (public sheets), else Application Default Credentials. A local endpoint needs none.
@@ -187,9 +200,10 @@ export async function createSheetsApi(options: ClientOptions): Promise<SheetsApi
     }
     if (auth instanceof GoogleAuth) {
       try {
-        const client = await auth.getClient();
-        await client.getAccessToken();
+        const client = await untilAborted(auth.getClient(), options.signal);
+        await untilAborted(client.getAccessToken(), options.signal);
       } catch (error) {
+        if (options.signal?.aborted) throw options.signal.reason;
         const failure = toHttpFailure(error).failure;
         const detail = failure.status !== undefined ? ` (the token endpoint answered ${failure.status})` : '';
         throw new AuthError(
@@ -227,9 +241,6 @@ export async function createSheetsApi(options: ClientOptions): Promise<SheetsApi
           { spreadsheetId, range, majorDimension: 'ROWS', valueRenderOption, dateTimeRenderOption },
           { signal, retry: false },
         );
-        if (typeof res.data !== 'object' || res.data === null) {
-          throw new HttpFailure({ status: 200, malformed: true, message: 'the answer is not JSON' });
-        }
         return res.data;
       } catch (error) {
         throw toHttpFailure(error);
@@ -237,5 +248,3 @@ export async function createSheetsApi(options: ClientOptions): Promise<SheetsApi
     },
   };
 }
-
-export { NO_CREDENTIALS_ADVICE };
