@@ -620,4 +620,11 @@ describe('render options', () => {
     expect(fields).toContain('gridProperties(rowCount,columnCount)');
     expect(fields).not.toMatch(/\s/);
   });
+
+  it('asks for compact JSON (the API pretty-prints by default)', async () => {
+    fake = new FakeSheets({ rowCount: 3, columnCount: 4, rows });
+    await exportToStream({ ...base }, collector().stream);
+    expect(fake.values()[0]?.query.get('prettyPrint')).toBe('false');
+    expect(fake.meta()[0]?.query.get('prettyPrint')).toBe('false');
+  });
 });

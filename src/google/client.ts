@@ -225,7 +225,7 @@ export async function createSheetsApi(options: ClientOptions): Promise<SheetsApi
     principal,
     async getMetadata(signal) {
       try {
-        const res = await api.spreadsheets.get({ spreadsheetId, fields: METADATA_FIELDS, includeGridData: false }, { signal, retry: false });
+        const res = await api.spreadsheets.get({ spreadsheetId, fields: METADATA_FIELDS, includeGridData: false, prettyPrint: false }, { signal, retry: false });
         // Every spreadsheet has a tab: an answer without `sheets` is spoilt, not an empty spreadsheet.
         if (typeof res.data !== 'object' || res.data === null || !Array.isArray(res.data.sheets)) {
           throw new HttpFailure({ status: 200, malformed: true, message: 'the metadata answer has no "sheets"' });
@@ -238,7 +238,8 @@ export async function createSheetsApi(options: ClientOptions): Promise<SheetsApi
     async getValues(range, signal) {
       try {
         const res = await api.spreadsheets.values.get(
-          { spreadsheetId, range, majorDimension: 'ROWS', valueRenderOption, dateTimeRenderOption },
+          // prettyPrint: the API indents its JSON by default, which inflates a values answer severalfold.
+          { spreadsheetId, range, majorDimension: 'ROWS', valueRenderOption, dateTimeRenderOption, prettyPrint: false },
           { signal, retry: false },
         );
         return res.data;
