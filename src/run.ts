@@ -222,8 +222,8 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
     let rows: Row[] = [];
     let covered = 0;
     for (let first = chunk.firstRow; first <= lastRow; ) {
-      const piece: Chunk = { index: chunk.index, firstRow: first, rows: Math.min(size, lastRow - first + 1), a1: '' };
-      piece.a1 = piece.rows === chunk.rows ? chunk.a1 : chunkA1(range, first, first + piece.rows - 1);
+      const pieceRows = Math.min(size, lastRow - first + 1);
+      const piece: Chunk = { index: chunk.index, firstRow: first, rows: pieceRows, a1: pieceRows === chunk.rows ? chunk.a1 : chunkA1(range, first, first + pieceRows - 1) };
       let failed: AttemptsFailed;
       try {
         const answer = await withRetries(

@@ -7,8 +7,7 @@ export function delimitedFormatter(separator: string, field: (cell: Cell | undef
   const width = new RowWidth(options);
   return {
     format(batch: Row[]): string {
-      width.check(batch);
-      const w = width.of(batch);
+      const w = width.check(batch);
       let out = '';
       for (const row of batch) {
         const n = Math.max(w, row.length);

@@ -28,8 +28,8 @@ export class RowWidth {
     return this.width ?? 0;
   }
 
-  /** Counts rows and reports the first wider than the width. */
-  check(batch: readonly unknown[][]): void {
+  /** Counts rows, reports the first wider than the width, and returns the width. */
+  check(batch: readonly unknown[][]): number {
     const width = this.of(batch);
     if (!this.warned) {
       for (let i = 0; i < batch.length; i++) {
@@ -44,5 +44,6 @@ export class RowWidth {
       }
     }
     this.rowNumber += batch.length;
+    return width;
   }
 }
