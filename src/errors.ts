@@ -46,7 +46,7 @@ export class NotFoundError extends SheetpipeError {
   override readonly exitCode = ExitCode.notFound;
 }
 
-/** Retries ran out on 429/5xx/timeouts/resets/malformed bodies. Exit 5. */
+/** Retries ran out on 429s, 5xx, timeouts, broken connections or malformed answers. Exit 5. */
 export class UnavailableError extends SheetpipeError {
   override name = 'UnavailableError';
   override readonly code = 'SHEETPIPE_UNAVAILABLE';
@@ -64,6 +64,20 @@ export class OutputError extends SheetpipeError {
 export class ApiError extends SheetpipeError {
   override name = 'ApiError';
   override readonly code = 'SHEETPIPE_API';
+  override readonly exitCode = ExitCode.failed;
+}
+
+/** The API could not be reached at all: DNS, a refused connection, TLS. Exit 5. */
+export class ConnectionError extends SheetpipeError {
+  override name = 'ConnectionError';
+  override readonly code = 'SHEETPIPE_CONNECTION';
+  override readonly exitCode = ExitCode.unavailable;
+}
+
+/** A bug in sheetpipe, not a failure of the API, the network or the input. Exit 1. */
+export class InternalError extends SheetpipeError {
+  override name = 'InternalError';
+  override readonly code = 'SHEETPIPE_INTERNAL';
   override readonly exitCode = ExitCode.failed;
 }
 
@@ -118,4 +132,126 @@ export function showInput(text: string, max = 80): string {
   const clipped = text.length > max ? `${text.slice(0, max - 3)}...` : text;
   // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   return clipped.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// ---- the final error: what failed, and the fix that matches it ----
+
+/** How a request ended for good, as the fetch layer reports it (see fetch/retry.ts). */
+export interface FinalFailure {
+  classification: { kind: string; retryable: boolean };
+  failure: {
+    status?: number;
+    apiStatus?: string;
+    reason?: string;
+    reasons?: readonly string[];
+    networkCode?: string;
+    host?: string;
+    message?: string;
+  };
+  attempts: number;
+  exhausted: boolean;
+  reason: string;
+}
+
+export interface FailureContext {
+  /** What was being done: `chunk 3/40 ('Data'!A2201:Z2400)`, `reading spreadsheet ID`. */
+  what: string;
+  spreadsheetId: string;
+  /** The service account, when known: named in sharing advice. */
+  principal?: string;
+  /** The API's host, when the failure does not carry it. */
+  host?: string;
+}
+
+const READONLY_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
+
+/** "once", "2 times". */
+export function times(n: number): string {
+  return n === 1 ? 'once' : `${n} times`;
+}
+
+function reasonsOf(f: FinalFailure['failure']): readonly string[] {
+  return f.reasons ?? (f.reason !== undefined ? [f.reason] : []);
+}
+
+function connectionMessage(host: string, code: string): string {
+  if (/^(ENOTFOUND|EAI_)/.test(code)) return `cannot connect to ${host}: the DNS lookup failed (${code}); check the network, the proxy settings or --endpoint`;
+  if (code === 'ECONNREFUSED') return `cannot connect to ${host}: the connection was refused (${code}); check --endpoint and the proxy settings (is the emulator running?)`;
+  if (/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/.test(code)) {
+    return `cannot connect to ${host}: the TLS handshake failed (${code}); check --endpoint and the proxy settings (a proxy that inspects TLS needs its CA in NODE_EXTRA_CA_CERTS)`;
+  }
+  if (/^ERR_PROXY_/.test(code)) return `cannot connect to ${host} through the proxy (${code}); check HTTPS_PROXY and NO_PROXY`;
+  return `cannot connect to ${host}: the network is unreachable (${code}); check the network and the proxy settings`;
+}
+
+/** The error family and one-line message for a request that failed for good. */
+export function finalError(failed: FinalFailure, context: FailureContext): SheetpipeError {
+  const { classification, failure: f, reason, attempts } = failed;
+  const { what } = context;
+  const host = f.host ?? context.host ?? 'the API';
+  const options = { cause: failed };
+  const reasons = reasonsOf(f);
+  if (failed.exhausted) {
+    switch (classification.kind) {
+      case 'rate-limit':
+        return new UnavailableError(
+          `${what} was refused for quota ${times(attempts)} (last: ${reason}); lower --max-rpm (60 a minute is the API's quota per user) or rerun later`,
+          options,
+        );
+      case 'timeout':
+        return new UnavailableError(`${what} timed out ${times(attempts)} (last: ${reason}); raise --timeout or lower --chunk-rows`, options);
+      case 'reset':
+        return new UnavailableError(
+          `${what}: the connection to ${host} broke ${times(attempts)} (last: ${reason}); check the network and the proxy settings, or rerun later`,
+          options,
+        );
+      case 'malformed':
+        return new UnavailableError(
+          `${what}: ${host} answered ${times(attempts)} with something that is not a Sheets API answer (last: ${reason}); check --endpoint and the proxy settings`,
+          options,
+        );
+      default:
+        return new UnavailableError(`${what} failed ${times(attempts)} (last: ${reason}); the API stayed unavailable, rerun later`, options);
+    }
+  }
+  switch (classification.kind) {
+    case 'connect':
+      return new ConnectionError(connectionMessage(host, f.networkCode ?? 'unknown'), options);
+    case 'internal':
+      return new InternalError(`internal error while ${what}: ${f.message ?? reason} (rerun with --verbose for details, and report it)`, options);
+    case 'auth': {
+      if (reasons.some((r) => r === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' || r === 'insufficientPermissions')) {
+        return new AuthError(
+          `${what}: ${reason}; the credentials lack the spreadsheets.readonly scope: use a service-account key, or run \`gcloud auth application-default login --scopes=${READONLY_SCOPE},https://www.googleapis.com/auth/cloud-platform\``,
+          options,
+        );
+      }
+      if (reasons.some((r) => /^(API_KEY_|keyInvalid)/.test(r))) {
+        return new AuthError(`${what}: ${reason}; the API key was refused: check GOOGLE_API_KEY and that the key may call the Google Sheets API`, options);
+      }
+      if (reasons.some((r) => r === 'SERVICE_DISABLED' || r === 'accessNotConfigured')) {
+        return new AuthError(
+          `${what}: ${reason}; enable the Google Sheets API in the credentials' project (or set a quota project: gcloud auth application-default set-quota-project PROJECT)`,
+          options,
+        );
+      }
+      if (f.status === 401) {
+        return new AuthError(`${what}: ${reason}; the credentials were refused: refresh them, or check GOOGLE_APPLICATION_CREDENTIALS`, options);
+      }
+      const who = context.principal ? `share the spreadsheet with ${context.principal} (Viewer)` : 'share the spreadsheet with the account you use, or use other credentials';
+      return new AuthError(`${what}: ${reason}; ${who}`, options);
+    }
+    case 'not-found':
+      return new NotFoundError(`spreadsheet ${context.spreadsheetId} was not found (404); check the ID or URL`, options);
+    case 'bad-request':
+      if (f.apiStatus === 'FAILED_PRECONDITION') {
+        return new ApiError(
+          `${what}: ${reason}; ${context.spreadsheetId} is an Excel (Office) file, not a Google Sheet: open it in Google Sheets, use File > Save as Google Sheets, and export that copy`,
+          options,
+        );
+      }
+      return new ApiError(`${what}: ${reason}`, options);
+    default:
+      return new ApiError(`${what}: ${reason}`, options);
+  }
 }

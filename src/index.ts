@@ -7,8 +7,8 @@
  */
 export { readRows, exportToStream, readSpreadsheetMeta, ExportEvents } from './run.js';
 export type { ExportOptions, StreamExportOptions, ExportSummary, ExportEventMap, PlanInfo } from './run.js';
-export type { Row, Cell } from './rows.js';
-export type { Format } from './format/formatter.js';
+export type { Row, Cell } from './run.js';
+export type { Format } from './transcode/encode.js';
 export { parseA1, formatA1, columnToLetters, lettersToColumn } from './a1.js';
 export type { A1, A1Range, A1Name } from './a1.js';
 export { parseSpreadsheetRef } from './ref.js';

@@ -1,89 +1,117 @@
 /**
- * A bounded grid range → row chunks, each one request. Pure.
+ * Bounded grid ranges → requests. Pure.
  *
- * Chunks are sized by cells, not rows: the API's cost (payload, server time) follows cells, so a
- * 10-column tab and a 200-column tab both get requests of similar size. The default budget keeps a
- * formatted answer near Google's recommended 2 MB payload.
+ * Parts are sized by cells, not rows: the API's cost (payload, server time) follows cells, so a
+ * 10-column tab and a 200-column tab both get requests of similar size, near Google's recommended
+ * 2 MB payload. A range's first part is smaller when a smaller one brings its first rows sooner:
+ * just the rows the width rule samples. Ranges that fit the budget are packed into one
+ * values:batchGet, which costs one request against the quota however many ranges it holds.
  */
 import { columnToLetters, quoteSheetName } from './a1.js';
 import type { GridRange } from './resolve.js';
 
 /** Cells per request when --chunk-rows is not given: ~1.8 MB of typical formatted JSON. */
 export const DEFAULT_CELL_BUDGET = 150_000;
-/** Cells in the first request when sizing by budget and the range needs more than one. */
-export const FIRST_CHUNK_CELLS = 10_000;
-
-/** Cells to fetch ahead of the writer, as a target: the window never drops below concurrency + 1. */
-export const PREFETCH_CELLS = 1_000_000;
-
-/**
- * Chunks started but not yet written, at most: one more than the requests in flight, and up to
- * twice as many while they are small, so that one slow answer at the head does not idle the pool.
- */
-export function prefetchWindow(concurrency: number, cellsPerChunk: number): number {
-  return Math.max(concurrency + 1, Math.min(2 * concurrency, Math.floor(PREFETCH_CELLS / Math.max(1, cellsPerChunk))));
-}
-
-export interface Chunk {
-  /** 0-based position in sheet order. */
-  index: number;
-  /** The request range, tab always quoted: `'Data'!A2201:Z2400`. */
-  a1: string;
-  /** 1-based first sheet row of the chunk. */
-  firstRow: number;
-  /** Rows asked for; the answer may hold fewer (trailing empty rows are dropped by the API). */
-  rows: number;
-}
+/** Grid cells one batchGet may cover: most of a small tab's grid is empty, and answers stream. */
+export const BATCH_CELLS = 4 * DEFAULT_CELL_BUDGET;
+/** Ranges one batchGet may hold, which keeps its URL short. */
+export const BATCH_RANGES = 50;
 
 export interface PlanOptions {
   /** Fixed rows per request; overrides the cell budget. */
   chunkRows?: number;
   /** Cells per request when chunkRows is absent. Default DEFAULT_CELL_BUDGET. */
   cellBudget?: number;
-  /** Sheet rows to cover at most from the range's first row (for --limit). */
+  /** Sheet rows to cover at most from the range's first row (--limit, plus the header). */
   maxRows?: number;
+  /** Rows of a range's first part at most (the rows its width rule samples). */
+  firstRows?: number;
+}
+
+/** A run of rows of one range (the target, by position), 1-based and inclusive. */
+export interface Span {
+  target: number;
+  first: number;
+  last: number;
+}
+
+export type PlannedRequest = { kind: 'values'; span: Span } | { kind: 'batch'; spans: Span[] };
+
+export function columnsOf(range: GridRange): number {
+  return Math.max(0, range.lastCol - range.firstCol + 1);
 }
 
 export function rowsPerChunk(columns: number, cellBudget = DEFAULT_CELL_BUDGET): number {
   return Math.max(1, Math.floor(cellBudget / Math.max(1, columns)));
 }
 
-export function chunkA1(range: GridRange, firstRow: number, lastRow: number): string {
-  const sheet = quoteSheetName(range.sheet.title);
-  return `${sheet}!${columnToLetters(range.firstCol)}${firstRow}:${columnToLetters(range.lastCol)}${lastRow}`;
-}
-
 /** Rows per request after the first: --chunk-rows, else the cell budget ÷ the range's columns. */
 export function steadyRows(range: GridRange, options: PlanOptions = {}): number {
-  return options.chunkRows ?? rowsPerChunk(range.lastCol - range.firstCol + 1, options.cellBudget);
+  return options.chunkRows ?? rowsPerChunk(columnsOf(range), options.cellBudget);
 }
 
-/** Lazily yields the chunks of `range`; never one that starts past the grid. */
-export function* planChunks(range: GridRange, options: PlanOptions = {}): Generator<Chunk> {
-  const columns = range.lastCol - range.firstCol + 1;
-  const lastRow = options.maxRows !== undefined ? Math.min(range.lastRow, range.firstRow + options.maxRows - 1) : range.lastRow;
-  if (lastRow < range.firstRow || columns < 1) return;
+/** The first part's rows: the sample, unless the budget or --chunk-rows says fewer. */
+export function firstPartRows(range: GridRange, options: PlanOptions = {}): number {
   const steady = steadyRows(range, options);
-  // A small first request gets rows out sooner, unless one request holds the whole range anyway.
-  const fitsOne = lastRow - range.firstRow + 1 <= steady;
-  const first = options.chunkRows ?? (fitsOne ? steady : Math.min(steady, rowsPerChunk(columns, FIRST_CHUNK_CELLS)));
-  let row = range.firstRow;
-  let index = 0;
-  while (row <= lastRow) {
-    const rows = Math.min(index === 0 ? first : steady, lastRow - row + 1);
-    yield { index, a1: chunkA1(range, row, row + rows - 1), firstRow: row, rows };
-    row += rows;
-    index += 1;
+  return options.chunkRows ?? Math.min(steady, options.firstRows ?? steady);
+}
+
+/** The last sheet row the plan covers (--limit may stop short of the range's end). */
+export function lastPlannedRow(range: GridRange, options: PlanOptions = {}): number {
+  return options.maxRows !== undefined ? Math.min(range.lastRow, range.firstRow + options.maxRows - 1) : range.lastRow;
+}
+
+/** True when the range holds no cells of the grid (it starts past its last row or column). */
+export function isEmpty(range: GridRange): boolean {
+  return range.lastRow < range.firstRow || range.lastCol < range.firstCol;
+}
+
+export function chunkA1(range: GridRange, firstRow: number, lastRow: number): string {
+  return `${quoteSheetName(range.sheet.title)}!${columnToLetters(range.firstCol)}${firstRow}:${columnToLetters(range.lastCol)}${lastRow}`;
+}
+
+/** The row spans of one range from row `from` (default its first row), in order. */
+export function* rowSpans(range: GridRange, target: number, options: PlanOptions = {}, from = range.firstRow): Generator<Span> {
+  if (isEmpty(range)) return;
+  const last = lastPlannedRow(range, options);
+  const steady = steadyRows(range, options);
+  let row = from;
+  // A small first part brings the first rows sooner, unless one request holds the whole range anyway.
+  const fitsOne = last - from + 1 <= steady;
+  let size = from === range.firstRow && !fitsOne ? firstPartRows(range, options) : steady;
+  while (row <= last) {
+    const end = Math.min(last, row + size - 1);
+    yield { target, first: row, last: end };
+    row = end + 1;
+    size = steady;
   }
 }
 
-/** How many chunks planChunks will yield, and the sheet rows they cover: the progress totals. */
-export function planTotals(range: GridRange, options: PlanOptions = {}): { chunks: number; rows: number } {
-  let chunks = 0;
-  let rows = 0;
-  for (const chunk of planChunks(range, options)) {
-    chunks += 1;
-    rows += chunk.rows;
+/**
+ * Every range's requests in range order: a range that fits the cell budget joins a batch with its
+ * neighbours (up to BATCH_CELLS grid cells and BATCH_RANGES ranges); a larger one is chunked.
+ */
+export function* planRequests(ranges: readonly GridRange[], options: PlanOptions = {}): Generator<PlannedRequest> {
+  const budget = options.cellBudget ?? DEFAULT_CELL_BUDGET;
+  let batch: Span[] = [];
+  let batchCells = 0;
+  const flush = function* (): Generator<PlannedRequest> {
+    if (batch.length === 1) yield { kind: 'values', span: batch[0] as Span };
+    else if (batch.length > 1) yield { kind: 'batch', spans: batch };
+    batch = [];
+    batchCells = 0;
+  };
+  for (const [target, range] of ranges.entries()) {
+    if (isEmpty(range)) continue;
+    const rows = lastPlannedRow(range, options) - range.firstRow + 1;
+    const cells = rows * columnsOf(range);
+    if (options.chunkRows === undefined && cells <= budget) {
+      if (batchCells + cells > BATCH_CELLS || batch.length >= BATCH_RANGES) yield* flush();
+      batch.push({ target, first: range.firstRow, last: range.firstRow + rows - 1 });
+      batchCells += cells;
+      continue;
+    }
+    for (const span of rowSpans(range, target, options)) yield { kind: 'values', span };
   }
-  return { chunks, rows };
+  yield* flush();
 }

@@ -59,12 +59,10 @@ export async function attachProgress(events: ExportEvents, options: ProgressOpti
     bar?.start(Math.max(plan.chunks, 1), 0, payload());
     if (plan.chunks === 0) bar?.update(1, payload());
   });
-  events.on('chunk', () => {
-    chunksDone += 1;
+  events.on('progress', ({ rowsWritten }) => {
+    rows = rowsWritten;
+    chunksDone = Math.min(chunksDone + 1, rowsTotal);
     bar?.update(chunksDone, payload());
-  });
-  events.on('rows', ({ count }) => {
-    rows = count;
   });
   const lineOut = (line: string) => {
     // Clear the bar's line first; it redraws on its next update.

@@ -1,24 +1,31 @@
 /**
- * One export, wired end to end: metadata → range → chunk plan → ordered fetch → rows → formatter
- * → destination, under one AbortSignal. Progress and the summary observe it through events.
+ * One export, wired end to end: the API client; the metadata (with, beside it, the range's first
+ * rows when they can be named early); the range; the plan; the window that fetches and writes;
+ * the summary. Everything runs under one AbortSignal; progress observes it through events.
  */
 import { EventEmitter } from 'node:events';
-import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { PassThrough, type Writable } from 'node:stream';
 import { type A1, parseA1, quoteSheetName } from './a1.js';
-import { ApiError, AuthError, NotFoundError, OutputError, UnavailableError, BrokenPipe } from './errors.js';
-import { AttemptsFailed, type AttemptContext, type RetryInfo, withRetries } from './fetch/attempts.js';
+import { DEFAULTS } from './defaults.js';
+import { type EarlySpan, earlyMatches, earlySpan, echoedSheet } from './early.js';
+import { BrokenPipe, InternalError, OutputError, finalError } from './errors.js';
+import { type AttemptContext, withRetries } from './fetch/attempts.js';
+import { type ReadContext, type Request, readRequest } from './fetch/chunk-reader.js';
 import { RequestGate } from './fetch/gate.js';
+import { Part } from './fetch/part.js';
+import { AttemptsFailed, type BackoffOptions, type RetryInfo } from './fetch/retry.js';
 import { linkedController } from './fetch/signals.js';
-import type { BackoffOptions } from './fetch/retry.js';
-import { orderedMap } from './fetch/scheduler.js';
-import { type Format, createFormatter, formatTransform } from './format/formatter.js';
-import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi, DEFAULT_ENDPOINT } from './google/client.js';
-import { type Chunk, chunkA1, planChunks, planTotals, prefetchWindow, steadyRows } from './plan.js';
+import { Window, deliverPart } from './fetch/window.js';
+import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi } from './google/api.js';
+import { DEFAULT_ENDPOINT } from './google/endpoint.js';
+import { DEFAULT_CELL_BUDGET, type PlanOptions, type Span, chunkA1, isEmpty, lastPlannedRow, rowSpans } from './plan.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
 import { type GridRange, type SpreadsheetMeta, describeRange, resolveRange } from './resolve.js';
-import { type ChunkRows, type Row, joinRows, rowBatches, rowsOfAnswer } from './rows.js';
-import { DEFAULTS } from './defaults.js';
+import type { Format } from './transcode/encode.js';
+import { RangeOutput, SAMPLE_ROWS } from './transcode/output.js';
+
+/** Bytes the parts read ahead of the head may hold: the window's memory, whatever the sheet's size. */
+export const WINDOW_BYTES = 16 * 1024 * 1024;
 
 export interface ExportOptions {
   /** Spreadsheet ID or docs.google.com URL (a `gid` in it picks the tab when `range` names none). */
@@ -29,9 +36,9 @@ export interface ExportOptions {
   concurrency?: number;
   /** Rows per request. Default: sized from a cell budget. */
   chunkRows?: number;
-  /** Per-request timeout in ms. Default 30000. */
+  /** Milliseconds the API may stay silent (before an answer begins, or within it). Default 30000. */
   timeoutMs?: number;
-  /** Retries per request after its first attempt. Default 5. */
+  /** Failed attempts in a row, without rows delivered, before a request gives up. Default 5. */
   retries?: number;
   /** Requests per minute ceiling, spread evenly; 0 = none. Default 60. */
   maxRpm?: number;
@@ -59,8 +66,15 @@ export interface ExportOptions {
   api?: SheetsApi;
 }
 
+export interface StreamExportOptions extends ExportOptions {
+  /** csv (default), tsv or ndjson. */
+  format?: Format;
+}
+
 export interface PlanInfo {
   range: string;
+  /** The file it is written to, in a folder export. */
+  file?: string;
   chunks: number;
   /** Grid rows the plan covers: an upper bound on rows out. */
   rows: number;
@@ -73,8 +87,8 @@ export interface ExportEventMap {
   plan: [PlanInfo];
   request: [{ label: string; attempt: number }];
   retry: [RetryInfo];
-  chunk: [{ chunk: Chunk; rows: number }];
-  rows: [{ count: number }];
+  /** Cumulative: rows handed to the destination, and sheet rows passed (empty rows dropped at the end included). */
+  progress: [{ rowsWritten: number; rowsCovered: number }];
   warning: [string];
 }
 
@@ -83,6 +97,7 @@ export class ExportEvents extends EventEmitter<ExportEventMap> {}
 
 export interface ExportSummary {
   range: string;
+  /** Data rows written (the header row not counted when `header` is on). */
   rows: number;
   columns: number;
   requests: number;
@@ -90,54 +105,22 @@ export interface ExportSummary {
   seconds: number;
 }
 
-
-/** Why a request failed for good, as the error family the CLI maps to an exit code. */
-function finalError(error: unknown, what: string, api: SheetsApi | undefined, spreadsheetId: string): unknown {
-  if (!(error instanceof AttemptsFailed)) return error;
-  const { classification: c, failure: f, reason, attempts } = error;
-  const options = { cause: error };
-  if (error.exhausted) {
-    return new UnavailableError(`${what} failed ${attempts} times, last: ${reason}; the API stayed unavailable, rerun later (or lower -c / --max-rpm)`, options);
-  }
-  switch (c.kind) {
-    case 'auth': {
-      if (f.status === 401) {
-        return new AuthError(`${what}: ${reason}; the credentials were refused: refresh them or check GOOGLE_APPLICATION_CREDENTIALS`, options);
-      }
-      if (f.reason === 'SERVICE_DISABLED' || f.reason === 'accessNotConfigured') {
-        return new AuthError(`${what}: ${reason}; enable the Google Sheets API for the credentials' project, or set a quota project (gcloud auth application-default set-quota-project PROJECT)`, options);
-      }
-      const who = api?.principal ? `share the spreadsheet with ${api.principal} (Viewer)` : 'share the spreadsheet with the account you use, or use other credentials';
-      return new AuthError(`${what}: ${reason}; ${who}`, options);
-    }
-    case 'not-found':
-      return new NotFoundError(`spreadsheet ${spreadsheetId} was not found (404); check the ID or URL`, options);
-    default:
-      return new ApiError(`${what}: ${reason}`, options);
-  }
+/** The API client and what every request of a run shares: the rate gate and the counters. */
+interface Session {
+  ref: SpreadsheetRef;
+  api: SheetsApi;
+  ownsApi: boolean;
+  gate: RequestGate;
+  counters: { requests: number; retries: number };
+  options: ExportOptions;
+  events: ExportEvents;
 }
 
 function isBrokenPipe(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE' || error instanceof BrokenPipe;
 }
 
-interface OpenedExport {
-  range: GridRange;
-  plan: PlanInfo;
-  batches: AsyncGenerator<Row[]>;
-  counters: { requests: number; retries: number };
-}
-
-interface Connection {
-  ref: SpreadsheetRef;
-  api: SheetsApi;
-  ctx: AttemptContext;
-  counters: { requests: number; retries: number };
-  meta: SpreadsheetMeta;
-}
-
-/** Credentials, the client, and the one metadata request (which counts against the rate too). */
-async function connect(options: ExportOptions, signal: AbortSignal, events: ExportEvents): Promise<Connection> {
+async function openSession(options: ExportOptions, signal: AbortSignal, events: ExportEvents): Promise<Session> {
   const ref = typeof options.spreadsheet === 'string' ? parseSpreadsheetRef(options.spreadsheet) : options.spreadsheet;
   const api =
     options.api ??
@@ -148,12 +131,16 @@ async function connect(options: ExportOptions, signal: AbortSignal, events: Expo
       env: options.env ?? process.env,
       valueRender: options.render ?? DEFAULTS.render,
       dateRender: options.dates,
+      maxSockets: options.concurrency ?? DEFAULTS.concurrency,
       signal,
     }));
+  return { ref, api, ownsApi: options.api === undefined, gate: new RequestGate(options.maxRpm ?? DEFAULTS.maxRpm), counters: { requests: 0, retries: 0 }, options, events };
+}
 
-  const counters = { requests: 0, retries: 0 };
-  const ctx: AttemptContext = {
-    gate: new RequestGate(options.maxRpm ?? DEFAULTS.maxRpm),
+function attemptContext(session: Session, signal: AbortSignal): AttemptContext {
+  const { options, counters, events } = session;
+  return {
+    gate: session.gate,
     signal,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
     retries: options.retries ?? DEFAULTS.retries,
@@ -167,135 +154,284 @@ async function connect(options: ExportOptions, signal: AbortSignal, events: Expo
       events.emit('retry', info);
     },
   };
+}
 
+function readContext(session: Session, signal: AbortSignal, window?: Window): ReadContext {
+  return {
+    ...attemptContext(session, signal),
+    api: session.api,
+    deliver: (part) => (window ? window.deliver(part) : deliverPart(part)),
+    room: () => window?.room(),
+  };
+}
+
+/** Why a request failed for good, as the error family the CLI maps to an exit code. */
+function failed(error: unknown, what: string, session: Session): unknown {
+  if (!(error instanceof AttemptsFailed)) return error;
+  return finalError(error, { what, spreadsheetId: session.ref.id, principal: session.api.principal, host: session.api.host });
+}
+
+async function readMetadata(session: Session, signal: AbortSignal): Promise<SpreadsheetMeta> {
   try {
-    const meta = await withRetries('spreadsheet metadata', ctx, (s) => api.getMetadata(s));
-    return { ref, api, ctx, counters, meta };
+    return await withRetries('spreadsheet metadata', attemptContext(session, signal), (s) => session.api.getMetadata(s));
   } catch (error) {
-    throw finalError(error, `reading spreadsheet ${ref.id}`, api, ref.id);
+    throw failed(error, `reading spreadsheet ${session.ref.id}`, session);
   }
 }
 
 /** The spreadsheet's tabs and named ranges, from one metadata request. */
 export async function readSpreadsheetMeta(options: ExportOptions): Promise<SpreadsheetMeta> {
   const { controller, dispose } = linkedController(options.signal);
+  let session: Session | undefined;
   try {
-    return (await connect(options, controller.signal, options.events ?? new ExportEvents())).meta;
+    session = await openSession(options, controller.signal, options.events ?? new ExportEvents());
+    return await readMetadata(session, controller.signal);
   } finally {
+    if (session?.ownsApi) session.api.close();
     controller.abort(new Error('done'));
     dispose();
   }
 }
 
-async function openExport(options: ExportOptions, signal: AbortSignal, events: ExportEvents): Promise<OpenedExport> {
-  const a1 = typeof options.range === 'string' ? parseA1(options.range) : options.range;
-  const { ref, api, ctx, counters, meta } = await connect(options, signal, events);
-  const range = resolveRange(a1, meta, ref.gid);
-  const header = options.header ?? DEFAULTS.header;
-  const planOptions = {
-    chunkRows: options.chunkRows,
-    maxRows: options.limit !== undefined ? options.limit + (header ? 1 : 0) : undefined,
-  };
-  const totals = planTotals(range, planOptions);
-  const total = totals.chunks;
-  const plan: PlanInfo = {
-    range: describeRange(range),
-    chunks: total,
-    rows: totals.rows,
-    columns: range.lastCol - range.firstCol + 1,
-    colsNamed: range.colsNamed,
-  };
-  events.emit('plan', plan);
-  if (range.lastRow < range.firstRow || range.lastCol < range.firstCol) {
-    events.emit('warning', `warning: the range starts past the end of tab ${quoteSheetName(range.sheet.title)} (${range.sheet.rowCount} rows × ${range.sheet.columnCount} columns), so it holds no cells`);
-  }
-
-  const concurrency = options.concurrency ?? DEFAULTS.concurrency;
-  // A request that times out is split rather than repeated: the chunk is then read in pieces of
-  // half the size (and halved again on the next timeout), so a range too large to answer in time
-  // still exports with a few extra requests. The chunk's retries are one budget: every retry and
-  // every halving spends from it, so a chunk that never answers fails after `retries` + 1 attempts.
-  const fetchRows = async (chunk: Chunk, what: string, signal: AbortSignal): Promise<Row[]> => {
-    const budget = { left: ctx.retries, attempts: 0 };
-    const lastRow = chunk.firstRow + chunk.rows - 1;
-    let size = chunk.rows;
-    let rows: Row[] = [];
-    let covered = 0;
-    for (let first = chunk.firstRow; first <= lastRow; ) {
-      const pieceRows = Math.min(size, lastRow - first + 1);
-      const piece: Chunk = { index: chunk.index, firstRow: first, rows: pieceRows, a1: pieceRows === chunk.rows ? chunk.a1 : chunkA1(range, first, first + pieceRows - 1) };
-      let failed: AttemptsFailed;
-      try {
-        const answer = await withRetries(
-          what,
-          {
-            ...ctx,
-            signal,
-            retries: budget.left,
-            handBack: (c) => c.kind === 'timeout' && piece.rows > 1,
-            onRequest: (label, attempt) => {
-              budget.attempts += 1;
-              ctx.onRequest?.(label, attempt);
-            },
-            onRetry: (info) => {
-              budget.left -= 1;
-              ctx.onRetry?.(info);
-            },
-          },
-          async (s) => rowsOfAnswer(await api.getValues(piece.a1, s), piece),
-        );
-        rows = joinRows(rows, covered, answer);
-        covered += piece.rows;
-        first += piece.rows;
-        continue;
-      } catch (error) {
-        if (!(error instanceof AttemptsFailed)) throw error;
-        failed = error;
-      }
-      if (failed.exhausted || (failed.classification.kind === 'timeout' && budget.left <= 0)) {
-        throw new AttemptsFailed(failed.classification, failed.failure, budget.attempts, true, failed.reason, { cause: failed });
-      }
-      if (failed.classification.kind !== 'timeout') throw failed;
-      budget.left -= 1;
-      size = Math.ceil(piece.rows / 2);
-      ctx.onRetry?.({ label: what, attempt: budget.attempts, delayMs: 0, kind: 'timeout', reason: `${failed.reason}; reading it ${size} rows at a time` });
-    }
-    return rows;
-  };
-  const fetchChunk = async (chunk: Chunk, chunkSignal: AbortSignal): Promise<ChunkRows> => {
-    const what = `chunk ${chunk.index + 1}/${total} (${chunk.a1})`;
-    try {
-      const rows = await fetchRows(chunk, what, chunkSignal);
-      events.emit('chunk', { chunk, rows: rows.length });
-      return { chunk, rows };
-    } catch (error) {
-      throw finalError(error, what, api, ref.id);
-    }
-  };
-  const window = prefetchWindow(concurrency, steadyRows(range, planOptions) * plan.columns);
-  const chunks = orderedMap(planChunks(range, planOptions), fetchChunk, { concurrency, window, signal });
-  return { range, plan, batches: rowBatches(chunks), counters };
+/** The early read started beside the metadata, kept only if the metadata confirms it. */
+interface EarlyRead {
+  span: EarlySpan;
+  output: RangeOutput;
+  part: Part;
+  request: Request;
+  done: Promise<void>;
+  controller: AbortController;
 }
 
+/** Raised when the first tab the API read early is not the one sheetpipe exports: the run starts over without it. */
+class EarlyMismatch extends Error {
+  override name = 'EarlyMismatch';
+}
 
-/**
- * The rows of a range, in sheet order, as one unchunked values.get would give them (the header
- * row included). Breaking out of the loop cancels the requests in flight.
- */
-export async function* readRows(options: ExportOptions): AsyncGenerator<Row> {
-  const { controller, dispose } = linkedController(options.signal);
+interface RangeRun {
+  format: Format;
+  /** NDJSON objects keyed by the first row (else arrays). */
+  objects: boolean;
+  header: boolean;
+  write(chunk: Buffer): Promise<void> | void;
+  /** Read the first rows beside the metadata when possible. */
+  early: boolean;
+}
+
+interface RangeResult {
+  range: GridRange;
+  output: RangeOutput | undefined;
+}
+
+type OnWritten = (output: RangeOutput) => void;
+
+function outputFor(run: RangeRun, session: Session, spec: { firstCol: number; firstRow: number; width?: number; maxWidth?: number; confirmed?: boolean }, onWritten: OnWritten): RangeOutput {
+  const output: RangeOutput = new RangeOutput({
+    format: run.format,
+    header: run.objects,
+    ...spec,
+    write: (chunk) => {
+      const wait = run.write(chunk);
+      onWritten(output);
+      return wait;
+    },
+    onWarning: (message) => session.events.emit('warning', message),
+  });
+  return output;
+}
+
+function startEarly(session: Session, run: RangeRun, a1: A1 | undefined, plan: PlanOptions, signal: AbortSignal, onWritten: OnWritten): EarlyRead | undefined {
+  const span = run.early ? earlySpan(a1, session.ref.gid, SAMPLE_ROWS, plan) : undefined;
+  if (!span) return undefined;
+  const output = outputFor(
+    run,
+    session,
+    { firstCol: span.firstCol, firstRow: span.firstRow, width: span.lastCol !== undefined ? span.lastCol - span.firstCol + 1 : undefined, confirmed: false },
+    onWritten,
+  );
+  const part = new Part({ output, sheet: span.sheet, firstCol: span.firstCol, lastCol: span.lastCol, firstRow: span.firstRow, lastRow: span.lastRow });
+  // The first part of its range: its rows go to the output (held until the metadata confirms them).
+  part.becomeHead();
+  const request: Request = { label: `chunk 1 (${part.a1(span.firstRow, span.lastRow)})`, parts: [part], batch: false };
+  const { controller } = linkedController(signal);
+  const done = readRequest(request, readContext(session, controller.signal));
+  done.catch(() => undefined);
+  return { span, output, part, request, done, controller };
+}
+
+async function dropEarly(early: EarlyRead | undefined): Promise<void> {
+  if (!early) return;
+  early.controller.abort(new Error('the early read was not needed'));
+  await early.done.catch(() => undefined);
+}
+
+/** Exports one range through `run.write`; resolves when every row is written. */
+async function exportRange(session: Session, run: RangeRun, signal: AbortSignal, onWritten: OnWritten): Promise<RangeResult> {
+  const { options, events } = session;
+  const a1 = typeof options.range === 'string' ? parseA1(options.range) : options.range;
+  const plan: PlanOptions = {
+    chunkRows: options.chunkRows,
+    maxRows: options.limit !== undefined ? options.limit + (run.header ? 1 : 0) : undefined,
+    firstRows: SAMPLE_ROWS,
+  };
+  let early = startEarly(session, run, a1, plan, signal, onWritten);
+  let range: GridRange;
   try {
-    const opened = await openExport(options, controller.signal, options.events ?? new ExportEvents());
-    for await (const batch of opened.batches) yield* batch;
+    const meta = await readMetadata(session, signal);
+    range = resolveRange(a1, meta, session.ref.gid);
+  } catch (error) {
+    await dropEarly(early);
+    throw error;
+  }
+  if (early && !earlyMatches(early.span, range, DEFAULT_CELL_BUDGET)) {
+    await dropEarly(early);
+    early = undefined;
+  }
+
+  const columns = Math.max(0, range.lastCol - range.firstCol + 1);
+  const last = lastPlannedRow(range, plan);
+  if (isEmpty(range)) {
+    events.emit('plan', { range: describeRange(range), chunks: 0, rows: 0, columns: 0, colsNamed: range.colsNamed });
+    events.emit(
+      'warning',
+      `warning: the range starts past the end of tab ${quoteSheetName(range.sheet.title)} (${range.sheet.rowCount} rows × ${range.sheet.columnCount} columns), so it holds no cells`,
+    );
+    return { range, output: undefined };
+  }
+
+  let output: RangeOutput;
+  let spans: Span[];
+  if (early) {
+    output = early.output;
+    early.part.lastRow = Math.min(early.part.lastRow, last);
+    spans = [...rowSpans(range, 0, plan, early.part.lastRow + 1)];
+    // A tab named in the request is confirmed now; the first tab read without a name, by the echo.
+    if (early.span.sheet !== undefined) output.confirm(columns);
+    else {
+      const read = early;
+      void read.done.then(() => {
+        if (echoedSheet(read.part.echo) === range.sheet.title) read.output.confirm(columns);
+        else read.controller.abort(new EarlyMismatch(`the API read tab ${read.part.echo ?? '?'} for the first tab`));
+      }, () => undefined);
+    }
+  } else {
+    output = outputFor(run, session, { firstCol: range.firstCol, firstRow: range.firstRow, width: range.colsNamed ? columns : undefined, maxWidth: columns }, onWritten);
+    spans = [...rowSpans(range, 0, plan)];
+  }
+  const total = spans.length + (early ? 1 : 0);
+  events.emit('plan', { range: describeRange(range), chunks: total, rows: Math.max(0, last - range.firstRow + 1), columns, colsNamed: range.colsNamed });
+
+  const requests: Request[] = [];
+  const parts: Part[] = early ? [early.part] : [];
+  if (early) early.request.label = `chunk 1/${total} (${chunkA1(range, early.span.firstRow, early.part.lastRow)})`;
+  for (const span of spans) {
+    const part = new Part({ output, sheet: range.sheet.title, firstCol: range.firstCol, lastCol: range.lastCol, firstRow: span.first, lastRow: span.last });
+    parts.push(part);
+    requests.push({ label: `chunk ${parts.length}/${total} (${chunkA1(range, span.first, span.last)})`, parts: [part], batch: false });
+  }
+
+  // eslint-disable-next-line prefer-const -- the read callback refers to the window it belongs to
+  let window: Window;
+  window = new Window(
+    [{ output, parts }],
+    requests,
+    (request, s) => readRequest(request, readContext(session, s, window)),
+    { concurrency: options.concurrency ?? DEFAULTS.concurrency, budgetBytes: WINDOW_BYTES, signal },
+    early ? [{ request: early.request, done: early.done }] : [],
+  );
+  try {
+    await window.run();
+  } catch (error) {
+    if (error instanceof EarlyMismatch) throw error;
+    const request = requests.find((r) => r.parts.some((p) => !p.done)) ?? early?.request;
+    throw failed(error, request?.label ?? describeRange(range), session);
+  }
+  return { range, output };
+}
+
+/** A Writable as a destination: a write resolves once it drains, and rejects with the stream's error. */
+function writerFor(destination: Writable): (chunk: Buffer) => Promise<void> | void {
+  return (chunk) => {
+    if (destination.errored) throw destination.errored;
+    if (destination.destroyed || destination.writableEnded) throw new BrokenPipe();
+    if (destination.write(chunk)) return undefined;
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown) => {
+        destination.off('drain', drained);
+        destination.off('error', failed);
+        destination.off('close', closed);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const drained = () => settle();
+      const failed = (error: unknown) => settle(error);
+      const closed = () => settle(destination.errored ?? new BrokenPipe());
+      destination.on('drain', drained);
+      destination.on('error', failed);
+      destination.on('close', closed);
+    });
+  };
+}
+
+function endOf(destination: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    destination.end((error?: Error | null) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** Runs a whole export into `destination`: see exportToStream. */
+async function exportInto(options: StreamExportOptions, destination: Writable, objects: boolean): Promise<ExportSummary> {
+  if (destination.writableEnded || destination.destroyed) throw new OutputError('the destination stream is already closed');
+  const started = performance.now();
+  const events = options.events ?? new ExportEvents();
+  const { controller, dispose } = linkedController(options.signal);
+  // A destination that fails (a full disk, a reader gone) stops everything at once.
+  const onError = (error: unknown) => controller.abort(isBrokenPipe(error) ? new BrokenPipe() : error);
+  destination.on('error', onError);
+  const format = options.format ?? 'csv';
+  const header = options.header ?? DEFAULTS.header;
+  let session: Session | undefined;
+  try {
+    session = await openSession(options, controller.signal, events);
+    const write = writerFor(destination);
+    let result: RangeResult;
+    const onWritten: OnWritten = (output) => events.emit('progress', { rowsWritten: output.committed, rowsCovered: output.passed });
+    for (let early = true; ; early = false) {
+      try {
+        result = await exportRange(session, { format, objects, header, write, early }, controller.signal, onWritten);
+        break;
+      } catch (error) {
+        // Nothing of an early read of the wrong tab was written: start over without it.
+        if (!(error instanceof EarlyMismatch) || !early) throw error;
+      }
+    }
+    const { range, output } = result;
+    events.emit('progress', { rowsWritten: output?.committed ?? 0, rowsCovered: output?.passed ?? 0 });
+    if (destination !== process.stdout) await endOf(destination);
+    // A destination that failed after its last write (a full disk found at the flush) fails the export.
+    if (controller.signal.aborted) throw controller.signal.reason;
+    const committed = output?.committed ?? 0;
+    return {
+      range: describeRange(range),
+      rows: header && !objects ? Math.max(0, committed - 1) : committed,
+      columns: output?.width ?? 0,
+      requests: session.counters.requests,
+      retries: session.counters.retries,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } catch (error) {
+    controller.abort(error);
+    if (options.signal?.aborted) throw isBrokenPipe(options.signal.reason) ? new BrokenPipe() : options.signal.reason;
+    const reason: unknown = controller.signal.reason;
+    if (isBrokenPipe(error) || isBrokenPipe(reason)) throw new BrokenPipe();
+    if (error instanceof EarlyMismatch) throw new InternalError(error.message, { cause: error });
+    throw error;
   } finally {
-    controller.abort(new Error('the reader stopped'));
+    destination.off('error', onError);
+    if (session?.ownsApi) session.api.close();
+    if (!controller.signal.aborted) controller.abort(new Error('export finished'));
     dispose();
   }
-}
-
-export interface StreamExportOptions extends ExportOptions {
-  /** csv (default), tsv or ndjson. */
-  format?: Format;
 }
 
 /**
@@ -303,54 +439,39 @@ export interface StreamExportOptions extends ExportOptions {
  * early (EPIPE) stops the export and rejects with BrokenPipe, whose exit code is 0. Does not end
  * process.stdout.
  */
-export async function exportToStream(options: StreamExportOptions, destination: Writable): Promise<ExportSummary> {
-  if (destination.writableEnded || destination.destroyed) throw new OutputError('the destination stream is already closed');
-  const started = performance.now();
-  const events = options.events ?? new ExportEvents();
+export function exportToStream(options: StreamExportOptions, destination: Writable): Promise<ExportSummary> {
+  const format = options.format ?? 'csv';
+  return exportInto(options, destination, format === 'ndjson' && (options.header ?? DEFAULTS.header));
+}
+
+export type Cell = string | number | boolean | null;
+export type Row = Cell[];
+
+/**
+ * The rows of a range, in sheet order, as the export writes them: each row padded to the range's
+ * width, an empty cell `null` (the header row included). Breaking out of the loop cancels the
+ * requests in flight.
+ */
+export async function* readRows(options: ExportOptions): AsyncGenerator<Row> {
   const { controller, dispose } = linkedController(options.signal);
-  const header = options.header ?? DEFAULTS.header;
-  let rows = 0;
-  let widest = 0;
-  let opened: OpenedExport | undefined;
+  const lines = new PassThrough({ highWaterMark: 1 << 20 });
+  const running = exportInto({ ...options, format: 'ndjson', signal: controller.signal }, lines, false);
+  running.then(
+    () => lines.end(),
+    (error: unknown) => lines.destroy(error instanceof Error ? error : new Error(String(error))),
+  );
   try {
-    opened = await openExport(options, controller.signal, events);
-    const { range, plan } = opened;
-    const formatter = createFormatter(options.format ?? 'csv', {
-      header,
-      columns: range.colsNamed ? plan.columns : undefined,
-      firstCol: range.firstCol,
-      firstRow: range.firstRow,
-      onWarning: (message) => events.emit('warning', message),
-    });
-    const batches = opened.batches;
-    const counted = async function* () {
-      for await (const batch of batches) {
-        // The summary's column count: the range's when it names its columns, else the widest row.
-        if (!range.colsNamed) for (const row of batch) if (row.length > widest) widest = row.length;
-        rows += batch.length;
-        events.emit('rows', { count: rows });
-        yield batch;
-      }
-    };
-    const source = Readable.from(counted(), { objectMode: true, highWaterMark: 1 });
-    await pipeline(source, formatTransform(formatter), destination, { signal: controller.signal, end: destination !== process.stdout });
-  } catch (error) {
-    controller.abort(error);
-    // pipeline() rejects with its own AbortError; the caller wants the reason it aborted with.
-    if (options.signal?.aborted) throw isBrokenPipe(options.signal.reason) ? new BrokenPipe() : options.signal.reason;
-    if (isBrokenPipe(error)) throw new BrokenPipe();
-    throw error;
+    let rest = '';
+    for await (const chunk of lines as AsyncIterable<Buffer>) {
+      const text = rest + chunk.toString('utf8');
+      const end = text.lastIndexOf('\n');
+      rest = text.slice(end + 1);
+      if (end < 0) continue;
+      for (const line of text.slice(0, end).split('\n')) yield JSON.parse(line) as Row;
+    }
+    await running;
   } finally {
-    controller.abort(new Error('export finished'));
+    controller.abort(new Error('the reader stopped'));
     dispose();
   }
-  const plan = opened.plan;
-  return {
-    range: plan.range,
-    rows: header ? Math.max(0, rows - 1) : rows,
-    columns: plan.colsNamed ? plan.columns : widest,
-    requests: opened.counters.requests,
-    retries: opened.counters.retries,
-    seconds: (performance.now() - started) / 1000,
-  };
 }

@@ -1,15 +1,25 @@
 /**
- * One request, tried until it succeeds, fails for good, or runs out of retries.
+ * A small request (the metadata), tried until it succeeds, fails for good, or runs out of retries.
  *
  * Every attempt passes the shared gate (rate ceiling, pool-wide 429 pause) and gets its own
  * AbortController, aborted by its own timer or by the run's signal; the timer and the listener are
  * removed when the attempt ends, so nothing outlives it. Backoff sleeps listen to the run's signal.
  */
-import { HttpFailure } from '../google/client.js';
-import { type AttemptFailure, type BackoffOptions, type Classification, backoffDelay, classify, describeFailure, parseRetryAfter } from './retry.js';
+import { HttpFailure } from '../google/failure.js';
+import { MalformedAnswer } from '../transcode/scanner.js';
 import type { RequestGate } from './gate.js';
-import { sleep } from './sleep.js';
+import {
+  type AttemptFailure,
+  AttemptsFailed,
+  type BackoffOptions,
+  type RetryInfo,
+  backoffDelay,
+  classify,
+  describeFailure,
+  parseRetryAfter,
+} from './retry.js';
 import { linkedController } from './signals.js';
+import { sleep } from './sleep.js';
 
 export interface AttemptContext {
   gate: RequestGate;
@@ -20,42 +30,21 @@ export interface AttemptContext {
   /** Retries after the first attempt. */
   retries: number;
   backoff?: BackoffOptions;
-  /** Failures to hand back at once rather than retry (the caller has a better remedy). */
-  handBack?: (classification: Classification) => boolean;
   onRequest?: (label: string, attempt: number) => void;
   onRetry?: (info: RetryInfo) => void;
-}
-
-export interface RetryInfo {
-  label: string;
-  attempt: number;
-  delayMs: number;
-  kind: Classification['kind'];
-  reason: string;
-}
-
-/** A request failed for good: the classification, the facts, and how many attempts it took. */
-export class AttemptsFailed extends Error {
-  override name = 'AttemptsFailed';
-  constructor(
-    readonly classification: Classification,
-    readonly failure: AttemptFailure,
-    readonly attempts: number,
-    readonly exhausted: boolean,
-    readonly reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super(reason, options);
-  }
 }
 
 class AttemptTimeout extends Error {
   override name = 'AttemptTimeout';
 }
 
-function factsOf(error: unknown, timedOut: boolean, runAborted: boolean): AttemptFailure {
-  const base = error instanceof HttpFailure ? error.failure : { message: error instanceof Error ? error.message : String(error) };
-  return { ...base, timedOut: timedOut || undefined, aborted: runAborted || undefined };
+/** The facts of a failed attempt: what the transport saw, or that it was our timeout, a cancel, or a bug. */
+export function factsOf(error: unknown, timedOut: boolean, runAborted: boolean): AttemptFailure {
+  if (runAborted) return { aborted: true };
+  if (timedOut) return { timedOut: true };
+  if (error instanceof HttpFailure) return error.failure;
+  if (error instanceof MalformedAnswer) return { malformed: true, message: error.message };
+  return { internal: true, message: error instanceof Error ? error.message : String(error) };
 }
 
 /**
@@ -88,16 +77,12 @@ export async function withRetries<T>(label: string, ctx: AttemptContext, attempt
     const classification = classify(failure);
     if (classification.kind === 'aborted') throw ctx.signal.reason;
     const reason = describeFailure(failure, ctx.timeoutMs);
-    if (!classification.retryable || n > ctx.retries || ctx.handBack?.(classification)) {
+    if (!classification.retryable || n > ctx.retries) {
       throw new AttemptsFailed(classification, failure, n, classification.retryable && n > ctx.retries, reason, { cause });
     }
     const delayMs = backoffDelay(n, parseRetryAfter(failure.retryAfter), ctx.backoff);
     ctx.onRetry?.({ label, attempt: n, delayMs, kind: classification.kind, reason });
-    if (classification.kind === 'rate-limit') {
-      // The quota is shared: hold the whole pool, then this request queues at the gate like the rest.
-      ctx.gate.pauseFor(delayMs);
-    } else {
-      await sleep(delayMs, ctx.signal);
-    }
+    if (classification.kind === 'rate-limit') ctx.gate.pauseFor(delayMs);
+    else await sleep(delayMs, ctx.signal);
   }
 }

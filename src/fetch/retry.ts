@@ -1,8 +1,9 @@
 /**
  * Failure classification and backoff. Pure.
  *
- * Classification reads the HTTP status and the error body's `status`/`reason`, never the message
- * text: Google rewords messages, and a client that matched them broke when it did.
+ * Classification reads the HTTP status, the error body's `status` and reasons (both of Google's
+ * shapes) and the network code, never the message text: Google rewords messages, and a client
+ * that matched them broke when it did. Only what can heal is retried.
  */
 
 /** What went wrong with one attempt, as facts gathered by the transport. */
@@ -11,32 +12,60 @@ export interface AttemptFailure {
   status?: number;
   /** The error body's `error.status`, e.g. RESOURCE_EXHAUSTED. */
   apiStatus?: string;
-  /** The first `error.details[].reason` or `error.errors[].reason`, e.g. RATE_LIMIT_EXCEEDED. */
+  /** The first of `reasons`, e.g. RATE_LIMIT_EXCEEDED. */
   reason?: string;
+  /**
+   * Every reason in the error body, in order: those of `error.details[]` google.rpc.ErrorInfo
+   * entries (ACCESS_TOKEN_SCOPE_INSUFFICIENT, API_KEY_INVALID, SERVICE_DISABLED...), then the legacy
+   * `error.errors[].reason` (insufficientPermissions, accessNotConfigured, rateLimitExceeded...).
+   */
+  reasons?: readonly string[];
+  /** The ErrorInfo entries as sent: `metadata` holds e.g. `service`, `consumer`, `activationUrl`, `quota_metric`. */
+  errorInfo?: { reason: string; domain?: string; metadata?: Record<string, string> }[];
+  /** The `error=` value of the WWW-Authenticate header, e.g. invalid_token or insufficient_scope. */
+  wwwAuthenticate?: string;
+  /** The body of an error answer is not the API's JSON (an HTML page from a proxy or a gateway). */
+  notFromApi?: boolean;
+  /** The API host the request was for (host:port of the endpoint), never a proxy's. */
+  host?: string;
+  /** The proxy the request went through (host:port, never its credentials), when one was used. */
+  proxy?: string;
+  /** Where the request failed: its credentials (a token refresh), before any answer, on the status line, or in a 200 body. */
+  phase?: 'credentials' | 'request' | 'answer' | 'body';
+  /** For a failed token refresh: the token endpoint's HTTP status (not the API's). */
+  tokenStatus?: number;
   /** The error body's message, shown to the user, never classified on. */
   message?: string;
   /** The Retry-After header, as sent. */
   retryAfter?: string;
-  /** A system error code such as ECONNRESET, when the connection failed. */
+  /**
+   * The error's code when no usable answer came: a system code (ECONNREFUSED, ENOTFOUND, EAI_AGAIN,
+   * ECONNRESET, ETIMEDOUT, EPIPE), a TLS code (CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID...),
+   * ERR_STREAM_PREMATURE_CLOSE, or a zlib code for a broken gzip body.
+   */
   networkCode?: string;
-  /** Our per-attempt timeout fired. */
+  /** Our timeout fired. */
   timedOut?: boolean;
   /** The run was cancelled (signal, broken pipe, fatal error elsewhere). */
   aborted?: boolean;
   /** 200, but the body is not the JSON shape the API promises. */
   malformed?: boolean;
+  /** Not a failure of the API or the network at all: a bug. */
+  internal?: boolean;
 }
 
 export type FailureKind =
   | 'rate-limit'
   | 'server'
   | 'timeout'
-  | 'network'
+  | 'reset'
   | 'malformed'
+  | 'connect'
   | 'auth'
   | 'not-found'
   | 'bad-request'
   | 'client'
+  | 'internal'
   | 'aborted';
 
 export interface Classification {
@@ -45,22 +74,85 @@ export interface Classification {
 }
 
 const RATE_REASONS = new Set(['RATE_LIMIT_EXCEEDED', 'rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
+/** 400s that are about the credentials, not the request. */
+const AUTH_REASONS = new Set(['API_KEY_INVALID', 'keyInvalid', 'API_KEY_SERVICE_BLOCKED', 'API_KEY_HTTP_REFERRER_BLOCKED', 'API_KEY_IP_ADDRESS_BLOCKED']);
+
+/** A connection that broke after it was made: the next attempt may well get through. */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_SOCKET',
+  'Z_BUF_ERROR', // a gzip body that ended early
+  'HPE_INVALID_CHUNK_SIZE',
+  'HPE_UNEXPECTED_CONTENT_LENGTH',
+]);
+
+/** No connection could be made: retrying would only delay the message that fixes it. */
+function isConnectCode(code: string): boolean {
+  return (
+    /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_FAIL|EAI_NONAME|EHOSTUNREACH|ENETUNREACH|ENETDOWN|EHOSTDOWN|EADDRNOTAVAIL)$/.test(code) ||
+    /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_PROXY_)/.test(code) ||
+    code === 'HOSTNAME_MISMATCH'
+  );
+}
+
+const reasonsOf = (f: AttemptFailure): readonly string[] => f.reasons ?? (f.reason !== undefined ? [f.reason] : []);
+
+export function hasReason(f: AttemptFailure, ...wanted: string[]): boolean {
+  return reasonsOf(f).some((r) => wanted.includes(r));
+}
 
 export function classify(f: AttemptFailure): Classification {
   if (f.aborted) return { kind: 'aborted', retryable: false };
   if (f.timedOut) return { kind: 'timeout', retryable: true };
+  if (f.internal) return { kind: 'internal', retryable: false };
   const s = f.status;
-  if (s === undefined) return f.malformed ? { kind: 'malformed', retryable: true } : { kind: 'network', retryable: true };
-  if (s === 429 || f.apiStatus === 'RESOURCE_EXHAUSTED' || (f.reason !== undefined && RATE_REASONS.has(f.reason))) {
+  if (s === undefined) {
+    if (f.malformed) return { kind: 'malformed', retryable: true };
+    const code = f.networkCode;
+    if (code !== undefined && TRANSIENT_CODES.has(code)) return { kind: 'reset', retryable: true };
+    if (code !== undefined && isConnectCode(code)) return { kind: 'connect', retryable: false };
+    return { kind: 'internal', retryable: false };
+  }
+  if (s === 429 || f.apiStatus === 'RESOURCE_EXHAUSTED' || reasonsOf(f).some((r) => RATE_REASONS.has(r))) {
     return { kind: 'rate-limit', retryable: true };
   }
+  // The server's own deadline: the same remedy as ours (retry, then read in smaller pieces).
+  if (s === 504 || s === 408 || f.apiStatus === 'DEADLINE_EXCEEDED') return { kind: 'timeout', retryable: true };
   if (s >= 500) return { kind: 'server', retryable: true };
-  if (s === 408) return { kind: 'timeout', retryable: true };
   if (s >= 200 && s < 300) return { kind: 'malformed', retryable: true };
-  if (s === 401 || s === 403) return { kind: 'auth', retryable: false };
+  if (s === 401 || s === 403 || reasonsOf(f).some((r) => AUTH_REASONS.has(r))) return { kind: 'auth', retryable: false };
   if (s === 404) return { kind: 'not-found', retryable: false };
   if (s === 400) return { kind: 'bad-request', retryable: false };
   return { kind: 'client', retryable: false };
+}
+
+/** One retry, as progress and --verbose report it. */
+export interface RetryInfo {
+  label: string;
+  attempt: number;
+  delayMs: number;
+  kind: FailureKind;
+  reason: string;
+}
+
+/** A request failed for good: the classification, the facts, and how many attempts it took. */
+export class AttemptsFailed extends Error {
+  override name = 'AttemptsFailed';
+  constructor(
+    readonly classification: Classification,
+    readonly failure: AttemptFailure,
+    readonly attempts: number,
+    /** The failure could have healed, but the retries ran out. */
+    readonly exhausted: boolean,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+  }
 }
 
 /** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -98,7 +190,7 @@ export function backoffDelay(retry: number, retryAfterMs: number | undefined, op
   return Math.round(Math.min(retryAfterMs, options.maxRetryAfterMs ?? 300_000) + random() * jitter);
 }
 
-/** A short label for messages: `429 RESOURCE_EXHAUSTED`, `timeout`, `ECONNRESET`. */
+/** A short label for messages: `429 RESOURCE_EXHAUSTED`, `timed out after 30 s`, `ECONNRESET`. */
 export function describeFailure(f: AttemptFailure, timeoutMs?: number): string {
   if (f.timedOut) return timeoutMs !== undefined ? `timed out after ${formatSeconds(timeoutMs)}` : 'timed out';
   if (f.status !== undefined && f.status >= 200 && f.status < 300) return `malformed answer (${f.message ?? 'unexpected body'})`;

@@ -162,14 +162,15 @@ describe.concurrent('a request that hangs forever', () => {
 
 describe('a timeout on a very large chunk', () => {
   it('reads a timed-out chunk in halves until requests answer in time: identical output, exit 0', async () => {
-    // 6000 rows in chunks of 4000: A1:J4000 and A4001:J6000. Every request for ≥ 500 rows hangs, so
-    // 4000 → 2000 → 1000 → 500 → 250 rows before anything answers; then the rest of the chunk is
+    // 6000 rows in chunks of 4000: A1:J4000 and A4001:J6000. Every request for ≥ 500 rows hangs.
+    // A stall is retried once at its size before it is halved; once halved, the next stall halves
+    // at once: 4000, 4000 → 2000 → 1000 → 500 → 250 rows answer; the rest of the chunk is then
     // read 250 rows at a time without timing out again.
     const args = ['--chunk-rows', '4000', '--timeout', '0.5'];
     await expectIdentical([{ match: { minRows: 500 }, fault: 'hang' }], args, ({ r, emu }) => {
-      // Hung: 4000, 2000, 1000, 500 under the first chunk; 2000, 1000, 500 under the second.
-      expect(emu.stats().faults).toEqual({ hang: 7 });
-      expect(summaryRetries(r)).toBe(7);
+      // Hung: 4000 twice, 2000, 1000, 500 under the first chunk; 2000 twice, 1000, 500 under the second.
+      expect(emu.stats().faults).toEqual({ hang: 9 });
+      expect(summaryRetries(r)).toBe(9);
       const answered = emu.traffic.filter((e) => e.kind === 'response' && e.status === 200 && e.url.includes('/values/'));
       expect(answered).toHaveLength(24);
       for (const e of answered) {

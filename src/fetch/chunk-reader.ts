@@ -1,0 +1,314 @@
+/**
+ * One request's life: attempts, each with a timeout on the server; retry with backoff; a range
+ * that times out twice is read in halves; an answer cut midway continues from its first row not
+ * yet read, so that nothing is lost or written twice.
+ *
+ * The timeout measures the server, not us: it runs while we wait for the answer to begin and
+ * between its parts, and stops while we wait for the destination (a slow reader is not a stall).
+ *
+ * `--retries` counts failures in a row that delivered no rows: an attempt that brought rows before
+ * it broke is progress, and the next one starts afresh from where it stopped.
+ */
+import type { SheetsApi } from '../google/api.js';
+import { PartWriter } from '../transcode/part-writer.js';
+import { MalformedAnswer, ValuesScanner, type ValuesHandler } from '../transcode/scanner.js';
+import { factsOf } from './attempts.js';
+import type { RequestGate } from './gate.js';
+import type { Part } from './part.js';
+import {
+  AttemptsFailed,
+  type BackoffOptions,
+  type RetryInfo,
+  backoffDelay,
+  classify,
+  describeFailure,
+  parseRetryAfter,
+} from './retry.js';
+import { linkedController } from './signals.js';
+import { sleep } from './sleep.js';
+
+export interface Request {
+  /** For messages: `chunk 3/40 ('Data'!A2201:Z2400)`. */
+  label: string;
+  parts: Part[];
+  /** values:batchGet of several whole small ranges, rather than values.get of one part. */
+  batch: boolean;
+}
+
+export interface ReadContext {
+  api: SheetsApi;
+  gate: RequestGate;
+  /** The run's signal: cancels every attempt and every sleep. */
+  signal: AbortSignal;
+  timeoutMs: number;
+  retries: number;
+  backoff?: BackoffOptions;
+  onRequest?(label: string, attempt: number): void;
+  onRetry?(info: RetryInfo): void;
+  /** Writes what a head part has read so far. */
+  deliver(part: Part): Promise<void>;
+  /** Resolves when parts reading ahead may take more bytes; undefined when they may now. */
+  room(): Promise<void> | undefined;
+}
+
+class AttemptTimeout extends Error {
+  override name = 'AttemptTimeout';
+}
+
+/** A timer that fires when the server has been silent for `ms` while we waited on it. */
+class ServerTimer {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ms: number,
+    private readonly onSilence: () => void,
+  ) {}
+
+  waiting(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(this.onSilence, this.ms);
+  }
+
+  notWaiting(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+interface Piece {
+  part: Part;
+  first: number;
+  last: number;
+  writer?: PartWriter;
+  ended: boolean;
+}
+
+/** batchGet answers: the i-th ValueRange belongs to the i-th piece. */
+class BatchRouter implements ValuesHandler {
+  private current: PartWriter | undefined;
+  ranges = 0;
+
+  constructor(private readonly pieces: readonly Piece[]) {}
+
+  rangeStart(index: number): void {
+    const piece = this.pieces[index];
+    if (!piece) throw new MalformedAnswer(`more than the ${this.pieces.length} ranges asked for came back`);
+    this.current = piece.writer as PartWriter;
+    this.current.rangeStart();
+  }
+  rowStart(): void {
+    (this.current as PartWriter).rowStart();
+  }
+  stringCell(buf: Buffer, start: number, end: number, flags: number): void {
+    (this.current as PartWriter).stringCell(buf, start, end, flags);
+  }
+  numberCell(buf: Buffer, start: number, end: number): void {
+    (this.current as PartWriter).numberCell(buf, start, end);
+  }
+  boolCell(value: boolean): void {
+    (this.current as PartWriter).boolCell(value);
+  }
+  rowEnd(): void {
+    (this.current as PartWriter).rowEnd();
+  }
+  rangeEnd(index: number, range: string | undefined): void {
+    (this.current as PartWriter).rangeEnd(index, range);
+    this.ranges = index + 1;
+  }
+}
+
+/** Marks a piece read whole: the rows its answer left out are empty rows. */
+function endPiece(piece: Piece): void {
+  if (piece.ended) return;
+  piece.ended = true;
+  const writer = piece.writer as PartWriter;
+  writer.finish();
+  piece.part.echo = writer.range;
+  piece.part.nextRow = piece.last + 1;
+  if (piece.part.nextRow > piece.part.lastRow) piece.part.complete();
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+/** One attempt: the answer streamed through the scanner into the pieces' writers. */
+async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal: AbortSignal, timer: ServerTimer): Promise<void> {
+  const ranges = pieces.map((p) => p.part.a1(p.first, p.last));
+  let scanner: ValuesScanner | undefined;
+  const start = (): ValuesScanner => {
+    for (const piece of pieces) {
+      const writer = new PartWriter(piece.part.target() as NonNullable<ReturnType<Part['target']>>, piece.last - piece.first + 1);
+      writer.onRangeEnd = () => endPiece(piece);
+      piece.writer = writer;
+    }
+    const handler = batch ? new BatchRouter(pieces) : (pieces[0]?.writer as PartWriter);
+    scanner = new ValuesScanner(handler, batch ? 'batch' : 'value-range');
+    return scanner;
+  };
+  // Only a lone part read ahead can be unplaceable: batch parts are whole ranges, always heads.
+  const raw = pieces.length === 1 && pieces[0]?.part.target() === undefined ? (pieces[0] as Piece).part : undefined;
+  if (!raw) start();
+
+  timer.waiting();
+  const body = batch ? await ctx.api.openBatch(ranges, signal) : await ctx.api.openValues(ranges[0] as string, signal);
+  try {
+    for await (const chunk of body) {
+      timer.notWaiting();
+      if (scanner) scanner.push(chunk);
+      else if (raw) {
+        raw.raw.push(chunk);
+        raw.rawBytes += chunk.length;
+        if (raw.target() !== undefined) replay(start(), raw);
+      }
+      await deliver(pieces, ctx, signal);
+      timer.waiting();
+    }
+    timer.notWaiting();
+    if (!scanner && raw) {
+      await Promise.race([raw.placeable(), rejectOnAbort(signal)]);
+      replay(start(), raw);
+    }
+    (scanner as ValuesScanner).end();
+    if (batch) {
+      const seen = pieces.filter((p) => p.ended).length;
+      if (seen !== pieces.length) throw new MalformedAnswer(`${seen} of the ${pieces.length} ranges asked for came back`);
+    } else if (!(pieces[0] as Piece).ended) {
+      throw new MalformedAnswer('the answer ended without its range');
+    }
+    await deliver(pieces, ctx, signal);
+  } finally {
+    body.destroy();
+  }
+}
+
+function replay(scanner: ValuesScanner, part: Part): void {
+  const kept = part.raw;
+  part.dropRaw();
+  for (const chunk of kept) scanner.push(chunk);
+}
+
+/** Hands head parts' rows to the destination; parts reading ahead wait while the window is full. */
+async function deliver(pieces: Piece[], ctx: ReadContext, signal: AbortSignal): Promise<void> {
+  for (const piece of pieces) {
+    if (piece.part.head) await ctx.deliver(piece.part);
+  }
+  for (let wait = ctx.room(); wait && pieces.some((p) => !p.part.head); wait = ctx.room()) {
+    await Promise.race([wait, rejectOnAbort(signal)]);
+  }
+}
+
+/**
+ * Reads every part of `request`. Resolves when all are read; rejects with the run signal's reason
+ * when the run is cancelled, and with AttemptsFailed when a failure is final or retries ran out.
+ */
+export async function readRequest(request: Request, ctx: ReadContext): Promise<void> {
+  let attempts = 0;
+  let failures = 0;
+  let timeouts = 0;
+  let halved = false;
+  let partLimit = request.parts.length;
+  let rowLimit = Number.POSITIVE_INFINITY;
+  for (;;) {
+    const live = request.parts.filter((p) => !p.done);
+    if (live.length === 0) return;
+    const pieces: Piece[] = live.slice(0, partLimit).map((part) => ({
+      part,
+      first: part.nextRow,
+      last: request.batch ? part.lastRow : Math.min(part.lastRow, part.nextRow + rowLimit - 1),
+      ended: false,
+    }));
+    await ctx.gate.acquire(ctx.signal);
+    // acquire() may return without waiting; a listener added to an aborted signal never fires.
+    ctx.signal.throwIfAborted();
+    attempts += 1;
+    ctx.onRequest?.(request.label, attempts);
+
+    const { controller, dispose } = linkedController(ctx.signal);
+    let timedOut = false;
+    const timer = new ServerTimer(ctx.timeoutMs, () => {
+      timedOut = true;
+      controller.abort(new AttemptTimeout(`timed out after ${ctx.timeoutMs} ms`));
+    });
+    let error: unknown;
+    try {
+      await attempt(pieces, request.batch, ctx, controller.signal, timer);
+    } catch (caught) {
+      error = caught;
+    } finally {
+      timer.notWaiting();
+      dispose();
+    }
+
+    // Rows completed before a failure stay written; the next attempt starts after them.
+    let progress = false;
+    for (const piece of pieces) {
+      if (piece.ended) {
+        progress = true;
+        continue;
+      }
+      const writer = piece.writer;
+      if (!writer) {
+        piece.part.dropRaw();
+        continue;
+      }
+      writer.abort();
+      if (error === undefined) endPiece(piece);
+      else if (writer.rows > 0) {
+        piece.part.nextRow = piece.first + writer.rows;
+        progress = true;
+      }
+    }
+    if (error === undefined) {
+      timeouts = 0;
+      failures = 0;
+      halved = false;
+      continue;
+    }
+
+    const facts = factsOf(error, timedOut, ctx.signal.aborted);
+    const classification = classify(facts);
+    if (classification.kind === 'aborted') throw ctx.signal.reason;
+    const reason = describeFailure(facts, ctx.timeoutMs);
+    if (!classification.retryable) throw new AttemptsFailed(classification, facts, attempts, false, reason, { cause: error });
+    if (progress) {
+      failures = 0;
+      timeouts = 0;
+      ctx.onRetry?.({ label: request.label, attempt: attempts, delayMs: 0, kind: classification.kind, reason: `${reason}; continuing where it stopped` });
+      continue;
+    }
+    failures += 1;
+    if (failures > ctx.retries) throw new AttemptsFailed(classification, facts, attempts, true, reason, { cause: error });
+    if (classification.kind === 'timeout') {
+      timeouts += 1;
+      const rows = (pieces[0] as Piece).last - (pieces[0] as Piece).first + 1;
+      // A stall is usually passing: the same range is tried again first, and halved only when it
+      // stalls again. Once halving has helped nothing yet, the next stall halves at once.
+      if ((timeouts >= 2 || halved) && (pieces.length > 1 || (!request.batch && rows > 1))) {
+        timeouts = 0;
+        halved = true;
+        let smaller: string;
+        if (pieces.length > 1) {
+          partLimit = Math.ceil(pieces.length / 2);
+          smaller = `${partLimit} ranges at a time`;
+        } else {
+          rowLimit = Math.ceil(rows / 2);
+          smaller = `${rowLimit} rows at a time`;
+        }
+        ctx.onRetry?.({ label: request.label, attempt: attempts, delayMs: 0, kind: classification.kind, reason: `${reason}; reading it ${smaller}` });
+        continue;
+      }
+    }
+    const delayMs = backoffDelay(failures, parseRetryAfter(facts.retryAfter), ctx.backoff);
+    ctx.onRetry?.({ label: request.label, attempt: attempts, delayMs, kind: classification.kind, reason });
+    if (classification.kind === 'rate-limit') {
+      // The quota is shared: hold the whole pool, then this request queues at the gate like the rest.
+      ctx.gate.pauseFor(delayMs);
+    } else {
+      await sleep(delayMs, ctx.signal);
+    }
+  }
+}

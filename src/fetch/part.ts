@@ -1,0 +1,114 @@
+/**
+ * A part: a run of rows of one range, fetched by one request (a chunk of a large range, or a whole
+ * small range inside a batch). It remembers its first row not yet read, so that an answer cut
+ * midway continues where it stopped, and where its rows go: straight into the range's output
+ * while it is the head, into its own RowBytes when it is read ahead of the head, or — while the
+ * range's width is still unknown and it is not the head — kept as the answer's raw bytes.
+ */
+import { columnToLetters, quoteSheetName } from '../a1.js';
+import type { RangeOutput, RowTarget } from '../transcode/output.js';
+import type { RowBytes } from '../transcode/rows.js';
+
+export interface PartSpec {
+  output: RangeOutput;
+  /** The tab title, or undefined for the first visible tab (an early read before the metadata). */
+  sheet: string | undefined;
+  firstCol: number;
+  /** Undefined: up to the grid's last column (the API clips). */
+  lastCol: number | undefined;
+  firstRow: number;
+  lastRow: number;
+}
+
+export class Part {
+  readonly output: RangeOutput;
+  nextRow: number;
+  lastRow: number;
+  /** The earliest part of its range not yet written: its rows may go to the destination. */
+  head = false;
+  done = false;
+  /** Rows read ahead, encoded at the range's width. */
+  rows: RowBytes | undefined;
+  /** An answer kept whole while the range's width is unknown and the part is not the head. */
+  raw: Buffer[] = [];
+  rawBytes = 0;
+  /** The `range` the API echoed in its last answer: which tab it read. */
+  echo: string | undefined;
+  private readonly waiters = new Set<() => void>();
+  private finishedResolve!: () => void;
+  private finishedReject!: (reason: unknown) => void;
+  /** Settles when every row of the part has been read (or the run failed). */
+  readonly finished: Promise<void>;
+
+  constructor(readonly spec: PartSpec) {
+    this.output = spec.output;
+    this.nextRow = spec.firstRow;
+    this.lastRow = spec.lastRow;
+    this.finished = new Promise<void>((resolve, reject) => {
+      this.finishedResolve = resolve;
+      this.finishedReject = reject;
+    });
+    // Nobody may be waiting when the run fails; that is not an unhandled rejection.
+    this.finished.catch(() => undefined);
+  }
+
+  /** The request range for rows first..last: the tab always quoted, columns by letter. */
+  a1(first: number, last: number): string {
+    const { sheet, firstCol, lastCol } = this.spec;
+    const cells = `${columnToLetters(firstCol)}${first}:${lastCol !== undefined ? columnToLetters(lastCol) : 'ZZZ'}${last}`;
+    return sheet !== undefined ? `${quoteSheetName(sheet)}!${cells}` : cells;
+  }
+
+  /** Where its rows go now; undefined means: keep the answer raw until the width is known. */
+  target(): RowTarget | undefined {
+    if (this.rows) return this.rows;
+    if (this.output.ready) {
+      this.rows = this.output.partRows(this.nextRow);
+      return this.rows;
+    }
+    return this.head ? this.output : undefined;
+  }
+
+  /** Bytes it holds for the window's budget (nothing while it writes to the destination). */
+  get heldBytes(): number {
+    if (this.head) return 0;
+    return this.rawBytes + (this.rows?.heldBytes ?? 0);
+  }
+
+  becomeHead(): void {
+    this.head = true;
+    this.wake();
+  }
+
+  /** Resolves when the part can place raw bytes somewhere: it became the head, or the width is known. */
+  placeable(): Promise<void> {
+    if (this.head || this.output.ready) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.waiters.delete(done);
+        resolve();
+      };
+      this.waiters.add(done);
+      void this.output.whenReady().then(done);
+    });
+  }
+
+  wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  dropRaw(): void {
+    this.raw = [];
+    this.rawBytes = 0;
+  }
+
+  complete(): void {
+    this.done = true;
+    this.finishedResolve();
+  }
+
+  fail(reason: unknown): void {
+    this.finishedReject(reason);
+    this.wake();
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * One range's output in sheet order: the width rule, NDJSON header keys, the held sample of first
+ * rows, and the joining of parts.
+ *
+ * When the range does not name its last column, the width is the widest of its first 1,000 rows:
+ * those rows are held (encoded, not yet padded) until the sample is complete, then padded and
+ * released. The rule depends only on the data, never on how the range was chunked, so a chunked
+ * export stays byte-identical to one read of the whole range.
+ *
+ * States: `header` (NDJSON objects: the range's first row names the keys) → `sample` (rows held
+ * until the width is known) → `stream` (rows encoded at the width as they come). The head part
+ * writes through beginRow()/endRow(); a later part encodes ahead into its own RowBytes with the
+ * same RowForm once it is known, and is appended whole when it becomes the head.
+ */
+import { ByteBuffer } from './bytes.js';
+import { type Encoding, type Format, HeaderKeys, createEncoding } from './encode.js';
+import { type RowForm, RowBytes, type Segment, type WideRow, emptyRunPieces, rowFormOf } from './rows.js';
+
+/** Rows sampled for the width when the range does not name its last column. */
+export const SAMPLE_ROWS = 1000;
+/** A sample also ends at this many held bytes, so that a few very wide rows cannot hold memory. */
+export const SAMPLE_BYTES = 8 * 1024 * 1024;
+
+export interface RangeOutputOptions {
+  format: Format;
+  /** NDJSON only: objects keyed by the range's first row (else arrays). */
+  header: boolean;
+  /** 1-based sheet column of the range's first column: names columns by letter. */
+  firstCol: number;
+  /** 1-based sheet row of the range's first row: numbers rows in warnings. */
+  firstRow: number;
+  /** The range names its last column: rows are padded to exactly this many columns. */
+  width?: number;
+  /** The most cells a row can hold (the range's column count), when known. */
+  maxWidth?: number;
+  /** False for a range not yet checked against the metadata: nothing is released until confirm(). */
+  confirmed?: boolean;
+  /** Writes bytes to the destination; a returned promise means "wait before writing more". */
+  write(chunk: Buffer): Promise<void> | void;
+  onWarning?(message: string): void;
+}
+
+/** Where a part's rows go: the output itself for the head part, a RowBytes for a later one. */
+export interface RowTarget {
+  /** The encoding of the row about to begin. */
+  encoding(): Encoding;
+  /** Returns the buffer to encode the row's cells into; undefined when the row is the NDJSON header. */
+  beginRow(): ByteBuffer | undefined;
+  endRow(cells: number): void;
+  /** The range's first row, as key texts (after beginRow() returned undefined). */
+  headerRow(texts: readonly string[]): void;
+  abortRow(): void;
+  /** Empty rows that end an answer: written only if a later row follows. */
+  skip(rows: number): void;
+}
+
+type State = 'header' | 'sample' | 'stream';
+
+export class RangeOutput implements RowTarget {
+  private state: State;
+  private current: Encoding | undefined;
+  private form: RowForm | undefined;
+  private confirmed: boolean;
+  private maxWidth: number | undefined;
+  private finished = false;
+  private warned = false;
+  private readonly readyWaiters: (() => void)[] = [];
+
+  // The sample: rows held until the width is known, with their ends and cell counts.
+  private readonly held = new ByteBuffer();
+  private readonly heldEnds: number[] = [];
+  private readonly heldCells: number[] = [];
+  private heldStart = -1;
+  private widest = 0;
+  private pending = 0;
+
+  /** Rows of the head once the width is known, and what waits to be written, in order. */
+  private direct: RowBytes | undefined;
+  private readonly queue: Segment[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+
+  /** Rows committed to the output so far, in order (the CSV header line included). */
+  committed = 0;
+  /** Sheet rows passed: committed, the NDJSON header, held, and known empty rows. */
+  passed = 0;
+
+  constructor(private readonly options: RangeOutputOptions) {
+    this.confirmed = options.confirmed ?? true;
+    this.maxWidth = options.maxWidth;
+    if (options.format === 'ndjson' && options.header) this.state = 'header';
+    else {
+      this.state = 'sample';
+      this.current = createEncoding(options.format);
+      this.settle();
+    }
+  }
+
+  /** The width rows are padded to, once known. */
+  get width(): number | undefined {
+    return this.form?.width;
+  }
+
+  /** True once the width and keys are known: later parts can be encoded as they arrive. */
+  get ready(): boolean {
+    return this.form !== undefined;
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** A RowBytes for a later part starting at sheet row `firstRow`; only once ready. */
+  partRows(firstRow: number): RowBytes {
+    if (!this.form) throw new Error('the width is not known yet');
+    return new RowBytes(this.form, firstRow);
+  }
+
+  /** The range was checked against the metadata: its rows may be released. */
+  confirm(maxWidth?: number): void {
+    this.confirmed = true;
+    if (maxWidth !== undefined) this.maxWidth = maxWidth;
+    this.settle();
+  }
+
+  /** Every part was read: a sample still held is complete, trailing empty rows are dropped. */
+  finish(): void {
+    this.finished = true;
+    if (this.state === 'header') this.emptyHeader();
+    this.settle();
+  }
+
+  // ---- RowTarget, for the head part ----
+
+  encoding(): Encoding {
+    return this.state === 'stream' ? (this.form as RowForm).encoding : (this.current as Encoding);
+  }
+
+  beginRow(): ByteBuffer | undefined {
+    if (this.state === 'header') return undefined;
+    if (this.state === 'stream') return (this.direct as RowBytes).beginRow();
+    // Empty rows before this one are rows of the sample too.
+    for (; this.pending > 0; this.pending--) {
+      (this.current as Encoding).open(this.held);
+      this.holdRow(0);
+    }
+    this.heldStart = this.held.length;
+    (this.current as Encoding).open(this.held);
+    return this.held;
+  }
+
+  endRow(cells: number): void {
+    this.passed += 1;
+    if (this.state === 'stream') {
+      const direct = this.direct as RowBytes;
+      direct.endRow(cells);
+      this.committed += 1;
+      if (!this.warned && direct.firstWide) this.warnWide(direct.firstWide);
+      return;
+    }
+    this.heldStart = -1;
+    this.holdRow(cells);
+    this.settle();
+  }
+
+  headerRow(texts: readonly string[]): void {
+    this.passed += 1;
+    this.widest = Math.max(this.widest, texts.length);
+    this.setKeys(texts);
+  }
+
+  abortRow(): void {
+    if (this.state === 'stream') (this.direct as RowBytes).abortRow();
+    else if (this.heldStart >= 0) {
+      this.held.truncate(this.heldStart);
+      this.heldStart = -1;
+    }
+  }
+
+  skip(rows: number): void {
+    if (rows <= 0) return;
+    this.passed += rows;
+    let left = rows;
+    if (this.state === 'header') {
+      // The range's first row is among these empty rows: an empty header, every key a letter.
+      this.emptyHeader();
+      left -= 1;
+    }
+    if (this.state === 'stream') (this.direct as RowBytes).skip(left);
+    else {
+      this.pending += left;
+      this.settle();
+    }
+  }
+
+  // ---- joining parts ----
+
+  /**
+   * Rows a later part read ahead join the output, in order: called as the part streams while it is
+   * the head, and once more with `last` when it is done (its trailing empty rows then carry over).
+   */
+  append(part: RowBytes, last = false): void {
+    const direct = this.direct as RowBytes;
+    const before = part.takenRows;
+    const segments = part.take();
+    const rows = part.rows - before;
+    if (rows > 0) {
+      // The empty rows before these exist only because these rows follow them.
+      direct.commitPending();
+      this.queue.push(...direct.take(), ...segments);
+      direct.sheetRow = part.sheetRow;
+      this.committed += rows;
+      this.passed += rows;
+      if (!this.warned && part.firstWide) this.warnWide(part.firstWide);
+    }
+    if (last) {
+      this.passed += part.pendingEmpty;
+      direct.skip(part.pendingEmpty);
+      part.pendingEmpty = 0;
+    }
+  }
+
+  /** Writes every complete row so far, in order. Calls are serialised. */
+  flush(): Promise<void> {
+    const run = this.flushing.then(() => this.writeQueued());
+    this.flushing = run;
+    return run;
+  }
+
+  private async writeQueued(): Promise<void> {
+    if (this.direct) this.queue.push(...this.direct.take());
+    while (this.queue.length > 0) {
+      const segment = this.queue.shift() as Segment;
+      if (typeof segment !== 'number') await this.options.write(segment);
+      else for (const piece of emptyRunPieces((this.form as RowForm).emptyRow, segment)) await this.options.write(piece);
+    }
+  }
+
+  // ---- the header and the sample ----
+
+  private emptyHeader(): void {
+    this.setKeys([]);
+  }
+
+  private setKeys(texts: readonly string[]): void {
+    this.current = createEncoding(this.options.format, new HeaderKeys(texts, this.options.firstCol));
+    this.state = 'sample';
+    this.settle();
+  }
+
+  private holdRow(cells: number): void {
+    this.heldEnds.push(this.held.length);
+    this.heldCells.push(cells);
+    if (cells > this.widest) this.widest = cells;
+  }
+
+  /** Releases the sample once it is complete and confirmed, and wakes whoever waits for the form. */
+  private settle(): void {
+    if (this.state !== 'sample' || !this.confirmed) return;
+    // A row being read is released with the rest when it ends.
+    if (this.heldStart >= 0) return;
+    const complete =
+      this.options.width !== undefined ||
+      this.finished ||
+      this.heldEnds.length + this.pending >= SAMPLE_ROWS ||
+      this.held.length >= SAMPLE_BYTES ||
+      (this.maxWidth !== undefined && this.widest >= this.maxWidth);
+    if (complete) this.release(this.options.width ?? this.widest);
+  }
+
+  private release(width: number): void {
+    const form = rowFormOf(this.current as Encoding, width);
+    const padded = new ByteBuffer(this.held.length + this.heldEnds.length * 4 + 16);
+    let start = 0;
+    for (let i = 0; i < this.heldEnds.length; i++) {
+      const end = this.heldEnds[i] as number;
+      padded.pushBytes(this.held.buf, start, end);
+      form.encoding.close(padded, this.heldCells[i] as number, width);
+      start = end;
+    }
+    const headerRows = this.options.format === 'ndjson' && this.options.header ? 1 : 0;
+    const direct = new RowBytes(form, this.options.firstRow + headerRows);
+    if (this.heldEnds.length > 0) direct.appendRows(padded.copy(0, padded.length), this.heldEnds.length);
+    direct.skip(this.pending);
+    this.committed += this.heldEnds.length;
+    this.pending = 0;
+    this.held.truncate(0);
+    this.heldEnds.length = 0;
+    this.heldCells.length = 0;
+    this.form = form;
+    this.direct = direct;
+    this.state = 'stream';
+    for (const wake of this.readyWaiters.splice(0)) wake();
+  }
+
+  private warnWide(wide: WideRow): void {
+    this.warned = true;
+    const width = (this.form as RowForm).width;
+    const basis = this.options.width !== undefined ? 'the range' : `its first ${SAMPLE_ROWS.toLocaleString('en-US')} rows`;
+    this.options.onWarning?.(
+      `warning: row ${wide.sheetRow} has ${wide.cells} cells, more than the ${width} columns of ${basis}; it is written whole (name the last column, e.g. A:Z, to fix the width)`,
+    );
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Complete output rows, in sheet order, as bytes: encoded rows and runs of empty rows.
+ *
+ * A run of empty rows is kept as a count and expanded only as it is written, in bounded pieces:
+ * a tab with data in row 1 and row 3,000,000 must not build three million lines in memory.
+ */
+import { ByteBuffer } from './bytes.js';
+import type { Encoding } from './encode.js';
+import type { RowTarget } from './output.js';
+
+/** How rows look once the width is known: shared by every part of one range. */
+export interface RowForm {
+  encoding: Encoding;
+  width: number;
+  /** The bytes of one empty row at this width. */
+  emptyRow: Buffer;
+}
+
+/** Empty rows are written inline up to this many bytes, else as a counted run. */
+const INLINE_EMPTY_BYTES = 4096;
+/** A run of empty rows is written in pieces of about this size. */
+const EMPTY_PIECE_BYTES = 64 * 1024;
+
+export type Segment = Buffer | number;
+
+export function rowFormOf(encoding: Encoding, width: number): RowForm {
+  const row = new ByteBuffer(64);
+  encoding.open(row);
+  encoding.close(row, 0, width);
+  return { encoding, width, emptyRow: row.copy(0, row.length) };
+}
+
+/** The pieces of a run of `count` empty rows, each at most about EMPTY_PIECE_BYTES. */
+export function* emptyRunPieces(emptyRow: Buffer, count: number): Generator<Buffer> {
+  if (count <= 0) return;
+  const perPiece = Math.max(1, Math.floor(EMPTY_PIECE_BYTES / Math.max(1, emptyRow.length)));
+  const full = Buffer.alloc(Math.min(count, perPiece) * emptyRow.length);
+  for (let i = 0; i < full.length; i += emptyRow.length) emptyRow.copy(full, i);
+  for (let left = count; left > 0; left -= perPiece) {
+    yield left >= perPiece ? full : full.subarray(0, left * emptyRow.length);
+  }
+}
+
+/** A wide row worth one warning: the first row longer than the width. */
+export interface WideRow {
+  sheetRow: number;
+  cells: number;
+}
+
+/**
+ * Rows written one by one into a buffer: beginRow() gives the buffer to encode into, endRow()
+ * closes the row at the width. Bytes of a row not yet ended are never handed out, so an answer
+ * cut mid-row leaves nothing half-written.
+ */
+export class RowBytes implements RowTarget {
+  readonly out = new ByteBuffer(16 * 1024);
+  private readonly segments: Segment[] = [];
+  private rowStart = -1;
+  /** Empty rows known to come next; written only when a later row follows. */
+  pendingEmpty = 0;
+  /** Rows completed (empty rows included). */
+  rows = 0;
+  /** Bytes handed over or waiting, for the window's byte budget. */
+  bytes = 0;
+  firstWide: WideRow | undefined;
+
+  constructor(
+    readonly form: RowForm,
+    /** 1-based sheet row of the next row. */
+    public sheetRow: number,
+  ) {}
+
+  encoding(): Encoding {
+    return this.form.encoding;
+  }
+
+  /** Never: the range's first row (its header) is always read at the head. */
+  headerRow(): void {
+    throw new Error('a header row reached a part read ahead');
+  }
+
+  beginRow(): ByteBuffer {
+    this.commitPending();
+    this.rowStart = this.out.length;
+    this.form.encoding.open(this.out);
+    return this.out;
+  }
+
+  endRow(cells: number): void {
+    const { encoding, width } = this.form;
+    encoding.close(this.out, cells, width);
+    if (cells > width && this.firstWide === undefined) this.firstWide = { sheetRow: this.sheetRow, cells };
+    this.bytes += this.out.length - this.rowStart;
+    this.rowStart = -1;
+    this.rows += 1;
+    this.sheetRow += 1;
+  }
+
+  /** Drops the row begun but not ended (the answer was cut inside it). */
+  abortRow(): void {
+    if (this.rowStart < 0) return;
+    this.out.truncate(this.rowStart);
+    this.rowStart = -1;
+  }
+
+  /** Appends bytes of complete rows encoded elsewhere (the sample, once the width is known). */
+  appendRows(bytes: Buffer, rows: number): void {
+    this.commitPending();
+    this.out.pushBytes(bytes, 0, bytes.length);
+    this.bytes += bytes.length;
+    this.rows += rows;
+    this.sheetRow += rows;
+  }
+
+  /** Empty rows that end an answer: they count only if a later row follows. */
+  skip(rows: number): void {
+    this.pendingEmpty += rows;
+  }
+
+  /** Writes the pending empty rows: a later row follows them. */
+  commitPending(): void {
+    const count = this.pendingEmpty;
+    if (count === 0) return;
+    this.pendingEmpty = 0;
+    const size = count * this.form.emptyRow.length;
+    if (size <= INLINE_EMPTY_BYTES) {
+      for (let i = 0; i < count; i++) this.out.pushBytes(this.form.emptyRow, 0, this.form.emptyRow.length);
+      this.bytes += size;
+    } else {
+      // A counted run: it costs no memory until it is written, piece by piece.
+      this.cutSegment();
+      this.segments.push(count);
+    }
+    this.rows += count;
+    this.sheetRow += count;
+  }
+
+  private cutSegment(): void {
+    const end = this.rowStart >= 0 ? this.rowStart : this.out.length;
+    if (end === 0) return;
+    this.segments.push(this.out.copy(0, end));
+    this.out.consume(end);
+    if (this.rowStart >= 0) this.rowStart -= end;
+  }
+
+  /** Rows already taken by take(). */
+  takenRows = 0;
+  /** Bytes already taken by take(). */
+  takenBytes = 0;
+
+  /** Takes every complete row so far, as segments in order; the row being read stays. */
+  take(): Segment[] {
+    this.cutSegment();
+    this.takenRows = this.rows;
+    this.takenBytes = this.bytes;
+    return this.segments.splice(0);
+  }
+
+  /** Bytes held and not yet taken. */
+  get heldBytes(): number {
+    return this.bytes - this.takenBytes;
+  }
+}
