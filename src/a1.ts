@@ -23,6 +23,12 @@ export interface A1Range {
   sheet?: string;
   start?: A1Point;
   end?: A1Point;
+  /**
+   * The text as given (trimmed), kept only for cells written with no tab and no quotes (`Q1`,
+   * `FY24`, `A1:B5`): such text may also be a tab's title or a named range's name, which only the
+   * spreadsheet's metadata can tell.
+   */
+  text?: string;
 }
 
 /** A bare name: a tab title or a named range, told apart by the spreadsheet's metadata. */
@@ -63,6 +69,17 @@ export function quoteSheetName(name: string): string {
 }
 
 const POINT = /^([A-Za-z]{1,3})?([0-9]+)?$/;
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CELL_SHAPED = /^[A-Za-z]{1,3}[0-9]+$/;
+const R1C1_SHAPED = /^R[0-9]*C[0-9]*$/i;
+
+/**
+ * A tab title as it is written before `!`: bare when nothing could misread it (letters, digits and
+ * `_`, not starting with a digit, not shaped like a cell), else quoted.
+ */
+export function sheetPrefix(title: string): string {
+  return PLAIN_NAME.test(title) && !CELL_SHAPED.test(title) && !R1C1_SHAPED.test(title) ? title : quoteSheetName(title);
+}
 
 function parsePoint(text: string, whole: string): A1Point | undefined {
   const m = POINT.exec(text);
@@ -171,7 +188,7 @@ export function parseA1(input: string): A1 {
   }
 
   const parsed = parseCells(text, input);
-  if (parsed) return { kind: 'range', ...parsed };
+  if (parsed) return { kind: 'range', ...parsed, text };
   if (text.includes(':')) throw bad(input, `"${text}" is not cells like A1:F100, B:D or 5:100`);
   if (text.includes("'")) throw bad(input, "a tab name with a quote must be quoted, with the quote doubled: 'It''s'!A1");
   return { kind: 'name', name: text };

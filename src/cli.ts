@@ -67,13 +67,13 @@ function emulatorOptions(y: Argv): Argv {
     .option('host', { type: 'string', describe: 'address to bind [default: 127.0.0.1]' })
     .option('data', { type: 'string', array: true, describe: 'a .csv or .tsv file served as a tab named after the file; repeatable' })
     .option('rows', { type: 'string', describe: 'a generated tab with N rows (row 1 is the header)' })
-    .option('cols', { type: 'string', describe: 'columns of the generated tab [default: 8]' })
+    .option('cols', { type: 'string', describe: 'columns of the generated tab, with --rows [default: 8]' })
     .option('seed', { type: 'string', describe: 'seed of the generated data [default: 1]' })
     .option('spreadsheet-id', { type: 'string', describe: 'the ID it answers to [default: the demo ID]' })
     .option('latency', { type: 'string', describe: 'milliseconds added to every request [default: 0]' })
     .option('jitter', { type: 'string', describe: 'random ± milliseconds on the latency [default: 0]' })
     .option('fail-rate', { type: 'string', describe: 'fraction of values requests answered 503, 0..1 [default: 0]' })
-    .option('max-rpm', { type: 'string', describe: 'quota: beyond N requests a minute, 429 with Retry-After [default: none]' });
+    .option('max-rpm', { type: 'string', describe: 'quota: beyond N requests a minute, 429 RESOURCE_EXHAUSTED [default: none]' });
 }
 
 const EXPORT_KEYS = ['spreadsheet', 'range', 'output', 'format', 'header', 'concurrency', 'chunkRows', 'timeout', 'retries', 'maxRpm', 'render', 'dates', 'limit', 'progress', 'quiet', 'endpoint', 'credentials', 'verbose'] as const;
@@ -197,7 +197,7 @@ export async function main(args: string[]): Promise<number> {
             port: n(a.port), host: a.host, data: a.data, rows: n(a.rows), cols: n(a.cols), seed: n(a.seed),
             spreadsheetId: a.spreadsheetId, latency: n(a.latency), jitter: n(a.jitter), failRate: n(a.failRate), maxRpm: n(a.maxRpm),
           } as Parameters<typeof serveEmulator>[0],
-          { stdout: process.stdout, signal: controller.signal },
+          { stdout: process.stdout, stderr: process.stderr, signal: controller.signal },
         );
         return ExitCode.ok;
       }

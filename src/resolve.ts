@@ -3,8 +3,8 @@
  * Open ends are closed against the tab's grid size; tabs and named ranges are looked up here,
  * so an unknown tab is a NotFoundError rather than the API's ambiguous 400.
  */
-import { type A1, formatA1, quoteSheetName } from './a1.js';
-import { NotFoundError, UsageError } from './errors.js';
+import { type A1, type A1Range, formatA1, quoteSheetName, sheetPrefix } from './a1.js';
+import { NotFoundError, UsageError, showInput } from './errors.js';
 
 export interface SheetInfo {
   sheetId: number;
@@ -32,7 +32,11 @@ export interface SpreadsheetMeta {
   namedRanges: NamedRangeInfo[];
 }
 
-/** 1-based, inclusive. `lastRow < firstRow` means the range holds no rows of the grid. */
+/**
+ * 1-based, inclusive, inside the grid. A range that starts past the grid's last row (or column)
+ * keeps its start and ends one before it (`lastRow = firstRow - 1`): it holds no cells, and its
+ * row and column counts are 0, never negative.
+ */
 export interface GridRange {
   sheet: SheetInfo;
   firstRow: number;
@@ -74,11 +78,50 @@ function bounded(sheet: SheetInfo, firstRow: number, lastRow: number, firstCol: 
   return {
     sheet,
     firstRow,
-    lastRow: Math.min(lastRow, sheet.rowCount),
+    lastRow: Math.max(firstRow - 1, Math.min(lastRow, sheet.rowCount)),
     firstCol,
-    lastCol: Math.min(lastCol, sheet.columnCount),
+    lastCol: Math.max(firstCol - 1, Math.min(lastCol, sheet.columnCount)),
     colsNamed,
   };
+}
+
+/** True when the range holds no cell of its grid (it starts past the grid's rows or columns). */
+export function holdsNoCells(range: GridRange): boolean {
+  return range.lastRow < range.firstRow || range.lastCol < range.firstCol;
+}
+
+/**
+ * Unquoted cells with no tab (`Q1`, `FY24`) that are also a tab's title or a named range's name
+ * could mean either; the API would read them as cells. Refuses them, showing both spellings.
+ */
+function refuseAmbiguous(a1: A1Range, meta: SpreadsheetMeta, cellsSheet: SheetInfo): void {
+  const { text } = a1;
+  if (text === undefined || a1.sheet !== undefined) return;
+  const lower = text.toLowerCase();
+  const cell = `${showInput(sheetPrefix(cellsSheet.title), 200)}!${text.toUpperCase()}`;
+  const tab = meta.sheets.find((s) => s.title.toLowerCase() === lower);
+  if (tab) {
+    const quoted = quoteSheetName(tab.title);
+    throw new UsageError(`range "${text}" is both a cell and a tab: write ${quoted} for the tab or ${cell} for the cell (in a shell, keep the quotes: "${quoted}")`);
+  }
+  for (const named of meta.namedRanges) {
+    const target = meta.sheets.find((s) => s.sheetId === named.sheetId);
+    if (named.name.toLowerCase() !== lower || !target) continue;
+    // A named range has no quoted spelling: its cells are the other way to write it.
+    const cells = `${showInput(sheetPrefix(target.title), 200)}!${cellsOf(namedGrid(named, target))}`;
+    throw new UsageError(`range "${text}" is both a cell and a named range: write ${cell} for the cell or ${cells} for the named range's cells`);
+  }
+}
+
+function namedGrid(named: NamedRangeInfo, target: SheetInfo): GridRange {
+  return bounded(
+    target,
+    (named.startRowIndex ?? 0) + 1,
+    named.endRowIndex ?? target.rowCount,
+    (named.startColumnIndex ?? 0) + 1,
+    named.endColumnIndex ?? target.columnCount,
+    named.endColumnIndex !== undefined,
+  );
 }
 
 /**
@@ -102,15 +145,7 @@ export function resolveRange(a1: A1 | undefined, meta: SpreadsheetMeta, gid?: nu
     }
     const target = meta.sheets.find((s) => s.sheetId === named.sheetId);
     if (!target) throw new NotFoundError(`named range "${named.name}" points at a tab that no longer exists`);
-    gridOnly(target);
-    return bounded(
-      target,
-      (named.startRowIndex ?? 0) + 1,
-      named.endRowIndex ?? target.rowCount,
-      (named.startColumnIndex ?? 0) + 1,
-      named.endColumnIndex ?? target.columnCount,
-      named.endColumnIndex !== undefined,
-    );
+    return namedGrid(named, gridOnly(target));
   }
   let sheet: SheetInfo;
   if (a1.sheet !== undefined) {
@@ -119,6 +154,7 @@ export function resolveRange(a1: A1 | undefined, meta: SpreadsheetMeta, gid?: nu
     sheet = found;
   } else {
     sheet = defaultSheet(meta, gid);
+    refuseAmbiguous(a1, meta, sheet);
   }
   gridOnly(sheet);
   const start = a1.start ?? {};
@@ -133,12 +169,19 @@ export function resolveRange(a1: A1 | undefined, meta: SpreadsheetMeta, gid?: nu
   );
 }
 
+function corners(range: GridRange): Pick<A1Range, 'start' | 'end'> {
+  // A range that holds no cells is shown by where it starts.
+  return {
+    start: { col: range.firstCol, row: range.firstRow },
+    end: { col: Math.max(range.firstCol, range.lastCol), row: Math.max(range.firstRow, range.lastRow) },
+  };
+}
+
+function cellsOf(range: GridRange): string {
+  return formatA1({ kind: 'range', ...corners(range) });
+}
+
 /** The range in A1 text, tab name quoted: for messages and the summary. */
 export function describeRange(range: GridRange): string {
-  return formatA1({
-    kind: 'range',
-    sheet: range.sheet.title,
-    start: { col: range.firstCol, row: range.firstRow },
-    end: { col: range.lastCol, row: Math.max(range.firstRow, range.lastRow) },
-  });
+  return formatA1({ kind: 'range', sheet: range.sheet.title, ...corners(range) });
 }

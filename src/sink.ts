@@ -1,10 +1,11 @@
 /**
  * Where the bytes go. A file is written to a temp file in the same folder, flushed to disk, then
- * renamed over the target: readers never see half a file, and on failure the target is untouched
- * and the temp file removed.
+ * renamed over the target, and the folder flushed so the rename survives a crash: readers never
+ * see half a file, and on failure the target is untouched and the temp file removed. The new file
+ * keeps the old one's mode (and, when running as root, its owner); a new target gets what `>` gives.
  */
 import { existsSync, unlinkSync, type WriteStream } from 'node:fs';
-import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './errors.js';
@@ -71,20 +72,33 @@ export function outputError(error: unknown, path: string): OutputError {
  */
 export async function openFileSink(requested: string): Promise<FileSink> {
   let path = requested;
+  let old: Owner | undefined;
   try {
     const target = await stat(requested);
     if (target.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
     if (!target.isFile()) return openInPlace(requested);
     path = await realpath(requested);
+    old = { mode: target.mode & 0o7777, uid: target.uid, gid: target.gid };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(error, requested);
   }
   const tempPath = join(dirname(path), `.${basename(path)}.sheetpipe-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let handle;
   try {
-    handle = await open(tempPath, 'wx', 0o644);
+    // A new file: 0666 less the umask, as `>` would create it. Replacing one: created owner-only,
+    // then given the old file's owner and mode before any data is written.
+    handle = await open(tempPath, 'wx', old ? 0o600 : 0o666);
   } catch (error) {
     throw outputError(error, requested);
+  }
+  if (old) {
+    try {
+      await takeOwner(handle, old);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlink(tempPath).catch(() => undefined);
+      throw outputError(error, requested);
+    }
   }
   // flush: the data is on disk before the rename makes it the target.
   const stream = handle.createWriteStream({ flush: true });
@@ -110,6 +124,7 @@ export async function openFileSink(requested: string): Promise<FileSink> {
         await discard();
         throw outputError(error, requested);
       }
+      await syncFolder(dirname(path), requested);
     },
     discardSync() {
       if (committed) return;
@@ -120,6 +135,54 @@ export async function openFileSink(requested: string): Promise<FileSink> {
       }
     },
   };
+}
+
+interface Owner {
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** Errors that mean the file system or the user namespace keeps no such owner or mode: skipped. */
+const REFUSED = new Set(['EPERM', 'EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+async function unlessRefused(step: Promise<void>): Promise<void> {
+  try {
+    await step;
+  } catch (error) {
+    if (!REFUSED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  }
+}
+
+/**
+ * Gives the temp file the old file's owner and mode. Only root may give a file away, so the owner
+ * is set only then; chown goes first because it clears set-user/group-ID bits. Where the file
+ * system refuses either, the temp file stays owner-only: never more readable than the old file.
+ */
+async function takeOwner(handle: FileHandle, old: Owner): Promise<void> {
+  if (process.getuid?.() === 0) {
+    const mine = await handle.stat();
+    if (mine.uid !== old.uid || mine.gid !== old.gid) await unlessRefused(handle.chown(old.uid, old.gid));
+  }
+  await unlessRefused(handle.chmod(old.mode));
+}
+
+/** How a file system (or a folder we may not read) refuses to flush a folder: the rename stands. */
+const NO_FOLDER_SYNC = new Set(['EINVAL', 'EISDIR', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EBADF', 'EPERM', 'EACCES']);
+
+/** Flushes the folder's entries, so the rename itself is on disk. */
+async function syncFolder(dir: string, requested: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    if (NO_FOLDER_SYNC.has((error as NodeJS.ErrnoException).code ?? '')) return;
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new OutputError(`wrote ${requested}, but flushing the folder ${dir} failed (${code}): the file may not survive a crash; check the disk`, { cause: error });
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
 }
 
 async function openInPlace(path: string): Promise<FileSink> {

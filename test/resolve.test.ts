@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseA1 } from '../src/a1.js';
+import fc from 'fast-check';
+import { MAX_COLUMN, MAX_ROW, columnToLetters, parseA1 } from '../src/a1.js';
 import { NotFoundError, UsageError } from '../src/errors.js';
-import { describeRange, type GridRange, resolveRange, type SheetInfo, type SpreadsheetMeta } from '../src/resolve.js';
+import { describeRange, type GridRange, holdsNoCells, resolveRange, type SheetInfo, type SpreadsheetMeta } from '../src/resolve.js';
+import { usageMessage } from './support/usage.js';
 
 function sheet(over: Partial<SheetInfo> & Pick<SheetInfo, 'title' | 'sheetId' | 'index'>): SheetInfo {
   return { sheetType: 'GRID', rowCount: 1000, columnCount: 26, ...over };
@@ -152,5 +154,145 @@ describe('describeRange', () => {
   it('describes the bounded range with the tab quoted', () => {
     expect(describeRange(resolveRange(parseA1("'Q1 ''24'!B2:D"), meta))).toBe("'Q1 ''24'!B2:D50");
     expect(describeRange(resolveRange(undefined, meta))).toBe("'Summary'!A1:E100");
+  });
+});
+
+describe('resolveRange: text that is both a cell and a tab or a named range', () => {
+  const book: SpreadsheetMeta = {
+    sheets: [
+      sheet({ title: 'Data', sheetId: 0, index: 0 }),
+      sheet({ title: 'Q1', sheetId: 1, index: 1 }),
+      sheet({ title: 'fy24', sheetId: 2, index: 2 }),
+      sheet({ title: 'Jan2024', sheetId: 3, index: 3 }),
+      sheet({ title: 'A1', sheetId: 4, index: 4 }),
+      sheet({ title: '5:100', sheetId: 5, index: 5 }),
+      sheet({ title: 'My Data', sheetId: 6, index: 6 }),
+      sheet({ title: 'Q2', sheetId: 7, index: 7 }),
+    ],
+    namedRanges: [
+      // The Sheets UI refuses such names, but the metadata is not bound by the UI.
+      { name: 'gap2', sheetId: 6, startRowIndex: 1, endRowIndex: 3, startColumnIndex: 1, endColumnIndex: 3 },
+      { name: 'B9', sheetId: 999 },
+    ],
+  };
+  const resolveIn = (text: string, gid?: number) => grid(resolveRange(parseA1(text), book, gid));
+
+  it('refuses a cell that is also a tab title, showing both spellings', () => {
+    expect(usageMessage(() => resolveIn('Q1'))).toBe(
+      `range "Q1" is both a cell and a tab: write 'Q1' for the tab or Data!Q1 for the cell (in a shell, keep the quotes: "'Q1'")`,
+    );
+  });
+
+  it('matches titles case-insensitively, as the API does', () => {
+    expect(usageMessage(() => resolveIn('FY24'))).toContain(`write 'fy24' for the tab or Data!FY24 for the cell`);
+    expect(usageMessage(() => resolveIn('q1'))).toContain(`write 'Q1' for the tab or Data!Q1 for the cell`);
+    expect(usageMessage(() => resolveIn('JAN2024'))).toContain(`write 'Jan2024' for the tab or Data!JAN2024 for the cell`);
+    expect(usageMessage(() => resolveIn('a1'))).toContain(`write 'A1' for the tab or Data!A1 for the cell`);
+  });
+
+  it('refuses the colon forms too when a tab carries that title', () => {
+    expect(usageMessage(() => resolveIn('5:100'))).toContain(`write '5:100' for the tab or Data!5:100 for the cell`);
+  });
+
+  it('spells the cell on the gid tab, quoting its title when it needs quotes', () => {
+    expect(usageMessage(() => resolveIn('Q1', 6))).toContain(`or 'My Data'!Q1 for the cell`);
+    expect(usageMessage(() => resolveIn('Q1', 7))).toContain(`or 'Q2'!Q1 for the cell`);
+    // The tab itself may be the default one: still two meanings.
+    expect(usageMessage(() => resolveIn('Q1', 1))).toContain(`write 'Q1' for the tab or 'Q1'!Q1 for the cell`);
+  });
+
+  it('refuses a cell that is also a named range, showing the cell and the named range\'s cells', () => {
+    expect(usageMessage(() => resolveIn('gap2'))).toBe(
+      `range "gap2" is both a cell and a named range: write Data!GAP2 for the cell or 'My Data'!B2:C3 for the named range's cells`,
+    );
+  });
+
+  it('both spellings it shows resolve, each to its own meaning', () => {
+    expect(resolveIn("'Q1'")).toEqual({ title: 'Q1', firstRow: 1, lastRow: 1000, firstCol: 1, lastCol: 26, colsNamed: false });
+    expect(resolveIn('Data!Q1')).toEqual({ title: 'Data', firstRow: 1, lastRow: 1, firstCol: 17, lastCol: 17, colsNamed: true });
+    expect(resolveIn("'My Data'!Q1", 7)).toMatchObject({ title: 'My Data', firstCol: 17 });
+    expect(resolveIn("'Q2'!Q1")).toMatchObject({ title: 'Q2', firstCol: 17 });
+    expect(resolveIn("'5:100'")).toMatchObject({ title: '5:100', lastRow: 1000 });
+    expect(resolveIn('Data!5:100')).toMatchObject({ title: 'Data', firstRow: 5, lastRow: 100 });
+  });
+
+  it('a cell-shaped text that names no tab or named range keeps its meaning', () => {
+    expect(resolveIn('Q3')).toEqual({ title: 'Data', firstRow: 3, lastRow: 3, firstCol: 17, lastCol: 17, colsNamed: true });
+    expect(resolveIn('A1:B5')).toMatchObject({ title: 'Data', lastRow: 5, lastCol: 2 });
+    // A named range whose tab is gone names nothing.
+    expect(resolveIn('B9')).toMatchObject({ title: 'Data', firstRow: 9, firstCol: 2 });
+  });
+
+  it('a range that names its tab is never ambiguous', () => {
+    expect(resolveIn('Q1!A1')).toMatchObject({ title: 'Q1', firstRow: 1, firstCol: 1 });
+    expect(resolveIn('Data!A1')).toMatchObject({ title: 'Data', firstRow: 1, firstCol: 1 });
+  });
+});
+
+describe('resolveRange: never a negative count', () => {
+  const small = sheet({ title: 'Data', sheetId: 0, index: 0 }); // 1000 × 26
+  const book: SpreadsheetMeta = {
+    sheets: [small],
+    namedRanges: [
+      { name: 'PastRows', sheetId: 0, startRowIndex: 1999, endRowIndex: 2010, startColumnIndex: 0, endColumnIndex: 3 },
+      { name: 'PastCols', sheetId: 0, startRowIndex: 0, endRowIndex: 5, startColumnIndex: 30, endColumnIndex: 40 },
+      { name: 'PastBoth', sheetId: 0, startRowIndex: 5000, startColumnIndex: 100 },
+    ],
+  };
+  const counts = (r: GridRange) => ({ rows: r.lastRow - r.firstRow + 1, columns: r.lastCol - r.firstCol + 1 });
+  const at = (text: string) => resolveRange(parseA1(text), book);
+
+  it('a cell past the grid\'s columns holds no cells: 0 columns, not a negative figure', () => {
+    const r = at('gap2');
+    expect(counts(r)).toEqual({ rows: 1, columns: 0 });
+    expect(holdsNoCells(r)).toBe(true);
+    expect(describeRange(r)).toBe("'Data'!GAP2:GAP2");
+  });
+
+  it('a cell past the grid\'s rows holds no cells, the same way', () => {
+    const r = at('A2000');
+    expect(counts(r)).toEqual({ rows: 0, columns: 1 });
+    expect(holdsNoCells(r)).toBe(true);
+    expect(describeRange(r)).toBe("'Data'!A2000:A2000");
+  });
+
+  it('past both, and open ranges that start past the grid', () => {
+    expect(counts(at('GAP2000'))).toEqual({ rows: 0, columns: 0 });
+    expect(counts(at('AA:AC'))).toEqual({ rows: 1000, columns: 0 });
+    expect(counts(at('2000:3000'))).toEqual({ rows: 0, columns: 26 });
+    for (const text of ['AA:AC', '2000:3000', 'AA1:AB']) expect(holdsNoCells(at(text))).toBe(true);
+  });
+
+  it('a named range that lies past the grid holds no cells', () => {
+    expect(counts(at('PastRows'))).toEqual({ rows: 0, columns: 3 });
+    expect(counts(at('PastCols'))).toEqual({ rows: 5, columns: 0 });
+    expect(counts(at('PastBoth'))).toEqual({ rows: 0, columns: 0 });
+    for (const name of ['PastRows', 'PastCols', 'PastBoth']) expect(holdsNoCells(at(name))).toBe(true);
+  });
+
+  it('a range inside the grid, or clipped by it, holds cells', () => {
+    expect(holdsNoCells(at('Z1000'))).toBe(false);
+    expect(holdsNoCells(at('Y999:ZZ5000'))).toBe(false);
+    expect(counts(at('Y999:ZZ5000'))).toEqual({ rows: 2, columns: 2 });
+  });
+
+  it('property: counts are ≥ 0 and holdsNoCells says exactly whether the start is past the grid', () => {
+    const point = fc.record({ col: fc.integer({ min: 1, max: MAX_COLUMN }), row: fc.integer({ min: 1, max: MAX_ROW }) });
+    fc.assert(
+      fc.property(point, point, fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 300 }), (a, b, rowCount, columnCount) => {
+        const text = `${columnToLetters(a.col)}${a.row}:${columnToLetters(b.col)}${b.row}`;
+        const m: SpreadsheetMeta = { sheets: [sheet({ title: 'T', sheetId: 0, index: 0, rowCount, columnCount })], namedRanges: [] };
+        const r = resolveRange(parseA1(text), m);
+        const { rows, columns } = counts(r);
+        expect(rows).toBeGreaterThanOrEqual(0);
+        expect(columns).toBeGreaterThanOrEqual(0);
+        expect(rows).toBeLessThanOrEqual(rowCount);
+        expect(columns).toBeLessThanOrEqual(columnCount);
+        const past = Math.min(a.row, b.row) > rowCount || Math.min(a.col, b.col) > columnCount;
+        expect(holdsNoCells(r)).toBe(past);
+        expect(rows === 0 || columns === 0).toBe(past);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

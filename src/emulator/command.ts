@@ -6,7 +6,8 @@ import { MAX_COLUMN, MAX_ROW } from '../a1.js';
 import { UsageError } from '../errors.js';
 import { type TabSource, fileTab } from './data.js';
 import { generatedTab } from './generated.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startEmulator, type Emulator } from './server.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from './options.js';
+import { startEmulator, type Emulator } from './server.js';
 import { SPREADSHEET_ID } from '../ref.js';
 
 /** The most cells a spreadsheet may hold. */
@@ -21,7 +22,7 @@ export interface EmulatorCommandArgs {
   data?: string[];
   /** --rows: adds a generated tab titled 'Generated' with this many grid rows, header included. */
   rows?: number;
-  /** --cols: columns of the generated tab (or of the default 'Demo' tab). Default 8. */
+  /** --cols: columns of the generated tab; needs --rows. Default 8. */
   cols?: number;
   /** --seed: seed of the generated data and of the random failures. Default 1. */
   seed?: number;
@@ -35,10 +36,14 @@ export interface EmulatorCommandArgs {
   failRate?: number;
   /** --max-rpm: requests per minute before 429 RESOURCE_EXHAUSTED. Default: no limit. */
   maxRpm?: number;
+  /** --retry-after: the quota's 429s carry Retry-After (the API's carry none). Default false. */
+  retryAfter?: boolean;
 }
 
 export interface EmulatorCommandIo {
   stdout: NodeJS.WritableStream;
+  /** Where each refused request and each internal error is reported, one line each. Default: nowhere. */
+  stderr?: NodeJS.WritableStream;
   /** Aborting it stops the emulator and resolves serveEmulator. */
   signal: AbortSignal;
 }
@@ -84,14 +89,17 @@ function checkArgs(args: EmulatorCommandArgs): void {
   }
 }
 
-async function loadTabs(args: EmulatorCommandArgs): Promise<TabSource[]> {
+/** The tabs to serve; undefined for the demo spreadsheet, the server's default. */
+async function loadTabs(args: EmulatorCommandArgs): Promise<TabSource[] | undefined> {
+  if (args.data === undefined && args.rows === undefined) {
+    // The demo's tabs are fixed: a shape given without --rows would be silently ignored.
+    if (args.cols !== undefined) throw new UsageError('--cols shapes a generated tab: add --rows N (the demo spreadsheet has fixed tabs)');
+    return undefined;
+  }
   const tabs: TabSource[] = [];
   for (const file of args.data ?? []) tabs.push(await fileTab(file));
-  const seed = args.seed ?? 1;
   if (args.rows !== undefined) {
-    tabs.push(generatedTab({ title: 'Generated', rows: args.rows, cols: args.cols ?? 8, seed }));
-  } else if (tabs.length === 0) {
-    tabs.push(generatedTab({ title: 'Demo', rows: 1000, cols: args.cols ?? 8, seed }));
+    tabs.push(generatedTab({ title: 'Generated', rows: args.rows, cols: args.cols ?? 8, seed: args.seed ?? 1 }));
   }
   const titles = new Map<string, string>();
   for (const [i, tab] of tabs.entries()) {
@@ -103,7 +111,7 @@ async function loadTabs(args: EmulatorCommandArgs): Promise<TabSource[]> {
   return tabs;
 }
 
-async function listen(args: EmulatorCommandArgs, tabs: TabSource[]): Promise<Emulator> {
+async function listen(args: EmulatorCommandArgs, tabs: TabSource[] | undefined, log: ((line: string) => void) | undefined): Promise<Emulator> {
   const port = args.port ?? DEFAULT_PORT;
   const host = args.host ?? DEFAULT_HOST;
   try {
@@ -116,7 +124,9 @@ async function listen(args: EmulatorCommandArgs, tabs: TabSource[]): Promise<Emu
       jitterMs: args.jitter,
       failRate: args.failRate,
       maxRpm: args.maxRpm,
+      quotaRetryAfter: args.retryAfter,
       seed: args.seed,
+      log,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -133,14 +143,15 @@ async function listen(args: EmulatorCommandArgs, tabs: TabSource[]): Promise<Emu
  * Serves the emulator until `io.signal` aborts. Prints two lines to stdout:
  * `endpoint <API root URL>` and `spreadsheet <ID>`. Throws UsageError for a bad value.
  *
- * Tabs: one per --data file; a generated 'Generated' tab when --rows is given; with neither, a
- * generated 'Demo' tab of 1000 rows × 8 columns.
+ * Tabs: one per --data file; a generated 'Generated' tab when --rows is given; with neither, the
+ * demo spreadsheet (demo.ts). Refused requests and internal errors are reported on `io.stderr`.
  */
 export async function serveEmulator(args: EmulatorCommandArgs, io: EmulatorCommandIo): Promise<void> {
   checkArgs(args);
   const tabs = await loadTabs(args);
   if (io.signal.aborted) return;
-  const emulator = await listen(args, tabs);
+  const { stderr } = io;
+  const emulator = await listen(args, tabs, stderr ? (line) => stderr.write(`sheetpipe emulator: ${line}\n`) : undefined);
   try {
     io.stdout.write(`endpoint ${emulator.url}\nspreadsheet ${emulator.spreadsheetId}\n`);
     await new Promise<void>((resolve) => {

@@ -4,7 +4,7 @@
  */
 import { parseA1 } from '../a1.js';
 import { UsageError } from '../errors.js';
-import { ApiFailure, RATE_LIMIT_MESSAGE, rateLimitDetails } from './api-error.js';
+import { ApiFailure, rateLimited } from './api-error.js';
 
 /**
  * - `status`: an API error (`status`, default 503) with its JSON body, and Retry-After if given.
@@ -123,13 +123,12 @@ export class FaultPicker {
   }
 }
 
-/** The error a 'status' rule answers with. */
+/** The error a 'status' rule answers with; its Retry-After only when the rule gives one. */
 export function statusFailure(rule: FaultRule): ApiFailure {
   const status = rule.status ?? 503;
-  const headers: Record<string, string> = {};
-  if (rule.retryAfter !== undefined) headers['retry-after'] = String(rule.retryAfter);
-  if (status === 429) return new ApiFailure(429, rule.message ?? RATE_LIMIT_MESSAGE, rateLimitDetails(60), headers);
-  return new ApiFailure(status, rule.message, undefined, headers);
+  if (status === 429) return rateLimited(rule.retryAfter, rule.message);
+  const headers: Record<string, string> = rule.retryAfter !== undefined ? { 'retry-after': String(rule.retryAfter) } : {};
+  return new ApiFailure(status, { message: rule.message, headers });
 }
 
 export const HTML_PAGE =

@@ -2,15 +2,11 @@
  * The Sheets API emulator, as a library: start one from code, with tabs from memory, files or
  * generated data, and aim faults at it.
  */
-export {
-  startEmulator,
-  DEMO_SPREADSHEET_ID,
-  DEFAULT_PORT,
-  DEFAULT_HOST,
-  type Emulator,
-  type EmulatorOptions,
-  type EmulatorStats,
-} from './server.js';
+export { startEmulator, type Emulator } from './server.js';
+export { DEFAULT_PORT, DEFAULT_HOST, type EmulatorOptions } from './options.js';
+export type { EmulatorStats } from './stats.js';
+export type { RequiredCredentials } from './auth.js';
+export { DEMO_SPREADSHEET_ID, demoSpreadsheet, type DemoSpreadsheet } from './demo.js';
 export {
   memoryTab,
   chartTab,

@@ -125,9 +125,14 @@ export class Spreadsheet {
     this.metadataObject = this.buildMetadata();
   }
 
-  /** The spreadsheets.get answer, unmasked. */
-  metadata(): Record<string, unknown> {
-    return this.metadataObject;
+  /**
+   * The spreadsheets.get answer, unmasked: every tab, or only `tabs` (those a request's `ranges`
+   * touch), in the spreadsheet's order.
+   */
+  metadata(tabs?: ReadonlySet<Tab>): Record<string, unknown> {
+    if (tabs === undefined) return this.metadataObject;
+    const sheets = this.metadataObject.sheets as unknown[];
+    return { ...this.metadataObject, sheets: sheets.filter((_, index) => tabs.has(this.tabs[index] as Tab)) };
   }
 
   private buildMetadata(): Record<string, unknown> {

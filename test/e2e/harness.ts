@@ -71,6 +71,8 @@ export interface EmulatorProcess {
   endpoint: string;
   spreadsheet: string;
   child: ChildProcess;
+  /** What the emulator has written to stderr so far. */
+  stderr(): string;
   stats(): Promise<{ requests: number; values: number; metadata: number; recentRanges: string[]; maxInFlight: number }>;
   stop(): Promise<number | null>;
 }
@@ -93,6 +95,7 @@ export async function startEmulatorProcess(args: string[]): Promise<EmulatorProc
     endpoint,
     spreadsheet: found.spreadsheet,
     child,
+    stderr: () => stderr,
     async stats() {
       const res = await fetch(new URL('_emulator/stats', endpoint));
       return (await res.json()) as Awaited<ReturnType<EmulatorProcess['stats']>>;

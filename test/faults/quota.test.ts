@@ -88,6 +88,12 @@ describe.concurrent('429 storms', () => {
   });
 
   it("the emulator's own quota (12 requests a second, Retry-After from the window): the run finishes, identical output", async () => {
+    const { emu, refused } = await run([], { maxRpm: 12, quotaWindowMs: 1000, quotaRetryAfter: true });
+    expect(refused.length).toBeGreaterThan(0);
+    for (const gap of retryGaps(emu, refused)) expect(gap).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("the emulator's own quota as the API answers it (no Retry-After): backoff, the run finishes, identical output", async () => {
     const { emu, refused } = await run([], { maxRpm: 12, quotaWindowMs: 1000 });
     expect(refused.length).toBeGreaterThan(0);
     for (const gap of retryGaps(emu, refused)) expect(gap).toBeGreaterThanOrEqual(1000);

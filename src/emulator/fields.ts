@@ -1,0 +1,134 @@
+/**
+ * The parts of each answer the emulator holds, for checking a `fields` mask before answering.
+ * A mask that names a part of the resource the emulator does not hold is refused (NotServed), so
+ * that no client reads a 200 without it as "there is none"; a name that is no field at all is the
+ * API's own 400. Pure.
+ */
+import { NotServed, ApiFailure } from './api-error.js';
+import type { FieldMask } from './mask.js';
+
+/** A field held (`true`), a resource with fields, or what the emulator does not hold, in words. */
+type Field = true | string | Schema;
+export interface Schema {
+  readonly [name: string]: Field;
+}
+
+export const GRID_DATA = 'grid data';
+
+const GRID_RANGE: Schema = { sheetId: true, startRowIndex: true, endRowIndex: true, startColumnIndex: true, endColumnIndex: true };
+
+/**
+ * A Spreadsheet. Frozen rows, hidden tabs and the like are held: an emulated tab has none, and
+ * the API leaves such defaults out, so an answer without them is the true one.
+ */
+const SPREADSHEET: Schema = {
+  spreadsheetId: true,
+  properties: {
+    title: true,
+    locale: true,
+    autoRecalc: true,
+    timeZone: true,
+    defaultFormat: 'cell formats',
+    iterativeCalculationSettings: 'calculation settings',
+    spreadsheetTheme: 'themes',
+    importFunctionsExternalUrlAccessAllowed: 'import settings',
+  },
+  sheets: {
+    properties: {
+      sheetId: true,
+      title: true,
+      index: true,
+      sheetType: true,
+      gridProperties: {
+        rowCount: true,
+        columnCount: true,
+        frozenRowCount: true,
+        frozenColumnCount: true,
+        hideGridlines: true,
+        rowGroupControlAfter: true,
+        columnGroupControlAfter: true,
+      },
+      hidden: true,
+      rightToLeft: true,
+      tabColor: 'tab colors',
+      tabColorStyle: 'tab colors',
+      dataSourceSheetProperties: 'data sources',
+    },
+    data: GRID_DATA,
+    merges: 'merges',
+    conditionalFormats: 'conditional formats',
+    filterViews: 'filter views',
+    protectedRanges: 'protected ranges',
+    basicFilter: 'filters',
+    charts: 'charts',
+    bandedRanges: 'banded ranges',
+    developerMetadata: 'developer metadata',
+    rowGroups: 'row groups',
+    columnGroups: 'column groups',
+    slicers: 'slicers',
+    tables: 'tables',
+  },
+  namedRanges: { namedRangeId: true, name: true, range: GRID_RANGE },
+  spreadsheetUrl: true,
+  developerMetadata: 'developer metadata',
+  dataSources: 'data sources',
+  dataSourceSchedules: 'data sources',
+};
+
+const VALUE_RANGE: Schema = { range: true, majorDimension: true, values: true };
+const BATCH_GET: Schema = { spreadsheetId: true, valueRanges: VALUE_RANGE };
+
+export const SCHEMAS = { metadata: SPREADSHEET, values: VALUE_RANGE, batchGet: BATCH_GET } as const;
+
+const SERVED_PARTS = 'it serves metadata (spreadsheet and sheet properties, named ranges) and values';
+export const GRID_DATA_SERVED = 'it serves metadata and values (read cells with spreadsheets.values.get or values:batchGet)';
+
+export function notServed(what: string, asked: string): NotServed {
+  return new NotServed(`${what} (${asked})`, what === GRID_DATA ? GRID_DATA_SERVED : SERVED_PARTS);
+}
+
+function unknownField(path: string): ApiFailure {
+  const description = `Error expanding 'fields' parameter. Cannot find matching fields for path '${path}'.`;
+  return new ApiFailure(400, {
+    message: description,
+    details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'fields', description }] }],
+  });
+}
+
+/**
+ * A whole object (`sheets`, `*`) selected by a mask. The API then ignores includeGridData and
+ * sends the grid, so a selection that spans grid data is refused; other parts not held are simply
+ * absent from the answer, as they are from the unmasked one.
+ */
+function checkWhole(schema: Schema, asked: string): void {
+  for (const field of Object.values(schema)) {
+    if (field === GRID_DATA) throw notServed(GRID_DATA, asked);
+    if (typeof field === 'object') checkWhole(field, asked);
+  }
+}
+
+function check(mask: FieldMask, schema: Schema, prefix: string, asked: string): void {
+  for (const [name, sub] of mask) {
+    const path = prefix === '' ? name : `${prefix}.${name}`;
+    if (name === '*') {
+      checkWhole(schema, asked);
+      continue;
+    }
+    if (!Object.hasOwn(schema, name)) throw unknownField(path);
+    const field = schema[name] as Field;
+    if (typeof field === 'string') throw notServed(field, asked);
+    if (field === true) {
+      const [below] = sub?.keys() ?? [];
+      if (below !== undefined) throw unknownField(`${path}.${below}`);
+    } else if (sub === null) {
+      checkWhole(field, asked);
+    } else {
+      check(sub, field, path, asked);
+    }
+  }
+}
+
+/** Throws NotServed for a part not held, the API's 400 for a name that is no field. */
+export function checkFieldMask(mask: FieldMask, schema: Schema, text: string): void {
+  check(mask, schema, '', `fields=${text}`);
+}
