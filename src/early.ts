@@ -10,7 +10,7 @@
  */
 import type { A1 } from './a1.js';
 import { type PlanOptions, rowsPerChunk } from './plan.js';
-import type { GridRange } from './resolve.js';
+import { type GridRange, holdsNoCells } from './resolve.js';
 
 export interface EarlySpan {
   /** The tab title as given, or undefined for the first visible tab. */
@@ -47,7 +47,7 @@ export function earlySpan(a1: A1 | undefined, gid: number | undefined, sampleRow
  * first row and column, the same column rule, and no larger than two requests' worth of cells.
  */
 export function earlyMatches(early: EarlySpan, range: GridRange, cellBudget: number): boolean {
-  if (range.lastRow < range.firstRow || range.lastCol < range.firstCol) return false;
+  if (holdsNoCells(range)) return false;
   if (early.sheet !== undefined && early.sheet !== range.sheet.title) return false;
   if (early.firstRow !== range.firstRow || early.firstCol !== range.firstCol) return false;
   if (early.lastCol !== (range.colsNamed ? range.lastCol : undefined)) return false;

@@ -244,7 +244,8 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
     case 'not-found':
       return new NotFoundError(`spreadsheet ${context.spreadsheetId} was not found (404); check the ID or URL`, options);
     case 'bad-request':
-      if (f.apiStatus === 'FAILED_PRECONDITION') {
+      // The API's answer for an Office file carries no reason; other refusals (an emulator's) do.
+      if (f.apiStatus === 'FAILED_PRECONDITION' && reasons.length === 0) {
         return new ApiError(
           `${what}: ${reason}; ${context.spreadsheetId} is an Excel (Office) file, not a Google Sheet: open it in Google Sheets, use File > Save as Google Sheets, and export that copy`,
           options,

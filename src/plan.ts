@@ -8,7 +8,7 @@
  * values:batchGet, which costs one request against the quota however many ranges it holds.
  */
 import { columnToLetters, quoteSheetName } from './a1.js';
-import type { GridRange } from './resolve.js';
+import { type GridRange, holdsNoCells } from './resolve.js';
 
 /** Cells per request when --chunk-rows is not given: ~1.8 MB of typical formatted JSON. */
 export const DEFAULT_CELL_BUDGET = 150_000;
@@ -61,18 +61,13 @@ export function lastPlannedRow(range: GridRange, options: PlanOptions = {}): num
   return options.maxRows !== undefined ? Math.min(range.lastRow, range.firstRow + options.maxRows - 1) : range.lastRow;
 }
 
-/** True when the range holds no cells of the grid (it starts past its last row or column). */
-export function isEmpty(range: GridRange): boolean {
-  return range.lastRow < range.firstRow || range.lastCol < range.firstCol;
-}
-
 export function chunkA1(range: GridRange, firstRow: number, lastRow: number): string {
   return `${quoteSheetName(range.sheet.title)}!${columnToLetters(range.firstCol)}${firstRow}:${columnToLetters(range.lastCol)}${lastRow}`;
 }
 
 /** The row spans of one range from row `from` (default its first row), in order. */
 export function* rowSpans(range: GridRange, target: number, options: PlanOptions = {}, from = range.firstRow): Generator<Span> {
-  if (isEmpty(range)) return;
+  if (holdsNoCells(range)) return;
   const last = lastPlannedRow(range, options);
   const steady = steadyRows(range, options);
   let row = from;
@@ -89,7 +84,7 @@ export function* rowSpans(range: GridRange, target: number, options: PlanOptions
 
 /**
  * Every range's requests in range order: a range that fits the cell budget joins a batch with its
- * neighbours (up to BATCH_CELLS grid cells and BATCH_RANGES ranges); a larger one is chunked.
+ * small neighbours (up to BATCH_CELLS grid cells and BATCH_RANGES ranges); a larger one is chunked.
  */
 export function* planRequests(ranges: readonly GridRange[], options: PlanOptions = {}): Generator<PlannedRequest> {
   const budget = options.cellBudget ?? DEFAULT_CELL_BUDGET;
@@ -102,7 +97,7 @@ export function* planRequests(ranges: readonly GridRange[], options: PlanOptions
     batchCells = 0;
   };
   for (const [target, range] of ranges.entries()) {
-    if (isEmpty(range)) continue;
+    if (holdsNoCells(range)) continue;
     const rows = lastPlannedRow(range, options) - range.firstRow + 1;
     const cells = rows * columnsOf(range);
     if (options.chunkRows === undefined && cells <= budget) {
@@ -111,6 +106,8 @@ export function* planRequests(ranges: readonly GridRange[], options: PlanOptions
       batchCells += cells;
       continue;
     }
+    // The small ranges before a large one go first, so that the pool mixes both.
+    yield* flush();
     for (const span of rowSpans(range, target, options)) yield { kind: 'values', span };
   }
   yield* flush();

@@ -18,9 +18,9 @@ import { linkedController } from './fetch/signals.js';
 import { Window, deliverPart } from './fetch/window.js';
 import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi } from './google/api.js';
 import { DEFAULT_ENDPOINT } from './google/endpoint.js';
-import { DEFAULT_CELL_BUDGET, type PlanOptions, type Span, chunkA1, isEmpty, lastPlannedRow, rowSpans } from './plan.js';
+import { DEFAULT_CELL_BUDGET, type PlanOptions, type Span, chunkA1, lastPlannedRow, rowSpans } from './plan.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
-import { type GridRange, type SpreadsheetMeta, describeRange, resolveRange } from './resolve.js';
+import { type GridRange, type SpreadsheetMeta, describeRange, holdsNoCells, resolveRange } from './resolve.js';
 import type { Format } from './transcode/encode.js';
 import { RangeOutput, SAMPLE_ROWS } from './transcode/output.js';
 
@@ -290,7 +290,7 @@ async function exportRange(session: Session, run: RangeRun, signal: AbortSignal,
 
   const columns = Math.max(0, range.lastCol - range.firstCol + 1);
   const last = lastPlannedRow(range, plan);
-  if (isEmpty(range)) {
+  if (holdsNoCells(range)) {
     events.emit('plan', { range: describeRange(range), chunks: 0, rows: 0, columns: 0, colsNamed: range.colsNamed });
     events.emit(
       'warning',

@@ -10,9 +10,15 @@ import {
   SheetpipeError,
   UnavailableError,
   UsageError,
+  ConnectionError,
+  InternalError,
+  type FinalFailure,
+  finalError,
   oneLine,
   redact,
+  times,
 } from '../src/errors.js';
+import { classify, describeFailure, type AttemptFailure } from '../src/fetch/retry.js';
 
 const TOKEN = 'ya29.a0AfB_byC-Secret_Token.1234567890abcdef';
 const OPAQUE = 'opaqueBearerTokenXYZ987';
@@ -101,5 +107,50 @@ describe('oneLine', () => {
     expect(oneLine(`  token ${TOKEN} failed \nstack line 1\n  at x`)).toBe('token <redacted-token> failed');
     expect(oneLine('first\r\nsecond')).toBe('first');
     expect(oneLine('')).toBe('');
+  });
+});
+
+describe('finalError: what failed, and the fix that matches it', () => {
+  const context = { what: "chunk 2/9 ('Data'!A2:C9)", spreadsheetId: 'SHEET_ID_123', host: 'sheets.googleapis.com' };
+  const final = (failure: AttemptFailure, attempts = 1, exhausted = false): FinalFailure => ({
+    classification: classify(failure),
+    failure,
+    attempts,
+    exhausted,
+    reason: describeFailure(failure, 30_000),
+  });
+  const cases: [string, FinalFailure, typeof SheetpipeError, RegExp][] = [
+    ['quota 429s', final({ status: 429, apiStatus: 'RESOURCE_EXHAUSTED' }, 6, true), UnavailableError, /was refused for quota 6 times .*; lower --max-rpm/],
+    ['5xx', final({ status: 503, apiStatus: 'UNAVAILABLE' }, 6, true), UnavailableError, /failed 6 times \(last: 503 UNAVAILABLE\); the API stayed unavailable, rerun later$/],
+    ['timeouts', final({ timedOut: true }, 2, true), UnavailableError, /timed out 2 times \(last: timed out after 30 s\); raise --timeout or lower --chunk-rows$/],
+    ['resets', final({ networkCode: 'ECONNRESET', host: 'h:1' }, 3, true), UnavailableError, /the connection to h:1 broke 3 times .*check the network/],
+    ['malformed answers', final({ malformed: true, message: 'x' }, 1, true), UnavailableError, /answered once with something that is not a Sheets API answer/],
+    ['a refused connection', final({ networkCode: 'ECONNREFUSED', host: '127.0.0.1:9' }), ConnectionError, /^cannot connect to 127\.0\.0\.1:9: the connection was refused \(ECONNREFUSED\); check --endpoint/],
+    ['a DNS failure', final({ networkCode: 'ENOTFOUND', host: 'sheets.invalid' }), ConnectionError, /^cannot connect to sheets\.invalid: the DNS lookup failed \(ENOTFOUND\); check the network, the proxy settings or --endpoint$/],
+    ['a TLS failure', final({ networkCode: 'CERT_HAS_EXPIRED', host: 'h' }), ConnectionError, /the TLS handshake failed \(CERT_HAS_EXPIRED\)/],
+    ['a bug', final({ internal: true, message: 'x is not a function' }), InternalError, /^internal error while chunk 2\/9 .*: x is not a function \(rerun with --verbose/],
+    ['the scope is missing (ErrorInfo)', final({ status: 403, apiStatus: 'PERMISSION_DENIED', reasons: ['ACCESS_TOKEN_SCOPE_INSUFFICIENT'] }), AuthError, /lack the spreadsheets\.readonly scope: .*gcloud auth application-default login --scopes=/],
+    ['the scope is missing (legacy)', final({ status: 403, reasons: ['insufficientPermissions'] }), AuthError, /lack the spreadsheets\.readonly scope/],
+    ['a bad API key', final({ status: 400, apiStatus: 'INVALID_ARGUMENT', reasons: ['API_KEY_INVALID'] }), AuthError, /the API key was refused: check GOOGLE_API_KEY/],
+    ['the API is disabled (ErrorInfo)', final({ status: 403, reasons: ['SERVICE_DISABLED'] }), AuthError, /enable the Google Sheets API/],
+    ['the API is disabled (legacy)', final({ status: 403, reasons: ['accessNotConfigured'] }), AuthError, /enable the Google Sheets API/],
+    ['no permission', final({ status: 403, apiStatus: 'PERMISSION_DENIED' }), AuthError, /share the spreadsheet with the account you use/],
+    ['refused credentials', final({ status: 401, apiStatus: 'UNAUTHENTICATED' }), AuthError, /the credentials were refused: refresh them/],
+    ['not found', final({ status: 404, apiStatus: 'NOT_FOUND' }), NotFoundError, /^spreadsheet SHEET_ID_123 was not found \(404\)/],
+    ['an Office file', final({ status: 400, apiStatus: 'FAILED_PRECONDITION', message: 'This operation is not supported for this document' }), ApiError, /is an Excel \(Office\) file, not a Google Sheet/],
+    ['another FAILED_PRECONDITION', final({ status: 400, apiStatus: 'FAILED_PRECONDITION', reasons: ['NOT_SERVED_BY_EMULATOR'], message: 'not served' }), ApiError, /: 400 FAILED_PRECONDITION not served$/],
+  ];
+  it.each(cases)('%s', (_name, failed, Family, message) => {
+    const error = finalError(failed, context);
+    expect(error).toBeInstanceOf(Family);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('\n');
+  });
+  it('names the service account in sharing advice', () => {
+    const error = finalError(final({ status: 403 }), { ...context, principal: 'bot@p.iam.gserviceaccount.com' });
+    expect(error.message).toContain('share the spreadsheet with bot@p.iam.gserviceaccount.com (Viewer)');
+  });
+  it('says once, 2 times', () => {
+    expect([times(1), times(2), times(7)]).toEqual(['once', '2 times', '7 times']);
   });
 });

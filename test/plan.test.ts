@@ -1,7 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseA1, columnToLetters } from '../src/a1.js';
-import { type Chunk, DEFAULT_CELL_BUDGET, FIRST_CHUNK_CELLS, chunkA1, planChunks, planTotals, rowsPerChunk, type PlanOptions } from '../src/plan.js';
+import {
+  BATCH_CELLS,
+  BATCH_RANGES,
+  DEFAULT_CELL_BUDGET,
+  type PlanOptions,
+  type PlannedRequest,
+  type Span,
+  chunkA1,
+  planRequests,
+  rowSpans,
+  rowsPerChunk,
+} from '../src/plan.js';
+import { earlyMatches, earlySpan, echoedSheet } from '../src/early.js';
+
+/** The rows the width rule samples: the first part's size when the budget allows. */
+const SAMPLE = 1000;
+
+interface Chunk {
+  index: number;
+  a1: string;
+  firstRow: number;
+  rows: number;
+}
+
+function planChunks(r: GridRange, options: PlanOptions = {}): Generator<Chunk> {
+  return (function* () {
+    let index = 0;
+    for (const s of rowSpans(r, 0, { firstRows: SAMPLE, ...options })) {
+      yield { index: index++, a1: chunkA1(r, s.first, s.last), firstRow: s.first, rows: s.last - s.first + 1 };
+    }
+  })();
+}
 import type { GridRange, SheetInfo } from '../src/resolve.js';
 
 function range(over: Partial<Omit<GridRange, 'sheet'>> & { rowCount?: number; columnCount?: number; title?: string } = {}): GridRange {
@@ -45,7 +76,6 @@ function checkPlan(r: GridRange, options: PlanOptions = {}): Chunk[] {
     next = chunk.firstRow + chunk.rows;
   });
   expect(next).toBe(lastRow + 1); // covers every row exactly once
-  expect(planTotals(r, options)).toEqual({ chunks: chunks.length, rows: chunks.reduce((n, c) => n + c.rows, 0) });
   return chunks;
 }
 
@@ -76,9 +106,9 @@ describe('planChunks', () => {
     }
   });
 
-  it('makes the first chunk small so rows come out sooner', () => {
+  it('makes the first chunk the width sample, so rows come out sooner', () => {
     const chunks = checkPlan(range({ rowCount: 100_000, columnCount: 10 }));
-    expect(chunks[0]?.rows).toBe(FIRST_CHUNK_CELLS / 10);
+    expect(chunks[0]?.rows).toBe(SAMPLE);
     expect(chunks[1]?.rows).toBe(DEFAULT_CELL_BUDGET / 10);
     expect((chunks[0] as Chunk).rows).toBeLessThan((chunks[1] as Chunk).rows);
   });
@@ -115,7 +145,6 @@ describe('planChunks', () => {
     expect(checkPlan(range({ firstRow: 1001, lastRow: 1000 }))).toEqual([]);
     expect(checkPlan(range({ firstCol: 27, lastCol: 26 }))).toEqual([]);
     expect(checkPlan(range(), { maxRows: 0 })).toEqual([]);
-    expect(planTotals(range({ firstRow: 2000, lastRow: 1000 }))).toEqual({ chunks: 0, rows: 0 });
   });
 
   it('is lazy: the first chunks of a 10 M-row plan come without building the rest', () => {
@@ -175,7 +204,101 @@ describe('a range that fits one request', () => {
     const steady = rowsPerChunk(columns);
     const r = range({ rowCount: steady + 1, columnCount: columns });
     const rows = [...planChunks(r)].map((c) => c.rows);
-    expect(rows[0]).toBe(rowsPerChunk(columns, FIRST_CHUNK_CELLS));
+    expect(rows[0]).toBe(SAMPLE);
     expect(rows.reduce((a, b) => a + b, 0)).toBe(steady + 1);
+  });
+});
+
+describe('rowSpans from a later row', () => {
+  it('continues after an early first part at the steady size', () => {
+    const r = range({ rowCount: 40_000, columnCount: 10 });
+    const spans = [...rowSpans(r, 0, { firstRows: SAMPLE }, 1001)];
+    expect(spans[0]).toEqual({ target: 0, first: 1001, last: 16_000 });
+    expect(spans.at(-1)?.last).toBe(40_000);
+  });
+});
+
+describe('planRequests', () => {
+  const small = (title: string, rows = 20, cols = 5) => range({ title, rowCount: rows, columnCount: cols });
+
+  it('packs ranges that fit the budget into batches, in order, and chunks a large one', () => {
+    const ranges = [small('A'), small('B'), range({ title: 'Big', rowCount: 100_000, columnCount: 10 }), small('C'), small('D')];
+    const planned = [...planRequests(ranges, { firstRows: SAMPLE })];
+    expect(planned[0]).toEqual({ kind: 'batch', spans: [{ target: 0, first: 1, last: 20 }, { target: 1, first: 1, last: 20 }] });
+    const big = planned.filter((p): p is Extract<PlannedRequest, { kind: 'values' }> => p.kind === 'values' && p.span.target === 2);
+    expect(big[0]?.span).toEqual({ target: 2, first: 1, last: SAMPLE });
+    expect(big.at(-1)?.span.last).toBe(100_000);
+    expect(planned.at(-1)).toEqual({ kind: 'batch', spans: [{ target: 3, first: 1, last: 20 }, { target: 4, first: 1, last: 20 }] });
+  });
+
+  it('30 small tabs of a default grid (1000 × 26) take two requests', () => {
+    const ranges = Array.from({ length: 30 }, (_, i) => range({ title: `T${i}` }));
+    const planned = [...planRequests(ranges)];
+    expect(planned.length).toBeLessThanOrEqual(3);
+    expect(planned.flatMap((p) => (p.kind === 'batch' ? p.spans : [p.span])).map((s) => s.target)).toEqual(ranges.map((_, i) => i));
+  });
+
+  it('a lone small range is a values request, and empty ranges are left out', () => {
+    expect([...planRequests([small('A'), range({ firstRow: 1001, lastRow: 1000 })])]).toEqual([{ kind: 'values', span: { target: 0, first: 1, last: 20 } }]);
+  });
+
+  it('property: every range is covered exactly once, batches stay within their limits', () => {
+    const arb = fc.array(fc.record({ rows: fc.integer({ min: 1, max: 40_000 }), cols: fc.integer({ min: 1, max: 60 }) }), { minLength: 1, maxLength: 120 });
+    fc.assert(
+      fc.property(arb, fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined }), (shapes, chunkRows) => {
+        const ranges = shapes.map((s, i) => range({ title: `T${i}`, rowCount: s.rows, columnCount: s.cols }));
+        const covered = ranges.map(() => 0);
+        let last = ranges.map(() => 0);
+        for (const p of planRequests(ranges, { chunkRows, firstRows: SAMPLE })) {
+          const spans: Span[] = p.kind === 'batch' ? p.spans : [p.span];
+          if (p.kind === 'batch') {
+            expect(spans.length).toBeGreaterThan(1);
+            expect(spans.length).toBeLessThanOrEqual(BATCH_RANGES);
+            expect(spans.reduce((n, s) => n + (s.last - s.first + 1) * (ranges[s.target]?.lastCol ?? 0), 0)).toBeLessThanOrEqual(BATCH_CELLS);
+          }
+          for (const s of spans) {
+            expect(s.first).toBe(last[s.target]! + 1);
+            covered[s.target]! += s.last - s.first + 1;
+            last = last.map((v, i) => (i === s.target ? s.last : v));
+          }
+        }
+        expect(covered).toEqual(ranges.map((r) => r.lastRow));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('the early read', () => {
+  it('names the first rows of a range on a named tab, a bare name, or the first tab', () => {
+    expect(earlySpan(parseA1('Orders'), undefined, SAMPLE)).toEqual({ sheet: 'Orders', firstRow: 1, lastRow: SAMPLE, firstCol: 1, lastCol: undefined });
+    expect(earlySpan(parseA1("'Q1 ''24'!B5:D"), undefined, SAMPLE)).toEqual({ sheet: "Q1 '24", firstRow: 5, lastRow: 5 + SAMPLE - 1, firstCol: 2, lastCol: 4 });
+    expect(earlySpan(undefined, undefined, SAMPLE)).toEqual({ sheet: undefined, firstRow: 1, lastRow: SAMPLE, firstCol: 1, lastCol: undefined });
+    expect(earlySpan(parseA1('A2:F10'), undefined, SAMPLE)).toEqual({ sheet: undefined, firstRow: 2, lastRow: 10, firstCol: 1, lastCol: 6 });
+  });
+
+  it('is not possible for a gid tab, and no larger than the sample on the first tab', () => {
+    expect(earlySpan(undefined, 123, SAMPLE)).toBeUndefined();
+    expect(earlySpan(undefined, undefined, SAMPLE, { chunkRows: 5000 })).toBeUndefined();
+    expect(earlySpan(parseA1('Data'), undefined, SAMPLE, { chunkRows: 5000 })?.lastRow).toBe(5000);
+    expect(earlySpan(parseA1('Data'), undefined, SAMPLE, { maxRows: 4 })?.lastRow).toBe(4);
+  });
+
+  it('is kept only when it is the start of the resolved range', () => {
+    const r = range({ title: 'Orders', rowCount: 5000, columnCount: 8 });
+    const early = earlySpan(parseA1('Orders'), undefined, SAMPLE)!;
+    expect(earlyMatches(early, r, DEFAULT_CELL_BUDGET)).toBe(true);
+    expect(earlyMatches(early, { ...r, sheet: { ...r.sheet, title: 'Other' } }, DEFAULT_CELL_BUDGET)).toBe(false);
+    expect(earlyMatches(early, { ...r, firstRow: 2 }, DEFAULT_CELL_BUDGET)).toBe(false);
+    expect(earlyMatches(early, { ...r, colsNamed: true }, DEFAULT_CELL_BUDGET)).toBe(false);
+    expect(earlyMatches(early, { ...r, firstRow: 6000, lastRow: 5999 }, DEFAULT_CELL_BUDGET)).toBe(false);
+    // A very wide tab: the sample's rows would be far more than a request's worth of cells.
+    expect(earlyMatches(early, range({ title: 'Orders', rowCount: 500, columnCount: 18_278 }), DEFAULT_CELL_BUDGET)).toBe(false);
+  });
+
+  it('reads the tab from the answer\'s echo', () => {
+    expect(echoedSheet('Sheet1!A1:Z1000')).toBe('Sheet1');
+    expect(echoedSheet("'It''s'!A1:B2")).toBe("It's");
+    expect(echoedSheet(undefined)).toBeUndefined();
   });
 });

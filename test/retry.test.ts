@@ -13,7 +13,8 @@ describe('classify', () => {
     ['500', { status: 500, apiStatus: 'INTERNAL' }, { kind: 'server', retryable: true }],
     ['502', { status: 502 }, { kind: 'server', retryable: true }],
     ['503', { status: 503, apiStatus: 'UNAVAILABLE' }, { kind: 'server', retryable: true }],
-    ['504', { status: 504, apiStatus: 'DEADLINE_EXCEEDED' }, { kind: 'server', retryable: true }],
+    ['504 (the server\'s own timeout)', { status: 504, apiStatus: 'DEADLINE_EXCEEDED' }, { kind: 'timeout', retryable: true }],
+    ['DEADLINE_EXCEEDED under another status', { status: 500, apiStatus: 'DEADLINE_EXCEEDED' }, { kind: 'timeout', retryable: true }],
     ['408', { status: 408 }, { kind: 'timeout', retryable: true }],
     ['400', { status: 400, apiStatus: 'INVALID_ARGUMENT' }, { kind: 'bad-request', retryable: false }],
     ['401', { status: 401, apiStatus: 'UNAUTHENTICATED' }, { kind: 'auth', retryable: false }],
@@ -22,9 +23,20 @@ describe('classify', () => {
     ['404', { status: 404, apiStatus: 'NOT_FOUND' }, { kind: 'not-found', retryable: false }],
     ['409', { status: 409 }, { kind: 'client', retryable: false }],
     ['413', { status: 413 }, { kind: 'client', retryable: false }],
-    ['ECONNRESET', { networkCode: 'ECONNRESET' }, { kind: 'network', retryable: true }],
-    ['ETIMEDOUT', { networkCode: 'ETIMEDOUT' }, { kind: 'network', retryable: true }],
-    ['connection failed, no code', {}, { kind: 'network', retryable: true }],
+    ['400 API_KEY_INVALID', { status: 400, apiStatus: 'INVALID_ARGUMENT', reasons: ['API_KEY_INVALID'] }, { kind: 'auth', retryable: false }],
+    ['403 ACCESS_TOKEN_SCOPE_INSUFFICIENT', { status: 403, reasons: ['ACCESS_TOKEN_SCOPE_INSUFFICIENT'] }, { kind: 'auth', retryable: false }],
+    ['a rate reason second in the list', { status: 403, reasons: ['forbidden', 'rateLimitExceeded'] }, { kind: 'rate-limit', retryable: true }],
+    ['ECONNRESET', { networkCode: 'ECONNRESET' }, { kind: 'reset', retryable: true }],
+    ['ETIMEDOUT', { networkCode: 'ETIMEDOUT' }, { kind: 'reset', retryable: true }],
+    ['a body cut short', { networkCode: 'ERR_STREAM_PREMATURE_CLOSE' }, { kind: 'reset', retryable: true }],
+    ['ECONNREFUSED (a wrong --endpoint)', { networkCode: 'ECONNREFUSED' }, { kind: 'connect', retryable: false }],
+    ['ENOTFOUND (DNS)', { networkCode: 'ENOTFOUND' }, { kind: 'connect', retryable: false }],
+    ['EAI_AGAIN (offline DNS)', { networkCode: 'EAI_AGAIN' }, { kind: 'connect', retryable: false }],
+    ['a TLS failure', { networkCode: 'CERT_HAS_EXPIRED' }, { kind: 'connect', retryable: false }],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', { networkCode: 'ERR_TLS_CERT_ALTNAME_INVALID' }, { kind: 'connect', retryable: false }],
+    ['an unknown code is a bug, not an outage', { networkCode: 'ERR_INVALID_ARG_TYPE' }, { kind: 'internal', retryable: false }],
+    ['no facts at all', {}, { kind: 'internal', retryable: false }],
+    ['a bug', { internal: true, message: 'x is not a function' }, { kind: 'internal', retryable: false }],
     ['our timeout', { timedOut: true }, { kind: 'timeout', retryable: true }],
     ['our timeout beats a partial answer', { timedOut: true, status: 200, malformed: true }, { kind: 'timeout', retryable: true }],
     ['run aborted', { aborted: true }, { kind: 'aborted', retryable: false }],
@@ -78,7 +90,7 @@ describe('classify', () => {
   it('property: every 5xx and every rate-limit signal is retryable; 400/401/403/404 without one are not', () => {
     fc.assert(
       fc.property(fc.integer({ min: 500, max: 599 }), (status) => {
-        expect(classify({ status })).toEqual({ kind: 'server', retryable: true });
+        expect(classify({ status })).toEqual({ kind: status === 504 ? 'timeout' : 'server', retryable: true });
       }),
     );
     for (const status of [400, 401, 403, 404]) {
@@ -205,6 +217,7 @@ describe('describeFailure', () => {
     expect(describeFailure({ status: 200, malformed: true, message: '"values" is not an array' })).toContain('malformed');
     expect(describeFailure({ malformed: true })).toContain('malformed');
     expect(describeFailure({})).toBe('connection failed');
+    expect(describeFailure({ networkCode: 'ECONNREFUSED', host: 'x' })).toBe('ECONNREFUSED');
     expect(formatSeconds(1000)).toBe('1 s');
   });
 });
