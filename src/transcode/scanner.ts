@@ -34,7 +34,10 @@ export interface ValuesHandler {
   numberCell(buf: Buffer, start: number, end: number): void;
   boolCell(value: boolean): void;
   rowEnd(): void;
-  /** The i-th ValueRange ended; `range` is its "range" member's text, undefined when absent. */
+  /**
+   * The i-th ValueRange ended; `range` is its "range" member's text, undefined when absent
+   * (this scanner refuses a ValueRange without one, so it always passes the text).
+   */
   rangeEnd(index: number, range: string | undefined): void;
 }
 
@@ -166,7 +169,7 @@ export class ValuesScanner {
     this.batch = shape === 'batch';
   }
 
-  /** rowEnd calls so far in the current ValueRange. */
+  /** rowEnd calls so far in the current ValueRange (inside rowEnd, the row being ended counts). */
   get rows(): number {
     return this.rowCount;
   }
