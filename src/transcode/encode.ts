@@ -11,6 +11,7 @@
 import { columnToLetters } from '../a1.js';
 import type { ByteBuffer } from './bytes.js';
 import { COMMA, ESCAPED, decodeJsonString } from './scanner.js';
+import { writeCsvUnescaped, writeJsonUnescaped, writeTsvUnescaped } from './unescape.js';
 
 export type Format = 'csv' | 'tsv' | 'ndjson';
 
@@ -28,9 +29,6 @@ export interface Encoding {
 
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
-const CSV_NEEDS_QUOTES = /[",\r\n]/;
-const TSV_SPECIAL = /[\t\r\n\\]/g;
-const TSV_ESCAPES: Record<string, string> = { '\t': '\\t', '\r': '\\r', '\n': '\\n', '\\': '\\\\' };
 const NULL_BYTES = Buffer.from('null');
 
 function isDigit(b: number | undefined): boolean {
@@ -180,8 +178,7 @@ class CsvEncoding extends DelimitedEncoding {
       out.pushBytes(buf, start, end);
       out.pushByte(QUOTE);
     } else {
-      const text = decodeJsonString(buf, start, end, flags);
-      out.pushString(CSV_NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+      writeCsvUnescaped(out, buf, start, end, (flags & COMMA) !== 0);
     }
   }
 }
@@ -195,7 +192,7 @@ class TsvEncoding extends DelimitedEncoding {
     if ((flags & ESCAPED) === 0) {
       out.pushBytes(buf, start, end);
     } else {
-      out.pushString(decodeJsonString(buf, start, end, flags).replace(TSV_SPECIAL, (c) => TSV_ESCAPES[c] as string));
+      writeTsvUnescaped(out, buf, start, end);
     }
   }
 }
@@ -219,7 +216,7 @@ class NdjsonArrayEncoding implements Encoding {
       out.pushBytes(buf, start, end);
       out.pushByte(QUOTE);
     } else {
-      out.pushString(JSON.stringify(decodeJsonString(buf, start, end, flags)));
+      writeJsonUnescaped(out, buf, start, end);
     }
   }
 
