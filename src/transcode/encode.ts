@@ -5,8 +5,9 @@
  * RFC 4180 with LF line ends (a field holding `,` `"` CR or LF is quoted, inner quotes doubled);
  * TSV escapes tab, CR, LF and backslash; NDJSON writes JSON values, an empty cell as null. The fast
  * paths rest on JSON's grammar: a string without escapes holds no quote, backslash, CR, LF or tab,
- * so its bytes are already the field (CSV needs quotes only when it holds a comma); and a number
- * whose text is already canonical is copied instead of converted.
+ * so its bytes are already the field (CSV needs quotes only when it holds a comma); a string with
+ * escapes is decoded straight into output bytes (unescape.ts); and a number whose text is already
+ * canonical is copied instead of converted.
  */
 import { columnToLetters } from '../a1.js';
 import type { ByteBuffer } from './bytes.js';
