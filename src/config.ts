@@ -6,8 +6,8 @@ import { extname } from 'node:path';
 import { parseA1, type A1 } from './a1.js';
 import { UsageError, showInput } from './errors.js';
 import { type Format, FORMATS } from './format/formatter.js';
-import type { DateRender, ValueRender } from './google/client.js';
-import { DEFAULT_ENDPOINT } from './google/client.js';
+import type { DateRender, ValueRender } from './google/api.js';
+import { DEFAULT_ENDPOINT, normaliseEndpoint } from './google/endpoint.js';
 import { parseSpreadsheetRef, type SpreadsheetRef } from './ref.js';
 import { DEFAULTS } from './defaults.js';
 
@@ -108,22 +108,6 @@ function flag(name: string, value: unknown): boolean | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'boolean') throw new UsageError(`--${name} takes no value, got ${shown(v)}`);
   return v;
-}
-
-/** Validates an API root: http(s), with a trailing slash so ROOT + 'v4/...' resolves under it. */
-export function normaliseEndpoint(value: string, origin: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${origin} expects a URL like https://sheets.googleapis.com/ or http://127.0.0.1:8089/, got ${shown(value)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${origin} expects an http or https URL, got ${shown(value)}`);
-  }
-  if (url.username || url.password) throw new UsageError(`${origin} must not carry credentials; use --credentials FILE`);
-  if (url.search || url.hash) throw new UsageError(`${origin} must be a bare API root without ?query or #fragment, got ${shown(value)}`);
-  return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
 export function buildExportConfig(raw: RawExportArgs, env: Record<string, string | undefined>, stderrIsTTY: boolean): ExportConfig {

@@ -1,4 +1,4 @@
-import type { ValueRender } from './google/client.js';
+import type { ValueRender } from './google/api.js';
 
 /** Export defaults, shared by the library face and the command line. */
 export const DEFAULTS = {

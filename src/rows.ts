@@ -6,7 +6,7 @@
  * written only when later data follows; those at the end of the whole range are dropped.
  */
 import type { Chunk } from './plan.js';
-import { HttpFailure } from './google/client.js';
+import { HttpFailure } from './google/failure.js';
 
 export type Cell = string | number | boolean;
 export type Row = Cell[];

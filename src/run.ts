@@ -13,7 +13,9 @@ import { linkedController } from './fetch/signals.js';
 import type { BackoffOptions } from './fetch/retry.js';
 import { orderedMap } from './fetch/scheduler.js';
 import { type Format, createFormatter, formatTransform } from './format/formatter.js';
-import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi, DEFAULT_ENDPOINT } from './google/client.js';
+import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi } from './google/api.js';
+import { DEFAULT_ENDPOINT } from './google/endpoint.js';
+import { HttpFailure } from './google/failure.js';
 import { type Chunk, chunkA1, planChunks, planTotals, prefetchWindow, steadyRows } from './plan.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
 import { type GridRange, type SpreadsheetMeta, describeRange, resolveRange } from './resolve.js';
@@ -114,6 +116,17 @@ function finalError(error: unknown, what: string, api: SheetsApi | undefined, sp
       return new NotFoundError(`spreadsheet ${spreadsheetId} was not found (404); check the ID or URL`, options);
     default:
       return new ApiError(`${what}: ${reason}`, options);
+  }
+}
+
+/** A values answer read whole and parsed; a body that is not JSON is a malformed answer. */
+async function wholeAnswer(body: AsyncIterable<Buffer>): Promise<unknown> {
+  const parts: Buffer[] = [];
+  for await (const chunk of body) parts.push(chunk);
+  try {
+    return JSON.parse(Buffer.concat(parts).toString('utf8'));
+  } catch {
+    throw new HttpFailure({ status: 200, malformed: true, phase: 'body', message: 'the answer is not complete JSON' });
   }
 }
 
@@ -242,7 +255,7 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
               ctx.onRetry?.(info);
             },
           },
-          async (s) => rowsOfAnswer(await api.getValues(piece.a1, s), piece),
+          async (s) => rowsOfAnswer(await wholeAnswer(await api.openValues(piece.a1, s)), piece),
         );
         rows = joinRows(rows, covered, answer);
         covered += piece.rows;

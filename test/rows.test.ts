@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { type Cell, type ChunkRows, type Row, joinRows, rowBatches, rowsOfAnswer } from '../src/rows.js';
 import type { Chunk } from '../src/plan.js';
-import { HttpFailure } from '../src/google/client.js';
+import { HttpFailure } from '../src/google/failure.js';
 import { classify } from '../src/fetch/retry.js';
 
 function chunk(index: number, firstRow: number, rows: number): Chunk {

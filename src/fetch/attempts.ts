@@ -5,7 +5,7 @@
  * AbortController, aborted by its own timer or by the run's signal; the timer and the listener are
  * removed when the attempt ends, so nothing outlives it. Backoff sleeps listen to the run's signal.
  */
-import { HttpFailure } from '../google/client.js';
+import { HttpFailure } from '../google/failure.js';
 import { type AttemptFailure, type BackoffOptions, type Classification, backoffDelay, classify, describeFailure, parseRetryAfter } from './retry.js';
 import type { RequestGate } from './gate.js';
 import { sleep } from './sleep.js';

@@ -11,13 +11,42 @@ export interface AttemptFailure {
   status?: number;
   /** The error body's `error.status`, e.g. RESOURCE_EXHAUSTED. */
   apiStatus?: string;
-  /** The first `error.details[].reason` or `error.errors[].reason`, e.g. RATE_LIMIT_EXCEEDED. */
+  /** The first of `reasons`, e.g. RATE_LIMIT_EXCEEDED. */
   reason?: string;
+  /**
+   * Every reason in the error body, in order: those of `error.details[]` google.rpc.ErrorInfo
+   * entries (ACCESS_TOKEN_SCOPE_INSUFFICIENT, API_KEY_INVALID, SERVICE_DISABLED...), then the legacy
+   * `error.errors[].reason` (insufficientPermissions, accessNotConfigured, rateLimitExceeded...).
+   */
+  reasons?: string[];
+  /** The ErrorInfo entries as sent: `metadata` holds e.g. `service`, `consumer`, `activationUrl`, `quota_metric`. */
+  errorInfo?: { reason: string; domain?: string; metadata?: Record<string, string> }[];
+  /** The `error=` value of the WWW-Authenticate header, e.g. invalid_token or insufficient_scope. */
+  wwwAuthenticate?: string;
+  /** The body of an error answer is not the API's JSON (an HTML page from a proxy or a gateway). */
+  notFromApi?: boolean;
+  /** The API host the request was for (host:port of the endpoint), never a proxy's. */
+  host?: string;
+  /** The proxy the request went through (host:port, never its credentials), when one was used. */
+  proxy?: string;
+  /**
+   * Where the request failed: getting its credentials (a token refresh), before any answer
+   * (connect, DNS, TLS, a reset), on the answer's status line, or while reading a 200 body
+   * (reset, truncation, broken gzip) after some of it may have been delivered.
+   */
+  phase?: 'credentials' | 'request' | 'answer' | 'body';
+  /** For a failed token refresh: the token endpoint's HTTP status (not the API's). */
+  tokenStatus?: number;
   /** The error body's message, shown to the user, never classified on. */
   message?: string;
   /** The Retry-After header, as sent. */
   retryAfter?: string;
-  /** A system error code such as ECONNRESET, when the connection failed. */
+  /**
+   * The error's code when no usable answer came: a system code (ECONNREFUSED, ENOTFOUND, EAI_AGAIN,
+   * ECONNRESET, ETIMEDOUT, EPIPE), a TLS code (CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT,
+   * ERR_TLS_CERT_ALTNAME_INVALID, ERR_SSL_WRONG_VERSION_NUMBER...), ERR_STREAM_PREMATURE_CLOSE,
+   * or a zlib code for a broken gzip body (Z_BUF_ERROR: cut short, Z_DATA_ERROR: not gzip).
+   */
   networkCode?: string;
   /** Our per-attempt timeout fired. */
   timedOut?: boolean;

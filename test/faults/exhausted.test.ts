@@ -83,7 +83,7 @@ describe.concurrent('retries exhausted → exit 5', () => {
 
   it('an HTML page for every request of chunk 2, --retries 1', async () => {
     await exhaust([{ match: { range: '!A26:' }, fault: 'html' }], ['--retries', '1'], (r) => {
-      expect(r.stderr).toMatch(/^sheetpipe: chunk 2\/40 \('Mixed'!A26:H50\) failed 2 times, last: malformed answer \(the answer is not a JSON object\); /);
+      expect(r.stderr).toMatch(/^sheetpipe: chunk 2\/40 \('Mixed'!A26:H50\) failed 2 times, last: malformed answer \(the answer is text\/html, not JSON\); /);
     });
   });
 
