@@ -277,6 +277,22 @@ describe('keep-alive', () => {
     await expect(t.request({ url: new URL(`http://127.0.0.1:${s.port}/v4/x`), signal: signal() })).rejects.toThrow(/closed/);
   });
 
+  it('close() also ends requests in flight, so nothing keeps the process alive', async () => {
+    let arrived: () => void = () => {};
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const s = await server(() => arrived());
+    const t = transport();
+    const pending = t.request({ url: new URL(`http://127.0.0.1:${s.port}/v4/x`), signal: signal() });
+    await arrival;
+    t.close();
+    const error = await pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(HttpFailure);
+    expect((error as HttpFailure).failure).toMatchObject({ phase: 'request', message: 'the HTTP transport was closed' });
+  });
+
   it('a pooled connection the server dropped is replaced at once, not reported', async () => {
     let requests = 0;
     const s = await server((req, res) => {
