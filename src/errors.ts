@@ -10,6 +10,7 @@ export const ExitCode = {
   auth: 3,
   notFound: 4,
   unavailable: 5,
+  sighup: 129,
   sigint: 130,
   sigterm: 143,
 } as const;
@@ -67,15 +68,22 @@ export class ApiError extends SheetpipeError {
   override readonly exitCode = ExitCode.failed;
 }
 
-/** The run was cancelled by a signal. Exit 130 (SIGINT) or 143 (SIGTERM). */
+export type StopSignal = 'SIGHUP' | 'SIGINT' | 'SIGTERM';
+
+/** The exit code for a run stopped by `signal`: 128 + its number. */
+export function signalExitCode(signal: StopSignal): ExitCode {
+  return signal === 'SIGHUP' ? ExitCode.sighup : signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+}
+
+/** The run was cancelled by a signal. Exit 129 (SIGHUP), 130 (SIGINT) or 143 (SIGTERM). */
 export class InterruptedError extends SheetpipeError {
   override name = 'InterruptedError';
   override readonly code = 'SHEETPIPE_INTERRUPTED';
   override readonly exitCode: ExitCode;
 
-  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+  constructor(readonly signal: StopSignal) {
     super(`interrupted by ${signal}`);
-    this.exitCode = signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+    this.exitCode = signalExitCode(signal);
   }
 }
 

@@ -18,7 +18,8 @@ import { type Chunk, chunkA1, planChunks, planTotals, prefetchWindow, steadyRows
 import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
 import { type GridRange, type SpreadsheetMeta, describeRange, resolveRange } from './resolve.js';
 import { type ChunkRows, type Row, joinRows, rowBatches, rowsOfAnswer } from './rows.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS } from './options/library.js';
+import { plural, times } from './plural.js';
 
 export interface ExportOptions {
   /** Spreadsheet ID or docs.google.com URL (a `gid` in it picks the tab when `range` names none). */
@@ -61,6 +62,8 @@ export interface ExportOptions {
 
 export interface PlanInfo {
   range: string;
+  /** The file the range goes to, when an export writes several. */
+  file?: string;
   chunks: number;
   /** Grid rows the plan covers: an upper bound on rows out. */
   rows: number;
@@ -73,8 +76,11 @@ export interface ExportEventMap {
   plan: [PlanInfo];
   request: [{ label: string; attempt: number }];
   retry: [RetryInfo];
-  chunk: [{ chunk: Chunk; rows: number }];
-  rows: [{ count: number }];
+  /**
+   * Cumulative, as rows are written: output rows (the header row included) and the sheet rows
+   * passed, trailing empty rows that are never written included. The last one covers the plan.
+   */
+  progress: [{ rowsWritten: number; rowsCovered: number }];
   warning: [string];
 }
 
@@ -97,7 +103,7 @@ function finalError(error: unknown, what: string, api: SheetsApi | undefined, sp
   const { classification: c, failure: f, reason, attempts } = error;
   const options = { cause: error };
   if (error.exhausted) {
-    return new UnavailableError(`${what} failed ${attempts} times, last: ${reason}; the API stayed unavailable, rerun later (or lower -c / --max-rpm)`, options);
+    return new UnavailableError(`${what} failed ${times(attempts)}, last: ${reason}; the API stayed unavailable, rerun later (or lower -c / --max-rpm)`, options);
   }
   switch (c.kind) {
     case 'auth': {
@@ -126,6 +132,8 @@ interface OpenedExport {
   plan: PlanInfo;
   batches: AsyncGenerator<Row[]>;
   counters: { requests: number; retries: number };
+  /** Sheet rows passed by the chunks read so far. */
+  covered: { rows: number };
 }
 
 interface Connection {
@@ -207,7 +215,7 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
   };
   events.emit('plan', plan);
   if (range.lastRow < range.firstRow || range.lastCol < range.firstCol) {
-    events.emit('warning', `warning: the range starts past the end of tab ${quoteSheetName(range.sheet.title)} (${range.sheet.rowCount} rows × ${range.sheet.columnCount} columns), so it holds no cells`);
+    events.emit('warning', `warning: the range starts past the end of tab ${quoteSheetName(range.sheet.title)} (${plural(range.sheet.rowCount, 'row')} × ${plural(range.sheet.columnCount, 'column')}), so it holds no cells`);
   }
 
   const concurrency = options.concurrency ?? DEFAULTS.concurrency;
@@ -266,7 +274,6 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
     const what = `chunk ${chunk.index + 1}/${total} (${chunk.a1})`;
     try {
       const rows = await fetchRows(chunk, what, chunkSignal);
-      events.emit('chunk', { chunk, rows: rows.length });
       return { chunk, rows };
     } catch (error) {
       throw finalError(error, what, api, ref.id);
@@ -274,7 +281,15 @@ async function openExport(options: ExportOptions, signal: AbortSignal, events: E
   };
   const window = prefetchWindow(concurrency, steadyRows(range, planOptions) * plan.columns);
   const chunks = orderedMap(planChunks(range, planOptions), fetchChunk, { concurrency, window, signal });
-  return { range, plan, batches: rowBatches(chunks), counters };
+  // Rows leave in chunk order: when a batch is yielded, the last chunk read is the one it ends in.
+  const covered = { rows: 0 };
+  const passing = async function* () {
+    for await (const answer of chunks) {
+      covered.rows = answer.chunk.firstRow + answer.chunk.rows - range.firstRow;
+      yield answer;
+    }
+  };
+  return { range, plan, batches: rowBatches(passing()), counters, covered };
 }
 
 
@@ -322,18 +337,20 @@ export async function exportToStream(options: StreamExportOptions, destination: 
       firstRow: range.firstRow,
       onWarning: (message) => events.emit('warning', message),
     });
-    const batches = opened.batches;
+    const { batches, covered } = opened;
     const counted = async function* () {
       for await (const batch of batches) {
         // The summary's column count: the range's when it names its columns, else the widest row.
         if (!range.colsNamed) for (const row of batch) if (row.length > widest) widest = row.length;
         rows += batch.length;
-        events.emit('rows', { count: rows });
+        events.emit('progress', { rowsWritten: rows, rowsCovered: covered.rows });
         yield batch;
       }
     };
     const source = Readable.from(counted(), { objectMode: true, highWaterMark: 1 });
     await pipeline(source, formatTransform(formatter), destination, { signal: controller.signal, end: destination !== process.stdout });
+    // Trailing empty rows are never written, but they were read: the plan is covered.
+    events.emit('progress', { rowsWritten: rows, rowsCovered: plan.rows });
   } catch (error) {
     controller.abort(error);
     // pipeline() rejects with its own AbortError; the caller wants the reason it aborted with.
