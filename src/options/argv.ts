@@ -39,8 +39,8 @@ function misspeltCommand(word: string): string | undefined {
   return closest(word, WORDS, word.length <= 4 ? 1 : 2);
 }
 
-export function unknownCommand(word: string): UsageError {
-  const guess = closest(word, WORDS, word.length <= 4 ? 1 : 2);
+function unknownCommand(word: string): UsageError {
+  const guess = misspeltCommand(word);
   return new UsageError(`unknown command '${showInput(word, 40)}'${guess ? `; did you mean '${guess}'?` : ''} (commands: ${WORDS.join(', ')})`);
 }
 

@@ -10,6 +10,7 @@ import { UsageError, showInput } from '../errors.js';
 import { DEFAULT_ENDPOINT } from '../google/client.js';
 import type { EmulatorCommandArgs } from '../emulator/command.js';
 import type { ProgressMode } from '../progress.js';
+import { formatCount } from '../plural.js';
 import { parseSpreadsheetRef, type SpreadsheetRef } from '../ref.js';
 import { normaliseEndpoint } from './endpoint.js';
 import { shown } from './rules.js';
@@ -171,7 +172,7 @@ export function emulatorArgs(given: Readonly<Record<string, unknown>>, positiona
   const { help: _help, version: _version, ...v } = commandValues('emulator', given);
   const cells = (v.rows ?? 1000) * (v.cols ?? 8);
   if (cells > MAX_CELLS) {
-    throw new UsageError(`--rows × --cols is ${cells.toLocaleString('en-US')} cells; a spreadsheet holds at most ${MAX_CELLS.toLocaleString('en-US')}`);
+    throw new UsageError(`--rows × --cols is ${formatCount(cells)} cells; a spreadsheet holds at most ${formatCount(MAX_CELLS)}`);
   }
   if (v.data !== undefined && v.data.length > 0 && v.rows === undefined && (v.cols !== undefined || v.seed !== undefined)) {
     throw new UsageError('--cols and --seed shape a generated tab: add --rows to have one next to --data');
