@@ -12,6 +12,8 @@ export const run: Command = async ({ values, positionals }, io) => {
   io.setVerbose(config.verbose);
   // The engine loads while the credentials file is read.
   const modules = Promise.all([import('../run.js'), import('../progress.js'), import('../sink.js')]);
+  // Left behind if the check throws: its failure (a broken install) is reported when awaited, not as a crash.
+  modules.catch(() => undefined);
   await checkCredentials(config.credentials, '--credentials');
   const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, { openFileSink, outputError }] = await modules;
 

@@ -10,6 +10,8 @@ export const run: Command = async ({ values, positionals }, io) => {
   const config = sheetsConfig(values, positionals, io.env);
   io.setVerbose(config.verbose);
   const modules = Promise.all([import('../run.js'), import('../progress.js')]);
+  // Left behind if the check throws: its failure (a broken install) is reported when awaited, not as a crash.
+  modules.catch(() => undefined);
   await checkCredentials(config.credentials, '--credentials');
   const [{ readSpreadsheetMeta, ExportEvents }, { attachProgress }] = await modules;
 
