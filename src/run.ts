@@ -6,9 +6,10 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import { type A1, parseA1, quoteSheetName } from './a1.js';
-import { DEFAULTS } from './defaults.js';
 import { type EarlySpan, earlyMatches, earlySpan, echoedSheet } from './early.js';
 import { BrokenPipe, InternalError, OutputError, finalError } from './errors.js';
+import { DEFAULTS } from './options/library.js';
+import { plural } from './plural.js';
 import { type AttemptContext, withRetries } from './fetch/attempts.js';
 import { type ReadContext, type Request, readRequest } from './fetch/chunk-reader.js';
 import { RequestGate } from './fetch/gate.js';
@@ -294,7 +295,7 @@ async function exportRange(session: Session, run: RangeRun, signal: AbortSignal,
     events.emit('plan', { range: describeRange(range), chunks: 0, rows: 0, columns: 0, colsNamed: range.colsNamed });
     events.emit(
       'warning',
-      `warning: the range starts past the end of tab ${quoteSheetName(range.sheet.title)} (${range.sheet.rowCount} rows × ${range.sheet.columnCount} columns), so it holds no cells`,
+      `warning: the range starts past the end of tab ${quoteSheetName(range.sheet.title)} (${plural(range.sheet.rowCount, 'row')} × ${plural(range.sheet.columnCount, 'column')}), so it holds no cells`,
     );
     return { range, output: undefined };
   }
