@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { UsageError } from '../src/errors.js';
-import { DEFAULT_ENDPOINT } from '../src/google/client.js';
+import { DEFAULT_ENDPOINT } from '../src/google/endpoint.js';
 import { parseCommandLine } from '../src/options/argv.js';
 import { type Terminal, emulatorArgs, exportConfig, formatOfPath, sheetsConfig } from '../src/options/config.js';
 import { normaliseEndpoint } from '../src/options/endpoint.js';

@@ -11,7 +11,7 @@ import { AuthError, UsageError, exportToStream, readRows, readSpreadsheetMeta, t
 import { parseCommandLine } from '../src/options/argv.js';
 import { exportConfig } from '../src/options/config.js';
 import { engineOptions } from '../src/options/library.js';
-import { DEFAULT_ENDPOINT } from '../src/google/client.js';
+import { DEFAULT_ENDPOINT } from '../src/google/endpoint.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';
 
