@@ -142,6 +142,8 @@ export interface RetryInfo {
 /** A request failed for good: the classification, the facts, and how many attempts it took. */
 export class AttemptsFailed extends Error {
   override name = 'AttemptsFailed';
+  /** What failed, for the final message: `chunk 3/40 ('Data'!A2201:Z2400)`. */
+  label: string | undefined;
   constructor(
     readonly classification: Classification,
     readonly failure: AttemptFailure,
