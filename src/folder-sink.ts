@@ -5,9 +5,8 @@
  * files, and a folder this run created is removed again. A rename that fails part-way is undone:
  * each old file is kept reachable by a hard link until the whole set is in place.
  */
-import { rmdirSync } from 'node:fs';
+import { constants, rmdirSync } from 'node:fs';
 import { access, link, mkdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
-import { constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Write, endOf, writerFor } from './destination.js';
 import { OutputError, UsageError, showInput } from './errors.js';
@@ -92,7 +91,11 @@ export async function openFolder(dir: string, options: FolderOptions): Promise<F
       const path = join(dir, name);
       const sink = await openFileSink(path);
       const { onError } = options;
-      if (onError) sink.stream.on('error', (error) => sink.failedWith(error) && onError(error));
+      if (onError) {
+        sink.stream.on('error', (error) => {
+          if (sink.failedWith(error)) onError(error);
+        });
+      }
       const { input, done } = byteChain(sink.stream, { gzip: options.gzip });
       entries.push({ path, sink, input, done });
       return writerFor(input);

@@ -5,7 +5,8 @@
  * folder that ignores case (macOS, Windows) or Unicode normalisation (macOS):
  * - `/ \ : * ? " < > |`, control characters and half surrogate pairs become `_`; so do leading dots (hidden files,
  *   `.` and `..`); Windows' device names (`CON`, `NUL`, `COM1`, …) get a `_` after them;
- * - text is NFC and clipped to 200 bytes of UTF-8 (file names stop at 255);
+ * - text is NFC and clipped to 160 bytes of UTF-8: file names stop at 255 bytes, and the temp
+ *   file's name (`.NAME.sheetpipe-PID-RANDOM.tmp`) adds 32 to the name, the gid and extension more;
  * - a range that names cells adds them: `Orders!A2:F` → `Orders_A2-F`; a named range is named
  *   after itself;
  * - a name already taken, ignoring case, gets the tab's gid: `a_b_gid1234` (then `_2`, `_3` if
@@ -23,7 +24,7 @@ export interface NameSource {
   named?: string;
 }
 
-const MAX_STEM_BYTES = 200;
+const MAX_STEM_BYTES = 160;
 // eslint-disable-next-line no-control-regex -- control characters are what this replaces
 const UNSAFE = /[/\\:*?"<>|\u0000-\u001f\u007f]/g;
 // Half a UTF-16 pair has no UTF-8 spelling: the file system would get U+FFFD in its place.

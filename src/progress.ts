@@ -29,6 +29,7 @@ export interface Progress {
 }
 
 const BAR_WIDTH = 24;
+const MIN_BAR_WIDTH = 10;
 const REDRAW_MS = 100;
 
 /** `sheetpipe: 1 row × 3 columns from 'Orders'!A1:C2 → stdout in 0.2 s (5 rows/s), 2 requests, 0 retries` */
@@ -120,18 +121,21 @@ export function attachProgress(events: ExportEvents, options: ProgressOptions): 
     const percent = final || planned === 0 ? 100 : Math.min(100, Math.floor((covered / planned) * 100));
     const count = final ? plural(rows, 'row') : `${formatCount(rows)} of ~${plural(total, 'row')}`;
     const parts = [`${percent}%`, count, `${formatCount(rate)} rows/s`];
-    // Several ranges: the one being written, named.
-    if (!final && plans.size > 1 && current !== undefined) parts.splice(1, 0, current);
     if (!final && covered > 0 && covered < planned) parts.push(`ETA ${duration(((planned - covered) * seconds) / covered)}`);
+    // Several ranges: the one being written, named last, where a narrow terminal cuts the line.
+    if (!final && plans.size > 1 && current !== undefined) parts.push(current);
     return parts.join(' | ');
   };
 
   const barLine = (final: boolean): string => {
     const percent = final || planned === 0 ? 1 : Math.min(1, covered / planned);
-    const filled = Math.round(percent * BAR_WIDTH);
-    const line = `sheetpipe ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${figures(final)}`;
-    // A line longer than the terminal wraps, and \r then redraws only its last part.
+    const text = figures(final);
+    // A line longer than the terminal wraps, and \r then redraws only its last part: on a narrow
+    // terminal the bar shrinks first, then the line is cut.
     const width = (stream.columns || 80) - 1;
+    const size = Math.max(MIN_BAR_WIDTH, Math.min(BAR_WIDTH, width - 'sheetpipe  '.length - text.length));
+    const filled = Math.round(percent * size);
+    const line = `sheetpipe ${'█'.repeat(filled)}${'░'.repeat(size - filled)} ${text}`;
     return line.length > width ? line.slice(0, Math.max(0, width)) : line;
   };
 

@@ -105,9 +105,23 @@ describe('several ranges (a folder export): one bar for the run', () => {
     events.emit('progress', { rowsWritten: 600, rowsCovered: 1200, started: 2, current: 'Customers.csv' });
     progress.stop('done');
     const all = frames(stream.text());
-    expect(all).toContainEqual(expect.stringMatching(/ 41% \| Orders\.csv \| 499 of ~1,198 rows \| /));
-    expect(all).toContainEqual(expect.stringMatching(/ 58% \| Customers\.csv \| 598 of ~1,198 rows \| /));
+    expect(all).toContainEqual(expect.stringMatching(/ 41% \| 499 of ~1,198 rows \| [\d,]+ rows\/s \| ETA \d+ s \| Orders\.csv$/));
+    expect(all).toContainEqual(expect.stringMatching(/ 58% \| 598 of ~1,198 rows \| [\d,]+ rows\/s \| ETA \d+ s \| Customers\.csv$/));
     expect(all.at(-1)).toMatch(/^sheetpipe █{24} 100% \| 598 rows \| [\d,]+ rows\/s$/);
+  });
+
+  it('on a narrow terminal the bar shrinks before the figures are cut', async () => {
+    const stream = terminal(80);
+    const events = new ExportEvents();
+    attachProgress(events, { stream, mode: 'bar', header: true });
+    events.emit('plan', plan('Orders.csv', 100_000));
+    events.emit('plan', plan('Customers.csv', 100_000));
+    await sleep(150);
+    events.emit('progress', { rowsWritten: 50_001, rowsCovered: 50_001, started: 1, current: 'Orders.csv' });
+    await sleep(150);
+    const last = frames(stream.text()).at(-1) ?? '';
+    expect(last.length).toBeLessThan(80);
+    expect(last).toMatch(/^sheetpipe [█░]{10,23} 25% \| 50,000 of ~199,998 rows \| [\d,]+ rows\/s/);
   });
 
   it('a plan made again for the same file replaces the first', () => {

@@ -21,9 +21,10 @@ const small = (title: string, n: number) => {
   return memoryTab({ title, rows, gridRows: 50, gridCols: 4 });
 };
 
-// In tab order. 'a_b_c' collides with 'a/b:c' once made safe; the chart has no cells.
-const TITLES = ['Mixed', "Q1 '24", 'a/b:c', 'A_B_C', 'Zoë ✓ 日本語', '.hidden', 'Big'];
-const FILES = ['Mixed', "Q1 '24", 'a_b_c', 'A_B_C_gid77', 'Zoë ✓ 日本語', '_hidden', 'Big'];
+// In tab order. 'a_b_c' collides with 'a/b:c' once made safe; the chart has no cells; a long title is clipped.
+const LONG = '長'.repeat(100);
+const TITLES = ['Mixed', "Q1 '24", 'a/b:c', 'A_B_C', 'Zoë ✓ 日本語', '.hidden', LONG, 'Big'];
+const FILES = ['Mixed', "Q1 '24", 'a_b_c', 'A_B_C_gid77', 'Zoë ✓ 日本語', '_hidden', '長'.repeat(53), 'Big'];
 
 let emu: FaultEmulator;
 let root: string;
@@ -38,6 +39,7 @@ beforeAll(async () => {
     chartTab('Revenue chart'),
     small('Zoë ✓ 日本語', 3),
     small('.hidden', 1),
+    small(LONG, 2),
     // 30,000 × 6 = 180,000 cells: more than one request's budget, so it is chunked, not batched.
     generatedTab({ title: 'Big', rows: 30_000, cols: 6, seed: 3 }),
   ]);
@@ -114,7 +116,7 @@ describe('--all-sheets -o DIR', () => {
       expect(lines[i + 1]).toMatch(new RegExp(`^sheetpipe: ${f.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +${f.rows.toLocaleString('en-US')} rows? +× `));
     }
     const total = manifest.files.reduce((s, f) => s + f.rows, 0);
-    expect(lines.at(-1)).toMatch(new RegExp(`^sheetpipe: 7 files, ${total.toLocaleString('en-US')} rows → .* in [\\d.]+ s \\([\\d,]+ rows/s\\), ${manifest.requests} requests, 0 retries$`));
+    expect(lines.at(-1)).toMatch(new RegExp(`^sheetpipe: 8 files, ${total.toLocaleString('en-US')} rows → .* in [\\d.]+ s \\([\\d,]+ rows/s\\), ${manifest.requests} requests, 0 retries$`));
   });
 
   it('chart tabs are skipped and named in one stderr line; -q silences it', async () => {
