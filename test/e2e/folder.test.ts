@@ -157,8 +157,8 @@ describe('several ranges -o DIR', () => {
 });
 
 describe('batching', () => {
-  it('30 small tabs cost at most 3 values requests, and each file is still its single export', async () => {
-    const tabs = Array.from({ length: 30 }, (_, i) => small(`Tab ${i + 1}`, 3 + (i % 7)));
+  it('30 small tabs (new-sheet grids of 1000 × 26) cost at most 3 values requests, and each file is still its single export', async () => {
+    const tabs = Array.from({ length: 30 }, (_, i) => memoryTab({ title: `Tab ${i + 1}`, rows: [['id', 'n'], ...Array.from({ length: 3 + (i % 7) }, (_, r): Cell[] => [r + 1, i])] }));
     const many = await startFaultEmulator(tabs);
     try {
       const dir = fresh();
