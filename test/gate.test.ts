@@ -126,6 +126,23 @@ describe('RequestGate', () => {
     await expect(gate.acquire(controller.signal)).rejects.toThrow('already');
   });
 
+  it('a caller waiting out a pause is not overtaken by a later one: it gets the spare slot when the pause ends', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const gate = new RequestGate(60, () => Date.now());
+    await gate.acquire(); // books the spare slot, usable until 1000
+    gate.pauseFor(500);
+    const starts: [string, number][] = [];
+    const earlier = gate.acquire().then(() => starts.push(['earlier', Date.now()]));
+    await vi.advanceTimersByTimeAsync(600);
+    const later = gate.acquire().then(() => starts.push(['later', Date.now()]));
+    await vi.advanceTimersByTimeAsync(5000);
+    await Promise.all([earlier, later]);
+    expect(starts).toEqual([
+      ['earlier', 500],
+      ['later', 2000],
+    ]);
+  });
+
   it('serves callers in the order they asked, whatever their timers do', async () => {
     vi.useFakeTimers({ now: 0 });
     const gate = new RequestGate(60, () => Date.now());
