@@ -330,9 +330,8 @@ async function exportRange(session: Session, run: RangeRun, signal: AbortSignal,
     requests.push({ label: `chunk ${parts.length}/${total} (${chunkA1(range, span.first, span.last)})`, parts: [part], batch: false });
   }
 
-  // eslint-disable-next-line prefer-const -- the read callback refers to the window it belongs to
-  let window: Window;
-  window = new Window(
+  // The read callback refers to the window it belongs to; it runs only once the window runs.
+  const window: Window = new Window(
     [{ output, parts }],
     requests,
     (request, s) => readRequest(request, readContext(session, s, window)),

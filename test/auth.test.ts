@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSpreadsheetMeta } from '../src/run.js';
 import { AuthError } from '../src/errors.js';
-import { READONLY_SCOPE } from '../src/google/client.js';
+import { READONLY_SCOPE } from '../src/google/auth.js';
+import { createSheetsApi } from '../src/google/api.js';
+import { HttpFailure } from '../src/google/failure.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';
 const TOKEN = 'ya29.PLANTED-SECRET-token-value';
@@ -107,21 +109,76 @@ describe('service-account credentials', () => {
     expectNoSecret(message);
   });
 
-  it('GOOGLE_API_KEY is sent as the key parameter and never shown', async () => {
+  it('GOOGLE_API_KEY is sent as the x-goog-api-key header, never in the URL, and never shown', async () => {
     const key = 'AIzaPLANTED-SECRET-0123456789abcdefghij';
     let url = '';
+    let header: unknown;
+    let authorization: unknown;
     nock('https://sheets.googleapis.com')
       .get(/^\/v4\/spreadsheets\//)
       .reply(function (uri) {
         url = uri;
+        header = this.req.headers['x-goog-api-key'];
+        authorization = this.req.headers.authorization;
         return [404, { error: { code: 404, status: 'NOT_FOUND', message: `Requested entity was not found. key=${key}` } }];
       });
     const error = await readSpreadsheetMeta({ spreadsheet: ID, env: { GOOGLE_API_KEY: key }, maxRpm: 0, retries: 0 }).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(new URL(url, 'https://x').searchParams.get('key')).toBe(key);
+    expect(header).toBe(key);
+    expect(authorization).toBeUndefined();
+    expect(url).not.toContain(key);
+    expect(new URL(url, 'https://x').searchParams.has('key')).toBe(false);
     expect((error as { exitCode?: number }).exitCode).toBe(4);
     expectNoSecret(String((error as Error).message));
+  });
+
+  it('each request asks the client for its headers: a token near expiry is refreshed before the request', async () => {
+    const tokens = [`${TOKEN}-first`, `${TOKEN}-second`];
+    // Google's client refreshes a token within minutes of expiry: one that lasts 10 s is stale at once.
+    const oauth = nock('https://oauth2.googleapis.com')
+      .post('/token')
+      .times(2)
+      .reply(() => [200, { access_token: tokens.shift(), expires_in: tokens.length === 1 ? 10 : 3600, token_type: 'Bearer' }]);
+    const seen: string[] = [];
+    nock('https://sheets.googleapis.com')
+      .get(/^\/v4\/spreadsheets\//)
+      .times(2)
+      .reply(function () {
+        seen.push(String(this.req.headers.authorization));
+        return [200, { sheets: [] }];
+      });
+    const api = await createSheetsApi({ spreadsheetId: ID, credentials: keyFile, env: {} });
+    try {
+      await api.getMetadata(new AbortController().signal);
+      await api.getMetadata(new AbortController().signal);
+    } finally {
+      api.close();
+    }
+    oauth.done();
+    expect(seen).toEqual([`Bearer ${TOKEN}-second`, `Bearer ${TOKEN}-second`]);
+    expect(api.principal).toBe(EMAIL);
+    expect(api.host).toBe('sheets.googleapis.com');
+  });
+
+  it('a refresh that fails mid-run is an HttpFailure in the credentials phase, with the token endpoint\'s status', async () => {
+    nock('https://oauth2.googleapis.com')
+      .post('/token')
+      .reply(200, { access_token: TOKEN, expires_in: 10, token_type: 'Bearer' })
+      .post('/token')
+      .reply(400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
+    const api = await createSheetsApi({ spreadsheetId: ID, credentials: keyFile, env: {} });
+    const error = await api.getMetadata(new AbortController().signal).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    api.close();
+    expect(error).toBeInstanceOf(HttpFailure);
+    const f = (error as HttpFailure).failure;
+    expect(f).toMatchObject({ phase: 'credentials', tokenStatus: 400, host: 'sheets.googleapis.com' });
+    expect(f.status).toBeUndefined();
+    expect(f.message).toMatch(/^could not refresh the access token: /);
+    expectNoSecret(String(f.message));
   });
 });

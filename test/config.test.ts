@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildExportConfig, normaliseEndpoint, type RawExportArgs } from '../src/config.js';
+import { buildExportConfig, type RawExportArgs } from '../src/config.js';
 import { UsageError } from '../src/errors.js';
-import { DEFAULT_ENDPOINT } from '../src/google/client.js';
+import { DEFAULT_ENDPOINT, normaliseEndpoint } from '../src/google/endpoint.js';
 import { usageMessage as usage } from './support/usage.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';

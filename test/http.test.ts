@@ -1,6 +1,6 @@
 /**
- * HTTP behaviour of the export through the real client (@googleapis/sheets → gaxios → node-fetch),
- * with nock answering on a loopback root and the network disabled.
+ * HTTP behaviour of the export through the real client (src/google/api.ts over node:http), with
+ * nock answering on a loopback root and the network disabled.
  */
 import nock from 'nock';
 import { createHook } from 'node:async_hooks';
@@ -18,7 +18,7 @@ import {
   type Row,
   type StreamExportOptions,
 } from '../src/index.js';
-import { createSheetsApi, type SheetsApi } from '../src/google/client.js';
+import { createSheetsApi, type SheetsApi } from '../src/google/api.js';
 import {
   ENDPOINT,
   FakeSheets,
@@ -98,12 +98,15 @@ async function recordingApi(options: { render?: StreamExportOptions['render'] } 
   const real = await createSheetsApi({ spreadsheetId: SPREADSHEET_ID, endpoint: ENDPOINT, valueRender: options.render });
   const calls: Call[] = [];
   const api: SheetsApi = {
+    host: real.host,
     principal: real.principal,
     getMetadata: (signal) => real.getMetadata(signal),
-    getValues: (range, signal) => {
+    openBatch: (ranges, signal) => real.openBatch(ranges, signal),
+    close: () => real.close(),
+    openValues: (range, signal) => {
       const call: Call = { range, signal, settled: 'pending' };
       calls.push(call);
-      return real.getValues(range, signal).then(
+      return real.openValues(range, signal).then(
         (value) => {
           call.settled = 'resolved';
           return value;

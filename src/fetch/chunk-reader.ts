@@ -256,8 +256,11 @@ export async function readRequest(request: Request, ctx: ReadContext): Promise<v
         continue;
       }
       writer.abort();
-      if (error === undefined) endPiece(piece);
-      else if (writer.rows > 0) {
+      // Every row asked for came whole (only the answer's closing bytes were lost): the piece is read.
+      if (error === undefined || writer.rows === piece.last - piece.first + 1) {
+        endPiece(piece);
+        progress = true;
+      } else if (writer.rows > 0) {
         piece.part.nextRow = piece.first + writer.rows;
         progress = true;
       }

@@ -115,7 +115,7 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : un
  * `error.details[]` google.rpc.ErrorInfo, and the legacy `error.errors[]`. Undefined when the body
  * is not a Google error.
  */
-export function errorBodyFacts(body: string): AttemptFailure | undefined {
+function errorBodyFacts(body: string): AttemptFailure | undefined {
   let data: unknown;
   try {
     data = JSON.parse(body);
@@ -147,7 +147,7 @@ export function errorBodyFacts(body: string): AttemptFailure | undefined {
 }
 
 /** The `error=` parameter of a WWW-Authenticate header (RFC 6750), e.g. invalid_token. */
-export function authenticateError(header: string | undefined): string | undefined {
+function authenticateError(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   return /(?:^|[\s,])error\s*=\s*(?:"([^"]*)"|([^\s,]+))/i.exec(header)?.slice(1).find((v) => v !== undefined);
 }

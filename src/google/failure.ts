@@ -26,7 +26,11 @@ export class HttpFailure extends Error {
 export function errorCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== '' && !/^\d+$/.test(code)) return code;
+    if (typeof code !== 'string' || code === '' || /^\d+$/.test(code)) continue;
+    // A TLS record-layer failure comes as EPROTO with OpenSSL's reason in the message
+    // ("...:SSL routines:ssl3_get_record:wrong version number"): name it as Node names the others.
+    const ssl = code === 'EPROTO' ? /SSL routines:[^:]*:([a-z0-9 ]+)/i.exec(String((e as { message?: unknown }).message)) : null;
+    return ssl ? `ERR_SSL_${(ssl[1] as string).trim().toUpperCase().replace(/ +/g, '_')}` : code;
   }
   return undefined;
 }

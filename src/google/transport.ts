@@ -9,9 +9,7 @@
  * imported only when a proxy variable is set: start-up time matters to a pipe tool.
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
-import { type Readable, pipeline } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { type Readable, type Transform, pipeline } from 'node:stream';
 import { UsageError } from '../errors.js';
 import { isLoopback, requireTls } from './endpoint.js';
 import { HttpFailure, networkFailure } from './failure.js';
@@ -65,7 +63,7 @@ export interface Transport {
    * proxy modules if one applies. Throws UsageError for a proxy setting that cannot be used.
    */
   prepare(url: URL): Promise<void>;
-  /** Destroys every socket, idle or busy, so the process can exit at once. */
+  /** Ends every request and destroys every socket, idle or busy, so the process can exit at once. */
   close(): void;
 }
 
@@ -74,16 +72,21 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']
 
 interface Route {
   agent: http.Agent;
+  send: typeof http.request;
   proxy?: string;
 }
 
-type Decoder = (res: IncomingMessage) => Readable;
-const DECODERS: Record<string, Decoder | undefined> = {
-  gzip: (res) => pipeline(res, createGunzip(), () => {}),
-  'x-gzip': (res) => pipeline(res, createGunzip(), () => {}),
-  deflate: (res) => pipeline(res, createInflate(), () => {}),
-  br: (res) => pipeline(res, createBrotliDecompress(), () => {}),
-  identity: (res) => res,
+// node:https (with tls) and node:zlib are loaded only when used: a loopback emulator needs neither.
+let httpsModule: Promise<typeof import('node:https')> | undefined;
+const loadHttps = () => (httpsModule ??= import('node:https'));
+let zlibModule: Promise<typeof import('node:zlib')> | undefined;
+const loadZlib = () => (zlibModule ??= import('node:zlib'));
+
+const DECODERS: Record<string, ((zlib: typeof import('node:zlib')) => Transform) | undefined> = {
+  gzip: (zlib) => zlib.createGunzip(),
+  'x-gzip': (zlib) => zlib.createGunzip(),
+  deflate: (zlib) => zlib.createInflate(),
+  br: (zlib) => zlib.createBrotliDecompress(),
 };
 
 class Body implements ResponseBody {
@@ -132,6 +135,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
   const userAgent = options.userAgent ?? 'sheetpipe (gzip)';
   const agents = new Map<string, http.Agent>();
+  // Requests not yet finished, queued ones included: close() ends them too.
+  const live = new Set<http.ClientRequest>();
   let closed = false;
 
   const agent = (key: string, make: () => http.Agent): http.Agent => {
@@ -141,22 +146,23 @@ export function createTransport(options: TransportOptions = {}): Transport {
   };
 
   const route = async (url: URL): Promise<Route> => {
-    const direct = (): Route =>
-      url.protocol === 'https:'
-        ? { agent: agent('https:', () => new https.Agent({ keepAlive: true, maxSockets })) }
-        : { agent: agent('http:', () => new http.Agent({ keepAlive: true, maxSockets })) };
-    if (url.protocol !== 'https:' || isLoopback(url)) return direct();
+    if (url.protocol !== 'https:') return { agent: agent('http:', () => new http.Agent({ keepAlive: true, maxSockets })), send: http.request };
+    const https = await loadHttps();
+    const direct = { agent: agent('https:', () => new https.Agent({ keepAlive: true, maxSockets })), send: https.request };
+    if (isLoopback(url)) return direct;
     const proxy = await proxyFor(url);
-    if (!proxy) return direct();
+    if (!proxy) return direct;
     const { HttpsProxyAgent } = await import('https-proxy-agent');
-    return { agent: agent(`proxy ${proxy.href}`, () => new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets })), proxy: proxy.host };
+    return { agent: agent(`proxy ${proxy.href}`, () => new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets })), send: https.request, proxy: proxy.host };
   };
 
   /** One try on one socket. `reusedReset` is set when a pooled socket turned out dead before any answer. */
   const attempt = (url: URL, headers: Record<string, string>, signal: AbortSignal, via: Route, state: { reusedReset: boolean }) =>
     new Promise<TransportResponse>((resolve, reject) => {
       const facts = { host: url.host, proxy: via.proxy };
-      const req = (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', agent: via.agent, headers });
+      const req = via.send(url, { method: 'GET', agent: via.agent, headers });
+      live.add(req);
+      req.once('close', () => live.delete(req));
       let answered = false;
       const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
       signal.addEventListener('abort', onAbort, { once: true });
@@ -172,23 +178,30 @@ export function createTransport(options: TransportOptions = {}): Transport {
       });
       req.on('response', (res) => {
         answered = true;
-        const status = res.statusCode ?? 0;
-        const coding = (res.headers['content-encoding'] ?? 'identity').trim().toLowerCase() || 'identity';
-        const decode = DECODERS[coding];
-        if (!decode) {
-          release();
-          res.destroy();
-          reject(new HttpFailure({ ...facts, status, phase: 'answer', malformed: true, message: `the answer is encoded as ${coding}, which was not asked for` }));
-          return;
-        }
         // Unread errors must not crash the process: the iterator finds them on the stream.
         res.on('error', () => {});
-        const stream = decode(res);
-        stream.on('error', () => {});
-        stream.once('close', release);
+        const status = res.statusCode ?? 0;
+        // No `status` on a failure mid-body: the answer began well, the connection or the stream failed.
         const fail = (error: unknown): unknown =>
-          signal.aborted ? signal.reason : error instanceof HttpFailure ? error : networkFailure(error, { ...facts, status, phase: 'body' });
-        resolve({ status, statusMessage: res.statusMessage ?? '', headers: res.headers, body: new Body(stream, fail), proxy: via.proxy });
+          signal.aborted ? signal.reason : error instanceof HttpFailure ? error : networkFailure(error, { ...facts, phase: 'body' });
+        decoded(res, facts).then(
+          (stream) => {
+            stream.on('error', () => {});
+            if (signal.aborted) {
+              release();
+              stream.destroy();
+              return reject(signal.reason);
+            }
+            if (stream.destroyed) release();
+            else stream.once('close', release);
+            resolve({ status, statusMessage: res.statusMessage ?? '', headers: res.headers, body: new Body(stream, fail), proxy: via.proxy });
+          },
+          (error: unknown) => {
+            release();
+            res.destroy();
+            reject(error);
+          },
+        );
       });
       req.end();
     });
@@ -199,28 +212,43 @@ export function createTransport(options: TransportOptions = {}): Transport {
       // Defence in depth: credentials never go over plain http to another machine.
       requireTls(url, 'the request URL');
       signal.throwIfAborted();
-      const via = await route(url);
-      signal.throwIfAborted();
       const compress = options.compress ?? !isLoopback(url);
+      const [via] = await Promise.all([route(url), compress ? loadZlib() : undefined]);
+      signal.throwIfAborted();
       const sent = { ...headers, 'user-agent': userAgent, 'accept-encoding': compress ? 'gzip' : 'identity' };
-      const state = { reusedReset: false };
-      try {
-        return await attempt(url, sent, signal, via, state);
-      } catch (error) {
-        // A pooled socket the server had already closed: the request never reached it, so one
-        // more try on a fresh socket is what Go's and undici's clients do too. Not a retry of a
-        // failure the API reported: those are the fetch layer's.
-        if (!state.reusedReset || signal.aborted) throw error;
-        return attempt(url, sent, signal, via, { reusedReset: false });
+      // A pooled socket the server had already closed fails before any answer: the request never
+      // reached the server, so it goes again on another socket, as Go's and undici's clients do.
+      // Each dead socket leaves the pool, so this ends on a fresh one. Not a retry of a failure:
+      // those are the fetch layer's.
+      for (let tries = 1; ; tries++) {
+        const state = { reusedReset: false };
+        try {
+          return await attempt(url, sent, signal, via, state);
+        } catch (error) {
+          if (!state.reusedReset || signal.aborted || tries > maxSockets) throw error;
+        }
       }
     },
     async prepare(url) {
-      await route(url);
+      await Promise.all([route(url), (options.compress ?? !isLoopback(url)) ? loadZlib() : undefined]);
     },
     close() {
       closed = true;
+      for (const req of live) req.destroy(new Error('the HTTP transport was closed'));
       for (const a of agents.values()) a.destroy();
       agents.clear();
     },
   };
+}
+
+/** The body as decompressed bytes: `res` itself, or `res` piped through an inflater. */
+async function decoded(res: IncomingMessage, facts: { host: string; proxy?: string }): Promise<Readable> {
+  const coding = (res.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (coding === '' || coding === 'identity') return res;
+  const make = DECODERS[coding];
+  if (!make) {
+    throw new HttpFailure({ ...facts, status: res.statusCode, phase: 'answer', malformed: true, message: `the answer is encoded as ${coding}, which was not asked for` });
+  }
+  // The response stays paused while the module loads: nothing is lost.
+  return pipeline(res, make(await loadZlib()), () => {});
 }

@@ -5,7 +5,7 @@
 
 const DEFAULT_CAPACITY = 64 * 1024;
 /** Below this many bytes a JS loop beats `Uint8Array#set` (measured on cell-sized copies). */
-const SHORT_COPY = 24;
+const SHORT_COPY = 64;
 
 /** A growable byte buffer: bytes [0, length) of `buf` are the content. */
 export class ByteBuffer {

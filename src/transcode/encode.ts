@@ -5,12 +5,14 @@
  * RFC 4180 with LF line ends (a field holding `,` `"` CR or LF is quoted, inner quotes doubled);
  * TSV escapes tab, CR, LF and backslash; NDJSON writes JSON values, an empty cell as null. The fast
  * paths rest on JSON's grammar: a string without escapes holds no quote, backslash, CR, LF or tab,
- * so its bytes are already the field (CSV needs quotes only when it holds a comma); and a number
- * whose text is already canonical is copied instead of converted.
+ * so its bytes are already the field (CSV needs quotes only when it holds a comma); a string with
+ * escapes is decoded straight into output bytes (unescape.ts); and a number whose text is already
+ * canonical is copied instead of converted.
  */
 import { columnToLetters } from '../a1.js';
 import type { ByteBuffer } from './bytes.js';
 import { COMMA, ESCAPED, decodeJsonString } from './scanner.js';
+import { writeCsvUnescaped, writeJsonUnescaped, writeTsvUnescaped } from './unescape.js';
 
 export type Format = 'csv' | 'tsv' | 'ndjson';
 
@@ -28,9 +30,6 @@ export interface Encoding {
 
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
-const CSV_NEEDS_QUOTES = /[",\r\n]/;
-const TSV_SPECIAL = /[\t\r\n\\]/g;
-const TSV_ESCAPES: Record<string, string> = { '\t': '\\t', '\r': '\\r', '\n': '\\n', '\\': '\\\\' };
 const NULL_BYTES = Buffer.from('null');
 
 function isDigit(b: number | undefined): boolean {
@@ -180,8 +179,7 @@ class CsvEncoding extends DelimitedEncoding {
       out.pushBytes(buf, start, end);
       out.pushByte(QUOTE);
     } else {
-      const text = decodeJsonString(buf, start, end, flags);
-      out.pushString(CSV_NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+      writeCsvUnescaped(out, buf, start, end, (flags & COMMA) !== 0);
     }
   }
 }
@@ -195,7 +193,7 @@ class TsvEncoding extends DelimitedEncoding {
     if ((flags & ESCAPED) === 0) {
       out.pushBytes(buf, start, end);
     } else {
-      out.pushString(decodeJsonString(buf, start, end, flags).replace(TSV_SPECIAL, (c) => TSV_ESCAPES[c] as string));
+      writeTsvUnescaped(out, buf, start, end);
     }
   }
 }
@@ -219,7 +217,7 @@ class NdjsonArrayEncoding implements Encoding {
       out.pushBytes(buf, start, end);
       out.pushByte(QUOTE);
     } else {
-      out.pushString(JSON.stringify(decodeJsonString(buf, start, end, flags)));
+      writeJsonUnescaped(out, buf, start, end);
     }
   }
 

@@ -34,7 +34,10 @@ export interface ValuesHandler {
   numberCell(buf: Buffer, start: number, end: number): void;
   boolCell(value: boolean): void;
   rowEnd(): void;
-  /** The i-th ValueRange ended; `range` is its "range" member's text, undefined when absent. */
+  /**
+   * The i-th ValueRange ended; `range` is its "range" member's text, undefined when absent
+   * (this scanner refuses a ValueRange without one, so it always passes the text).
+   */
   rangeEnd(index: number, range: string | undefined): void;
 }
 
@@ -166,12 +169,15 @@ export class ValuesScanner {
     this.batch = shape === 'batch';
   }
 
-  /** rowEnd calls so far in the current ValueRange. */
+  /** rowEnd calls so far in the current ValueRange (inside rowEnd, the row being ended counts). */
   get rows(): number {
     return this.rowCount;
   }
 
-  /** Feeds bytes as they arrive; throws MalformedAnswer (and passes on what the handler throws). */
+  /**
+   * Feeds bytes as they arrive; throws MalformedAnswer. What a handler throws passes through
+   * unchanged. After any throw the scanner is spent: every later call throws the same error.
+   */
   push(chunk: Buffer): void {
     if (this.failure !== undefined) throw this.failure;
     try {
@@ -207,7 +213,8 @@ export class ValuesScanner {
     if (s >= C_OPEN && s <= C_NEXT) return `inside row ${this.rowCount + 1}`;
     if (s >= RS_OPEN && s <= RS_NEXT) return 'inside "values"';
     if (s >= V_OPEN && s <= V_NEXT) return 'inside "valueRanges"';
-    return 'inside an object';
+    if (s >= K_OBJ_OPEN) return 'inside an unknown member';
+    return this.batch && this.obj === OBJ_RANGE ? `inside value range ${this.rangeIndex + 1}` : 'inside the answer object';
   }
 
   private feed(chunk: Buffer): void {
@@ -277,15 +284,22 @@ export class ValuesScanner {
   private tokenEnd(chunk: Buffer, from: number): number {
     const n = chunk.length;
     if (this.carryKind === CARRY_STRING) {
-      let escape = this.carryEscape;
-      for (let i = from; i < n; i++) {
-        const b = chunk[i] as number;
-        if (escape) escape = false;
-        else if (b === 0x5c) escape = true;
-        else if (b === 0x22) return i + 1;
+      // The first quote not escaped: one preceded by an even run of backslashes (counting the
+      // carry's own trailing backslash when the run reaches back to it).
+      let at = from;
+      for (;;) {
+        const q = chunk.indexOf(0x22, at);
+        const stop = q < 0 ? n : q;
+        let k = stop;
+        while (k > from && chunk[k - 1] === 0x5c) k--;
+        const odd = ((stop - k) & 1) === 1 !== (k === from && this.carryEscape);
+        if (q < 0) {
+          this.carryEscape = odd;
+          return -1;
+        }
+        if (!odd) return q + 1;
+        at = q + 1;
       }
-      this.carryEscape = escape;
-      return -1;
     }
     if (this.carryKind === CARRY_NUMBER) {
       for (let i = from; i < n; i++) if (NUMBER_BYTE[chunk[i] as number] === 0) return i + 1;
@@ -415,7 +429,7 @@ export class ValuesScanner {
             state = C_NEXT;
             continue;
           }
-          if (b === 0x5d) {
+          if (b === 0x5d && state === C_OPEN) {
             this.rowCount++;
             handler.rowEnd();
             state = RS_NEXT;
@@ -722,12 +736,13 @@ export class ValuesScanner {
     let flags = 0;
     let i = pos + 1;
     while (i < end) {
-      const b = buf[i] as number;
-      const cls = STRING_CLASS[b];
-      if (cls === S_PLAIN) {
-        i++;
-        continue;
+      let b = buf[i] as number;
+      let cls = STRING_CLASS[b] as number;
+      while (cls === S_PLAIN && ++i < end) {
+        b = buf[i] as number;
+        cls = STRING_CLASS[b] as number;
       }
+      if (cls === S_PLAIN) break;
       if (cls === S_QUOTE) {
         this.flags = flags;
         return i;

@@ -7,7 +7,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { expect } from 'vitest';
 import { type Cell, type Emulator, type EmulatorOptions, type FaultRule, type TabSource, generatedTab, memoryTab, startEmulator } from '../../src/emulator/index.js';
@@ -20,6 +20,8 @@ export interface Traffic {
   url: string;
   /** For responses. */
   status?: number;
+  /** For requests: the headers as received. */
+  headers?: IncomingHttpHeaders;
 }
 
 export interface FaultEmulator extends Emulator {
@@ -49,7 +51,7 @@ export async function startFaultEmulator(tabs: TabSource[], faults: FaultRule[] 
   const mine = (m: ChannelMessage) => m.socket?.localPort === emu.port || m.request?.socket?.localPort === emu.port;
   const onRequest = (message: unknown) => {
     const m = message as ChannelMessage;
-    if (mine(m)) traffic.push({ t: performance.now(), kind: 'request', url: m.request.url ?? '' });
+    if (mine(m)) traffic.push({ t: performance.now(), kind: 'request', url: m.request.url ?? '', headers: m.request.headers });
   };
   const onResponse = (message: unknown) => {
     const m = message as ChannelMessage;

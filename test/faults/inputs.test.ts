@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, PLANTED_SECRET, describeResult, runCli } from '../e2e/harness.js';
+import { CA_FILE, type Running, TEST_HOST, startConnectProxy, startTlsFront } from '../support/tls.js';
 import { type FaultEmulator, expectExit, mixedTab, runWithEnv, startFaultEmulator } from './helpers.js';
 
 const REMOTE = ['--endpoint', 'https://sheets.example.invalid/', 'abcdefghijklmnopqrstuvwxyz', '--max-rpm', '0'];
@@ -124,10 +125,14 @@ describe.concurrent('secrets given where they do not belong are refused without 
 });
 
 describe('GOOGLE_API_KEY in use against an endpoint that is not on the loopback list', () => {
-  // http://[::ffff:127.0.0.1]:PORT/ reaches the local emulator but is not one of the hosts that
-  // skip credentials (localhost, 127.x, ::1), so sheetpipe sends the planted key with every request.
+  // https://sheets.sheetpipe-test.invalid/ is remote (credentials required) yet reaches the local
+  // emulator: a CONNECT proxy on 127.0.0.1 tunnels to a TLS front with a test-only certificate,
+  // which hands the plaintext to the emulator. sheetpipe sends the planted key with every request.
   let emu: FaultEmulator;
-  let endpoint: string;
+  let front: Running;
+  let proxy: Running & { url: string };
+  let env: Record<string, string>;
+  const endpoint = `https://${TEST_HOST}/`;
   const message = `API key not valid: key=${API_KEY}; Authorization: Bearer ya29.${PLANTED_SECRET}-token`;
   beforeAll(async () => {
     emu = await startFaultEmulator(
@@ -139,18 +144,29 @@ describe('GOOGLE_API_KEY in use against an endpoint that is not on the loopback 
         { match: { range: '!A4:' }, fault: 'status', status: 503, message },
       ],
     );
-    endpoint = `http://[::ffff:127.0.0.1]:${emu.port}/`;
+    front = await startTlsFront(emu.port);
+    proxy = await startConnectProxy(front.port);
+    env = { ...ENV, HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: CA_FILE, NO_PROXY: '' };
   });
-  afterAll(() => emu.stop());
+  afterAll(async () => {
+    await proxy.close();
+    await front.close();
+    await emu.stop();
+  });
 
   const run = (range: string, extra: string[] = []) =>
-    runWithEnv(['--endpoint', endpoint, emu.spreadsheetId, range, '--max-rpm', '0', '--retries', '0', ...extra], ENV);
+    runWithEnv(['--endpoint', endpoint, emu.spreadsheetId, range, '--max-rpm', '0', '--retries', '0', ...extra], env);
 
-  it('a clean export sends the key (exit 0) and prints none of it', async () => {
+  it('a clean export sends the key (exit 0), in a header and never in the URL, and prints none of it', async () => {
     const r = await run('Mixed!A10:C20');
     expectExit(r, 0);
     expect(r.stdout).toMatch(/^9,/);
-    expect(emu.traffic.some((e) => e.kind === 'request' && e.url.includes(`key=${encodeURIComponent(API_KEY)}`))).toBe(true);
+    const requests = emu.traffic.filter((e) => e.kind === 'request');
+    expect(requests.length).toBeGreaterThan(0);
+    for (const e of requests) {
+      expect(e.headers?.['x-goog-api-key']).toBe(API_KEY);
+      expect(e.url).not.toContain(encodeURIComponent(API_KEY));
+    }
   });
 
   it.each([

@@ -129,6 +129,9 @@ describe('| head -n 5', () => {
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const [code] = await exitOf(child);
+    // A request written just before the exit can still sit unread in the emulator's socket buffer
+    // (its event loop is this test's): let it read what was sent, then count.
+    await sleep(100);
     const atExit = emu.stats().values - before;
     const r = { command: `sheetpipe ${args.join(' ')} | head -n 5`, code, signal: null, stdout, stderr };
     expectExit(r, 0);

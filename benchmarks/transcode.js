@@ -1,0 +1,236 @@
+// The transcode core alone, in one process, no HTTP: Sheets-shaped values.get answers (the
+// emulator's generated data, and one of very long cells) turned into CSV bytes three ways, side by side:
+//   scanner   — src/transcode: ValuesScanner + the CSV Encoding into a ByteBuffer, fed in 64 KiB pieces
+//   parse     — the body decoded, JSON.parse'd, formatted by src/format's CSV formatter, Buffer.from
+//   streamer  — @streamparser/json (rows at $.values.*) fed the same pieces, each piece's rows
+//               formatted by the same src/format CSV formatter, Buffer.from
+// Throughput: the median of several interleaved runs, MB/s of JSON in and rows/s. Memory: each
+// contender in its own `node --expose-gc` child transcodes 10 M cells' worth of answers one after
+// another; growth is the peak heapUsed and arrayBuffers (sampled after every piece) over their
+// values before it (the answer's own bytes, built beforehand, are not counted).
+//   npm run build && node benchmarks/transcode.js [--rows 15000] [--cols 10] [--runs 7] [--no-memory]
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { JSONParser } from '@streamparser/json';
+import { ValuesScanner } from '../dist/transcode/scanner.js';
+import { createEncoding } from '../dist/transcode/encode.js';
+import { ByteBuffer } from '../dist/transcode/bytes.js';
+import { createFormatter } from '../dist/format/formatter.js';
+import { generatedTab } from '../dist/emulator/generated.js';
+import { cellRenderer } from '../dist/emulator/cells.js';
+import { readValueRange } from '../dist/emulator/spreadsheet.js';
+
+const PIECE = 64 * 1024;
+const MEMORY_CELLS = 10_000_000;
+
+function flag(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+const ROWS = Number(flag('rows', 15_000));
+const COLS = Number(flag('cols', 10));
+const RUNS = Number(flag('runs', 7));
+
+/** One values.get answer for rows 1..ROWS of a generated tab, as the emulator would send it. */
+function answer(render, pretty) {
+  const source = generatedTab({ rows: ROWS, cols: COLS, seed: 7 });
+  const tab = { source, title: 'Generated', sheetId: 0, index: 0, isGrid: true };
+  const rect = { tab, firstRow: 1, lastRow: ROWS, firstCol: 1, lastCol: COLS };
+  const value = readValueRange(rect, cellRenderer(render, 'SERIAL_NUMBER'), 'ROWS');
+  return Buffer.from(pretty ? `${JSON.stringify(value, null, 2)}\n` : JSON.stringify(value), 'utf8');
+}
+
+function pieces(body) {
+  const out = [];
+  for (let i = 0; i < body.length; i += PIECE) out.push(body.subarray(i, i + PIECE));
+  return out;
+}
+
+function transcodeWithScanner(parts, width, sink, copy) {
+  const out = new ByteBuffer();
+  const enc = createEncoding('csv');
+  let col = 0;
+  const scanner = new ValuesScanner(
+    {
+      rangeStart() {},
+      rowStart() {
+        col = 0;
+      },
+      stringCell(buf, start, end, flags) {
+        enc.beforeCell(out, col++);
+        enc.string(out, buf, start, end, flags);
+      },
+      numberCell(buf, start, end) {
+        enc.beforeCell(out, col++);
+        enc.number(out, buf, start, end);
+      },
+      boolCell(value) {
+        enc.beforeCell(out, col++);
+        enc.bool(out, value);
+      },
+      rowEnd() {
+        enc.close(out, col, width);
+      },
+      rangeEnd() {},
+    },
+    'value-range',
+  );
+  for (const part of parts) {
+    scanner.push(part);
+    sink(copy ? out.copy(0, out.length) : out.buf.subarray(0, out.length));
+    out.truncate(0);
+  }
+  scanner.end();
+  return scanner.rows;
+}
+
+/**
+ * The scanner with the CSV Encoding. `copy`: each piece's output goes on as a fresh Buffer (what
+ * a window holding output for later does); else as a view of the one reused ByteBuffer, valid only
+ * during the sink call (what a sink that writes at once can take).
+ */
+function scannerContender(copy) {
+  return (parts, width, sink) => transcodeWithScanner(parts, width, sink, copy);
+}
+
+/** Each contender: (pieces, width, sink) → rows; `sink` receives every output Buffer. */
+const contenders = {
+  scanner: scannerContender(true),
+  parse(parts, width, sink) {
+    const body = JSON.parse(Buffer.concat(parts).toString('utf8'));
+    const rows = body.values ?? [];
+    sink(Buffer.from(createFormatter('csv', { columns: width }).format(rows), 'utf8'));
+    return rows.length;
+  },
+  streamer(parts, width, sink) {
+    const formatter = createFormatter('csv', { columns: width });
+    const parser = new JSONParser({ paths: ['$.values.*'], keepStack: false });
+    let batch = [];
+    let rows = 0;
+    parser.onValue = ({ value }) => {
+      batch.push(value);
+    };
+    for (const part of parts) {
+      parser.write(part);
+      rows += batch.length;
+      sink(Buffer.from(formatter.format(batch), 'utf8'));
+      batch = [];
+    }
+    // The parser ends itself after the top-level value; end() is only for a body cut short.
+    if (!parser.isEnded) parser.end();
+    return rows;
+  },
+};
+/** Memory only: the same transcoding, output handed on without a copy. */
+const MEMORY_ONLY = { 'scanner, no copy': scannerContender(false) };
+
+/** Cells of 50,000 characters: every 64 KiB piece ends inside one, so the carry path is what runs. */
+function longCells() {
+  const cell = (i) => `${i} ${'lorem ipsum, dolor "sit" amet\n'.repeat(1600)}`.slice(0, 50_000);
+  const values = Array.from({ length: 40 }, (_, r) => Array.from({ length: 5 }, (_, c) => cell(r * 5 + c)));
+  return Buffer.from(JSON.stringify({ range: 'Long!A1:E40', majorDimension: 'ROWS', values }), 'utf8');
+}
+
+const BODIES = [
+  ['FORMATTED_VALUE, compact', COLS, () => answer('FORMATTED_VALUE', false)],
+  ['UNFORMATTED_VALUE, compact', COLS, () => answer('UNFORMATTED_VALUE', false)],
+  ['FORMATTED_VALUE, pretty-printed', COLS, () => answer('FORMATTED_VALUE', true)],
+  ['40 × 5 cells of 50,000 chars', 5, longCells],
+];
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function throughput() {
+  const lines = [];
+  for (const [label, width, make] of BODIES) {
+    const body = make();
+    const parts = pieces(body);
+    // Every contender must produce the same bytes, or the race means nothing.
+    const outputs = {};
+    for (const [name, run] of Object.entries(contenders)) {
+      const chunks = [];
+      run(parts, width, (b) => chunks.push(b));
+      outputs[name] = Buffer.concat(chunks);
+    }
+    for (const name of Object.keys(contenders)) {
+      if (!outputs[name].equals(outputs.scanner)) throw new Error(`${label}: ${name} wrote different bytes from the scanner`);
+    }
+    const times = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
+    let rows = 0;
+    for (let r = 0; r < RUNS + 1; r++) {
+      for (const [name, run] of Object.entries(contenders)) {
+        const t0 = process.hrtime.bigint();
+        rows = run(parts, width, () => {});
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        if (r > 0) times[name].push(ms); // the first round warms up
+      }
+    }
+    for (const name of Object.keys(contenders)) {
+      const ms = median(times[name]);
+      lines.push({ label, name, mb: body.length / 1e6, ms, rows, out: outputs[name].length });
+    }
+  }
+  return lines;
+}
+
+/** In a child: transcode 10 M cells' worth of answers, one after another; print heap figures. */
+function memoryChild(name) {
+  const body = answer('FORMATTED_VALUE', false);
+  const parts = pieces(body);
+  const answers = Math.ceil(MEMORY_CELLS / (ROWS * COLS));
+  const run = contenders[name] ?? MEMORY_ONLY[name];
+  globalThis.gc();
+  globalThis.gc();
+  const before = process.memoryUsage();
+  let peakHeap = 0;
+  let peakBuffers = 0;
+  // Buffers live outside the V8 heap: both are sampled after every piece's output is handed on.
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, m.heapUsed - before.heapUsed);
+    peakBuffers = Math.max(peakBuffers, m.arrayBuffers - before.arrayBuffers);
+  };
+  let rows = 0;
+  for (let i = 0; i < answers; i++) rows += run(parts, COLS, sample);
+  globalThis.gc();
+  const after = process.memoryUsage();
+  process.stdout.write(JSON.stringify({ name, answers, rows, peakHeap, peakBuffers, heapAfterGc: after.heapUsed - before.heapUsed }));
+}
+
+function memory() {
+  const self = fileURLToPath(import.meta.url);
+  return [...Object.keys(contenders), ...Object.keys(MEMORY_ONLY)].map((name) =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', self, '--memory-child', name, '--rows', String(ROWS), '--cols', String(COLS)], {
+        encoding: 'utf8',
+      }),
+    ),
+  );
+}
+
+const MB = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+if (process.argv.includes('--memory-child')) {
+  memoryChild(flag('memory-child'));
+} else {
+  console.log(`# transcode: ${ROWS.toLocaleString('en')} rows × ${COLS} per answer, ${PIECE / 1024} KiB pieces, median of ${RUNS} interleaved runs (Node ${process.version})\n`);
+  const lines = throughput();
+  console.log('| answer | contender | JSON in | ms | MB/s | rows/s | vs parse |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const line of lines) {
+    const parse = lines.find((l) => l.label === line.label && l.name === 'parse');
+    console.log(
+      `| ${line.label} | ${line.name} | ${MB(line.mb * 1e6)} | ${line.ms.toFixed(1)} | ${(line.mb / (line.ms / 1000)).toFixed(0)} | ${Math.round(line.rows / (line.ms / 1000)).toLocaleString('en')} | ${(parse.ms / line.ms).toFixed(2)}× |`,
+    );
+  }
+  if (!process.argv.includes('--no-memory')) {
+    const results = memory();
+    console.log(`\n## memory: ${results[0].answers} answers one after another (${MEMORY_CELLS.toLocaleString('en')} cells), FORMATTED_VALUE compact\n`);
+    console.log('| contender | peak heap growth | peak Buffer growth | heap after GC |');
+    console.log('| --- | --- | --- | --- |');
+    for (const r of results) console.log(`| ${r.name} | ${MB(r.peakHeap)} | ${MB(r.peakBuffers)} | ${MB(r.heapAfterGc)} |`);
+  }
+}

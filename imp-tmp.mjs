@@ -1,0 +1,14 @@
+const t = [];
+let t0 = performance.now();
+const step = async (name, p) => { await import(p); const t1 = performance.now(); t.push(`${name} ${(t1 - t0).toFixed(1)}`); t0 = t1; };
+await step('node:net', 'node:net');
+await step('node:http', 'node:http');
+await step('node:stream', 'node:stream');
+await step('errors', './dist/errors.js');
+await step('endpoint', './dist/google/endpoint.js');
+await step('failure', './dist/google/failure.js');
+await step('transport', './dist/google/transport.js');
+await step('credentials', './dist/google/credentials.js');
+await step('auth', './dist/google/auth.js');
+await step('api', './dist/google/api.js');
+console.log(t.join(' | '));
