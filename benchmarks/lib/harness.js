@@ -186,19 +186,41 @@ export function wallOf(args) {
   });
 }
 
-/** Output and exit code of a short `node ...args` run (for feature probes). */
-export function capture(args, { timeoutMs = 30_000 } = {}) {
+/**
+ * Output and exit code of a `node ...args` run (feature probes, micro-benchmarks). With `group`, the
+ * child leads its own process group, and a timeout or the harness's exit kills the whole group
+ * (for scripts that start children of their own).
+ */
+export function capture(args, { timeoutMs = 30_000, group = false } = {}) {
   return new Promise((resolveRun, reject) => {
-    const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, env: { ...process.env, METADATA_SERVER_DETECTION: 'none' } }));
+    const child = track(
+      spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, detached: group, env: { ...process.env, METADATA_SERVER_DETECTION: 'none' } }),
+      { group },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const killer = setTimeout(() => {
+      try {
+        if (group) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
     child.once('error', reject);
-    child.once('close', (code) => {
+    child.once('close', (code, signal) => {
       clearTimeout(killer);
-      resolveRun({ code, stdout, stderr });
+      // A group's other members (an emulator the script started) go with it.
+      if (group) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // none left
+        }
+      }
+      resolveRun({ code: code ?? signal, stdout, stderr });
     });
   });
 }
