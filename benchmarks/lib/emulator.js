@@ -85,9 +85,9 @@ export async function measured(emulator, fn) {
   };
 }
 
-/** The replaying proxy (replay-child.js) in front of `emulator`: see proxy.js. */
-export async function startReplay(emulator) {
-  const child = await startChild('replay-child.js', { upstream: emulator.url, id: emulator.id });
+/** The replaying proxy (replay-child.js) in front of `emulator`, answering after `latencyMs`: see proxy.js. */
+export async function startReplay(emulator, { latencyMs = 0 } = {}) {
+  const child = await startChild('replay-child.js', { upstream: emulator.url, id: emulator.id, latencyMs });
   return {
     ...child,
     async stats() {

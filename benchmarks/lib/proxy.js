@@ -6,6 +6,9 @@
 //
 // Identical means: the same path (percent-decoded), the same query parameters in any order, and the
 // same content coding asked for (gzip or not). Answers other than 200 are passed through, never kept.
+// With `latencyMs`, every request waits that long before it is answered or passed on: replayed
+// answers then cost the latency alone, as on an API that serves requests in parallel, rather than
+// the latency plus an emulator building them one at a time on a core the client needs.
 import http from 'node:http';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
@@ -22,12 +25,13 @@ function cacheKey(req) {
  * client), `entries` (one per request: url, coding asked, arrived, ended, aborted), `stats` (hits, misses) and
  * `stop()`.
  */
-export async function startProxy({ upstream, cache = false, clock = () => performance.now() }) {
+export async function startProxy({ upstream, cache = false, latencyMs = 0, clock = () => performance.now() }) {
   const up = new URL(upstream);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const entries = [];
   const store = new Map();
   const stats = { hits: 0, misses: 0, storedBytes: 0 };
+  const timers = new Set();
   const server = http.createServer((req, res) => {
     if (req.url.startsWith('/_replay/')) return control(req, res);
     const entry = { url: req.url, coding: req.headers['accept-encoding'] ?? '', arrived: clock(), ended: undefined, aborted: false };
@@ -36,6 +40,23 @@ export async function startProxy({ upstream, cache = false, clock = () => perfor
       entry.ended = clock();
       entry.aborted = !res.writableFinished;
     });
+    if (latencyMs > 0) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        serve(req, res);
+      }, latencyMs);
+      timers.add(timer);
+      res.once('close', () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+      });
+      return;
+    }
+    serve(req, res);
+  });
+
+  function serve(req, res) {
+    if (res.destroyed) return;
     const key = cache ? cacheKey(req) : undefined;
     const hit = key && store.get(key);
     if (hit) {
@@ -71,7 +92,7 @@ export async function startProxy({ upstream, cache = false, clock = () => perfor
       if (!res.writableFinished) upReq.destroy();
     });
     upReq.end();
-  });
+  }
 
   function control(req, res) {
     const path = req.url.split('?')[0];
@@ -91,6 +112,7 @@ export async function startProxy({ upstream, cache = false, clock = () => perfor
     entries,
     stats,
     stop() {
+      for (const timer of timers) clearTimeout(timer);
       agent.destroy();
       return new Promise((resolve) => {
         server.close(() => resolve());
