@@ -3,6 +3,8 @@
  * process exit code the CLI maps it to. Messages are one line and say what to do next.
  */
 
+import { times } from './plural.js';
+
 export const ExitCode = {
   ok: 0,
   failed: 1,
@@ -10,6 +12,7 @@ export const ExitCode = {
   auth: 3,
   notFound: 4,
   unavailable: 5,
+  sighup: 129,
   sigint: 130,
   sigterm: 143,
 } as const;
@@ -81,15 +84,22 @@ export class InternalError extends SheetpipeError {
   override readonly exitCode = ExitCode.failed;
 }
 
-/** The run was cancelled by a signal. Exit 130 (SIGINT) or 143 (SIGTERM). */
+export type StopSignal = 'SIGHUP' | 'SIGINT' | 'SIGTERM';
+
+/** The exit code for a run stopped by `signal`: 128 + its number. */
+export function signalExitCode(signal: StopSignal): ExitCode {
+  return signal === 'SIGHUP' ? ExitCode.sighup : signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+}
+
+/** The run was cancelled by a signal. Exit 129 (SIGHUP), 130 (SIGINT) or 143 (SIGTERM). */
 export class InterruptedError extends SheetpipeError {
   override name = 'InterruptedError';
   override readonly code = 'SHEETPIPE_INTERRUPTED';
   override readonly exitCode: ExitCode;
 
-  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+  constructor(readonly signal: StopSignal) {
     super(`interrupted by ${signal}`);
-    this.exitCode = signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+    this.exitCode = signalExitCode(signal);
   }
 }
 
@@ -147,6 +157,7 @@ export interface FinalFailure {
     networkCode?: string;
     host?: string;
     message?: string;
+    phase?: string;
   };
   attempts: number;
   exhausted: boolean;
@@ -164,11 +175,6 @@ export interface FailureContext {
 }
 
 const READONLY_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
-
-/** "once", "2 times". */
-export function times(n: number): string {
-  return n === 1 ? 'once' : `${n} times`;
-}
 
 function reasonsOf(f: FinalFailure['failure']): readonly string[] {
   return f.reasons ?? (f.reason !== undefined ? [f.reason] : []);
@@ -220,6 +226,9 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
     case 'internal':
       return new InternalError(`internal error while ${what}: ${f.message ?? reason} (rerun with --verbose for details, and report it)`, options);
     case 'auth': {
+      if (f.phase === 'credentials') {
+        return new AuthError(`${what}: ${reason}; check that the key is current and not revoked, or refresh the credentials`, options);
+      }
       if (reasons.some((r) => r === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' || r === 'insufficientPermissions')) {
         return new AuthError(
           `${what}: ${reason}; the credentials lack the spreadsheets.readonly scope: use a service-account key, or run \`gcloud auth application-default login --scopes=${READONLY_SCOPE},https://www.googleapis.com/auth/cloud-platform\``,

@@ -1,12 +1,44 @@
 /**
  * sheetpipe as a library: rows of a Google Sheets range as an async iterable, or a whole export
- * into a writable stream.
+ * into a writable stream. The options are the command line's, in camelCase, with its values and
+ * defaults; a bad one is a UsageError before any request.
  *
  *   for await (const row of readRows({ spreadsheet: ID, range: 'Orders!A:F' })) { ... }
- *   await exportToStream({ spreadsheet: ID, range: 'Orders', format: 'ndjson' }, createWriteStream('o.ndjson'));
+ *   await exportToStream({ spreadsheet: ID, range: 'Orders', format: 'ndjson', render: 'unformatted' }, createWriteStream('o.ndjson'));
  */
-export { readRows, exportToStream, readSpreadsheetMeta, ExportEvents } from './run.js';
-export type { ExportOptions, StreamExportOptions, ExportSummary, ExportEventMap, PlanInfo } from './run.js';
+import type { Writable } from 'node:stream';
+import { type ExportOptions, type StreamExportOptions, engineOptions } from './options/library.js';
+import type { SpreadsheetMeta } from './resolve.js';
+import type { Row } from './run.js';
+import * as engine from './run.js';
+
+/**
+ * The rows of a range, in sheet order, as the export writes them: every row padded to the range's
+ * width, an empty cell `null`, the header row included. Breaking out of the loop cancels the
+ * requests in flight.
+ */
+export async function* readRows(options: ExportOptions): AsyncGenerator<Row> {
+  yield* engine.readRows(await engineOptions(options, 'read'));
+}
+
+/**
+ * Runs a whole export into `destination` and resolves with the summary. A destination that closes
+ * early (EPIPE) stops the export and rejects with BrokenPipe, whose exit code is 0. Does not end
+ * process.stdout.
+ */
+export async function exportToStream(options: StreamExportOptions, destination: Writable): Promise<engine.ExportSummary> {
+  return engine.exportToStream(await engineOptions(options, 'stream'), destination);
+}
+
+/** The spreadsheet's tabs and named ranges, from one metadata request. */
+export async function readSpreadsheetMeta(options: ExportOptions): Promise<SpreadsheetMeta> {
+  return engine.readSpreadsheetMeta(await engineOptions(options, 'read'));
+}
+
+export { ExportEvents } from './run.js';
+export type { ExportSummary, ExportEventMap, PlanInfo } from './run.js';
+export type { ExportOptions, StreamExportOptions, RunControls } from './options/library.js';
+export type { LibraryInput } from './options/table.js';
 export type { Row, Cell } from './run.js';
 export type { Format } from './transcode/encode.js';
 export { parseA1, formatA1, columnToLetters, lettersToColumn } from './a1.js';

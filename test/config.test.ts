@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildExportConfig, type RawExportArgs } from '../src/config.js';
 import { UsageError } from '../src/errors.js';
-import { DEFAULT_ENDPOINT, normaliseEndpoint } from '../src/google/endpoint.js';
+import { DEFAULT_ENDPOINT } from '../src/google/endpoint.js';
+import { parseCommandLine } from '../src/options/argv.js';
+import { type Terminal, emulatorArgs, exportConfig, formatOfPath, sheetsConfig } from '../src/options/config.js';
+import { normaliseEndpoint } from '../src/google/endpoint.js';
 import { usageMessage as usage } from './support/usage.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';
+const PIPES: Terminal = { stdoutIsTTY: false, stderrIsTTY: false };
 
-function build(extra: RawExportArgs = {}, env: Record<string, string | undefined> = {}, tty = false) {
-  return buildExportConfig({ spreadsheet: ID, ...extra }, env, tty);
+function build(given: Record<string, unknown> = {}, env: Record<string, string | undefined> = {}, terminal = PIPES, positionals: string[] = [ID]) {
+  return exportConfig(given, positionals, env, terminal);
 }
 
+/** The config a command line gives, through the real argv parser. */
+function fromArgv(args: string[], env: Record<string, string | undefined> = {}, terminal = PIPES) {
+  const invocation = parseCommandLine(args);
+  if (invocation.kind !== 'run' || invocation.command !== 'export') throw new Error(`not an export: ${JSON.stringify(invocation)}`);
+  return exportConfig(invocation.values, invocation.positionals, env, terminal);
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -21,8 +30,8 @@ function expectNamesValue(message: string, value: string): void {
   expect(message).toMatch(new RegExp(`(^|[\\s\`'"(=])${escapeRegExp(value)}($|[\\s\`'",.;:)])`));
 }
 
-describe('buildExportConfig: defaults', () => {
-  it('fills every default', () => {
+describe('exportConfig: defaults', () => {
+  it('fills every default from the option table', () => {
     expect(build()).toEqual({
       spreadsheet: { id: ID },
       range: undefined,
@@ -31,13 +40,13 @@ describe('buildExportConfig: defaults', () => {
       header: true,
       concurrency: 4,
       chunkRows: undefined,
-      timeoutMs: 30_000,
+      timeout: 30,
       retries: 5,
       maxRpm: 60,
-      render: 'FORMATTED_VALUE',
+      render: 'formatted',
       dates: undefined,
       limit: undefined,
-      progress: false,
+      progress: 'off',
       quiet: false,
       verbose: false,
       endpoint: DEFAULT_ENDPOINT,
@@ -45,56 +54,54 @@ describe('buildExportConfig: defaults', () => {
     });
   });
 
-  it('shows progress by default only when stderr is a TTY', () => {
-    expect(build({}, {}, true).progress).toBe(true);
-    expect(build({}, {}, false).progress).toBe(false);
-    expect(build({ progress: true }, {}, false).progress).toBe(true);
-    expect(build({ progress: false }, {}, true).progress).toBe(false);
-    expect(build({ quiet: true }, {}, true).progress).toBe(false);
+  it('a bar only when stderr is a terminal and stdout is not, and TERM is not dumb', () => {
+    const tty = (stdoutIsTTY: boolean, stderrIsTTY: boolean): Terminal => ({ stdoutIsTTY, stderrIsTTY });
+    expect(build({}, {}, tty(false, true)).progress).toBe('bar');
+    expect(build({}, {}, tty(true, true)).progress).toBe('off');
+    expect(build({}, { TERM: 'dumb' }, tty(false, true)).progress).toBe('off');
+    expect(build({ quiet: true }, {}, tty(false, true)).progress).toBe('off');
+    expect(build({ progress: false }, {}, tty(false, true)).progress).toBe('off');
+  });
+
+  it('--progress where no bar can be drawn gives plain lines', () => {
+    expect(build({ progress: true }).progress).toBe('lines');
+    expect(build({ progress: true }, { TERM: 'dumb' }, { stdoutIsTTY: false, stderrIsTTY: true }).progress).toBe('lines');
+    expect(build({ progress: true }, {}, { stdoutIsTTY: true, stderrIsTTY: true }).progress).toBe('lines');
+    expect(build({ progress: true }, {}, { stdoutIsTTY: false, stderrIsTTY: true }).progress).toBe('bar');
   });
 
   it('parses the spreadsheet URL and the range', () => {
-    const c = build({ spreadsheet: `https://docs.google.com/spreadsheets/d/${ID}/edit#gid=7`, range: "'Q1 ''24'!B:D" });
+    const c = build({}, {}, PIPES, [`https://docs.google.com/spreadsheets/d/${ID}/edit#gid=7`, "'Q1 ''24'!B:D"]);
     expect(c.spreadsheet).toEqual({ id: ID, gid: 7 });
     expect(c.range).toEqual({ kind: 'range', sheet: "Q1 '24", start: { col: 2 }, end: { col: 4 } });
   });
 });
 
-describe('buildExportConfig: accepted values', () => {
-  it('normalises numbers given as strings or numbers', () => {
-    const c = build({ concurrency: '8', chunkRows: 500, timeout: '2.5', retries: '0', maxRpm: '0', limit: ' 10 ' });
-    expect(c).toMatchObject({ concurrency: 8, chunkRows: 500, timeoutMs: 2500, retries: 0, maxRpm: 0, limit: 10 });
+describe('exportConfig: accepted values', () => {
+  it('normalises numbers given as strings', () => {
+    const c = fromArgv([ID, '-c', '8', '--chunk-rows', '500', '--timeout', '2.5', '--retries', '0', '--max-rpm', '0', '--limit', ' 10 ']);
+    expect(c).toMatchObject({ concurrency: 8, chunkRows: 500, timeout: 2.5, retries: 0, maxRpm: 0, limit: 10 });
   });
 
-  it('a tiny --timeout is refused or kept above 0 ms, never rounded to 0', () => {
-    let timeoutMs: number | undefined;
-    try {
-      timeoutMs = build({ timeout: '0.0001' }).timeoutMs;
-    } catch (error) {
-      expect(error).toBeInstanceOf(UsageError);
-      return;
-    }
-    expect(timeoutMs).toBeGreaterThan(0);
+  it('takes render and dates modes case-insensitively, in the CLI\'s words', () => {
+    expect(fromArgv([ID, '--render', 'unformatted', '--dates', 'string'])).toMatchObject({ render: 'unformatted', dates: 'string' });
+    expect(fromArgv([ID, '--render', 'UNFORMATTED', '--dates', 'Serial'])).toMatchObject({ render: 'unformatted', dates: 'serial' });
+    expect(fromArgv([ID, '--render', 'formula']).render).toBe('formula');
   });
 
-  it('maps render and dates modes, case-insensitively', () => {
-    expect(build({ render: 'unformatted', dates: 'string' })).toMatchObject({ render: 'UNFORMATTED_VALUE', dates: 'FORMATTED_STRING' });
-    expect(build({ render: 'UNFORMATTED', dates: 'Serial' })).toMatchObject({ render: 'UNFORMATTED_VALUE', dates: 'SERIAL_NUMBER' });
-    expect(build({ render: 'formula' }).render).toBe('FORMULA');
-    expect(build({ render: 'formatted' }).render).toBe('FORMATTED_VALUE');
+  it('--no-header, --verbose, --credentials', () => {
+    expect(fromArgv([ID, '--no-header']).header).toBe(false);
+    expect(fromArgv([ID, '--no-header', '--header']).header).toBe(true);
+    expect(fromArgv([ID, '--verbose']).verbose).toBe(true);
+    expect(fromArgv([ID, '--credentials', '/keys/sa.json']).credentials).toBe('/keys/sa.json');
   });
 
-  it('--no-header and --verbose flags', () => {
-    expect(build({ header: false }).header).toBe(false);
-    expect(build({ verbose: true }).verbose).toBe(true);
-  });
-
-  it('--credentials takes a path', () => {
-    expect(build({ credentials: '/keys/sa.json' }).credentials).toBe('/keys/sa.json');
+  it('a value that starts with "-" can be given with =', () => {
+    expect(fromArgv([ID, '--output=-weird.csv']).output).toBe('-weird.csv');
   });
 });
 
-describe('buildExportConfig: output and format', () => {
+describe('exportConfig: output and format', () => {
   it.each([
     ['out.csv', 'csv'],
     ['out.tsv', 'tsv'],
@@ -102,12 +109,25 @@ describe('buildExportConfig: output and format', () => {
     ['out.jsonl', 'ndjson'],
     ['dir.d/OUT.JSONL', 'ndjson'],
     ['out.TSV', 'tsv'],
-    ['out.txt', 'csv'],
     ['out', 'csv'],
+    ['/dev/stdout', 'csv'],
+    ['/dev/null', 'csv'],
+    ['.hidden', 'csv'],
   ] as const)('-o %s → %s', (output, format) => {
     const c = build({ output });
     expect(c.format).toBe(format);
     expect(c.output).toBe(output);
+  });
+
+  it.each(['x.json', 'out.txt', 'data.xlsx', 'orders.csv.gz', 'report.2024'])('-o %s is refused with a message naming -f', (output) => {
+    const m = usage(() => build({ output }));
+    expect(m).toContain(output);
+    expect(m).toMatch(/-f (csv|ndjson)/);
+    expect(build({ output, format: 'csv' }).format).toBe('csv');
+  });
+
+  it('-o x.json says it is NDJSON, not a JSON array', () => {
+    expect(usage(() => formatOfPath('x.json'))).toMatch(/not a JSON array; name the file \.ndjson or \.jsonl, or give -f ndjson/);
   });
 
   it("'-' and absent mean stdout, csv", () => {
@@ -115,14 +135,15 @@ describe('buildExportConfig: output and format', () => {
     expect(build()).toMatchObject({ output: undefined, format: 'csv' });
   });
 
-  it('--format overrides the extension', () => {
+  it('--format overrides the extension; jsonl is ndjson', () => {
     expect(build({ output: 'out.csv', format: 'ndjson' }).format).toBe('ndjson');
     expect(build({ output: 'out.jsonl', format: 'TSV' }).format).toBe('tsv');
-    expect(build({ format: 'tsv' }).format).toBe('tsv');
+    expect(build({ format: 'jsonl' }).format).toBe('ndjson');
+    expect(fromArgv([ID, '-f', 'jsonl']).format).toBe('ndjson');
   });
 });
 
-describe('buildExportConfig: endpoint', () => {
+describe('exportConfig: endpoint', () => {
   it('uses SHEETPIPE_ENDPOINT when --endpoint is absent, with a trailing slash', () => {
     expect(build({}, { SHEETPIPE_ENDPOINT: 'http://127.0.0.1:8089' }).endpoint).toBe('http://127.0.0.1:8089/');
     expect(build({}, { SHEETPIPE_ENDPOINT: 'http://localhost:9/api' }).endpoint).toBe('http://localhost:9/api/');
@@ -165,76 +186,83 @@ describe('buildExportConfig: endpoint', () => {
   });
 });
 
-describe('buildExportConfig: bad values name the option and the value', () => {
-  const cases: [keyof RawExportArgs, string, unknown][] = [
-    ['concurrency', '--concurrency', '0'],
-    ['concurrency', '--concurrency', 0],
-    ['concurrency', '--concurrency', '-2'],
-    ['concurrency', '--concurrency', 'four'],
-    ['concurrency', '--concurrency', '1.5'],
-    ['concurrency', '--concurrency', '65'],
-    ['concurrency', '--concurrency', ''],
-    ['chunkRows', '--chunk-rows', '0'],
-    ['chunkRows', '--chunk-rows', '-100'],
-    ['chunkRows', '--chunk-rows', 'lots'],
-    ['chunkRows', '--chunk-rows', '1e3'],
-    ['timeout', '--timeout', '0'],
-    ['timeout', '--timeout', '-5'],
-    ['timeout', '--timeout', 'soon'],
-    ['timeout', '--timeout', '3601'],
-    ['timeout', '--timeout', '30s'],
-    ['retries', '--retries', '-1'],
-    ['retries', '--retries', 'many'],
-    ['retries', '--retries', '101'],
-    ['maxRpm', '--max-rpm', '-1'],
-    ['maxRpm', '--max-rpm', 'fast'],
-    ['maxRpm', '--max-rpm', '2.5'],
-    ['limit', '--limit', '-1'],
-    ['limit', '--limit', '0'],
-    ['limit', '--limit', 'ten'],
-    ['format', '--format', 'xml'],
-    ['format', '--format', 'json'],
-    ['render', '--render', 'raw'],
-    ['render', '--render', 'FORMATTED_VALUE'],
-    ['dates', '--dates', 'iso'],
+describe('exportConfig: bad values name the option and the value', () => {
+  const cases: [string, string, string][] = [
+    ['--concurrency', '0', 'from 1 to 64'],
+    ['--concurrency', '-2', 'from 1 to 64'],
+    ['--concurrency', 'four', 'from 1 to 64'],
+    ['--concurrency', '1.5', 'from 1 to 64'],
+    ['--concurrency', '65', 'from 1 to 64'],
+    ['--chunk-rows', '0', 'from 1 to 10,000,000'],
+    ['--chunk-rows', '-100', 'from 1 to 10,000,000'],
+    ['--chunk-rows', 'lots', 'from 1 to 10,000,000'],
+    ['--chunk-rows', '1e3', 'from 1 to 10,000,000'],
+    ['--timeout', '0', 'seconds above 0'],
+    ['--timeout', '-5', 'seconds above 0'],
+    ['--timeout', 'soon', 'seconds above 0'],
+    ['--timeout', '3601', 'at most 3,600'],
+    ['--timeout', '30s', 'seconds above 0'],
+    ['--retries', '-1', 'from 0 to 100'],
+    ['--retries', 'many', 'from 0 to 100'],
+    ['--retries', '101', 'from 0 to 100'],
+    ['--max-rpm', '-1', 'from 0 to 1,000,000'],
+    ['--max-rpm', 'fast', 'from 0 to 1,000,000'],
+    ['--max-rpm', '2.5', 'from 0 to 1,000,000'],
+    ['--limit', '-1', 'from 1 to 10,000,000'],
+    ['--limit', '0', 'from 1 to 10,000,000'],
+    ['--limit', 'ten', 'from 1 to 10,000,000'],
+    ['--format', 'xml', 'one of csv, tsv, ndjson, jsonl'],
+    ['--format', 'json', 'one of csv, tsv, ndjson, jsonl'],
+    ['--render', 'raw', 'one of formatted, unformatted, formula'],
+    ['--render', 'FORMATTED_VALUE', 'one of formatted, unformatted, formula'],
+    ['--dates', 'iso', 'one of serial, string'],
+    ['--dates', 'SERIAL_NUMBER', 'one of serial, string'],
   ];
-  it.each(cases)('%s = %j', (key, option, value) => {
-    const extra: RawExportArgs = { [key]: value };
-    if (key === 'dates') extra.render = 'unformatted';
-    const m = usage(() => build(extra));
+  it.each(cases)('%s %s', (option, value, rule) => {
+    const extra = option === '--dates' ? ['--render', 'unformatted'] : [];
+    const m = usage(() => fromArgv([ID, option, value, ...extra]));
     expect(m).toContain(option);
-    if (String(value) !== '') expectNamesValue(m, String(value));
+    expect(m).toContain(rule);
+    expectNamesValue(m, value);
+  });
+
+  it('-f json says what sheetpipe writes instead', () => {
+    expect(usage(() => fromArgv([ID, '-f', 'json']))).toMatch(/got `json`; sheetpipe writes NDJSON, one JSON value per line: -f ndjson$/);
   });
 
   it('an option given twice is refused, naming it', () => {
-    expect(usage(() => build({ concurrency: ['2', '3'] }))).toContain('--concurrency');
-    expect(usage(() => build({ format: ['csv', 'tsv'] }))).toContain('--format');
+    expect(usage(() => fromArgv([ID, '-c', '2', '--concurrency', '3']))).toBe('--concurrency was given 2 times; give it once');
+    expect(usage(() => fromArgv([ID, '--format', 'csv', '-f', 'tsv']))).toContain('--format');
   });
 
   it('a flag given a value is refused, naming it and the value', () => {
-    const m = usage(() => build({ header: 'maybe' }));
+    const m = usage(() => fromArgv([ID, '--header=maybe']));
     expect(m).toContain('--header');
     expectNamesValue(m, 'maybe');
   });
 
+  it('an option whose value is missing, or is the next option, is refused', () => {
+    expect(usage(() => fromArgv([ID, '--format']))).toBe('--format expects a value (--format FORMAT)');
+    expect(usage(() => fromArgv([ID, '-o', '--quiet']))).toMatch(/^-o expects a value, got the option `--quiet`; to give a value that starts with "-", write -o=VALUE$/);
+  });
+
   it('--dates without --render unformatted is refused', () => {
-    for (const extra of [{ dates: 'string' }, { dates: 'serial', render: 'formatted' }, { dates: 'string', render: 'formula' }]) {
-      const m = usage(() => build(extra));
-      expect(m).toContain('--dates');
-      expect(m).toContain(extra.dates);
+    for (const extra of [['--dates', 'string'], ['--dates', 'serial', '--render', 'formatted'], ['--dates', 'string', '--render', 'formula']]) {
+      const m = usage(() => fromArgv([ID, ...extra]));
+      expect(m).toContain(`--dates ${extra[1]}`);
       expect(m).toContain('--render unformatted');
     }
   });
 
   it('--quiet with --progress is refused, naming both', () => {
-    const m = usage(() => build({ quiet: true, progress: true }));
+    const m = usage(() => fromArgv([ID, '-q', '--progress']));
     expect(m).toContain('--quiet');
     expect(m).toContain('--progress');
   });
 
-  it('--credentials given the JSON key itself is refused without echoing it', () => {
+  it('--credentials given the key itself is refused without echoing it', () => {
     const secret = '-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-----END PRIVATE KEY-----';
-    for (const value of [`{"type":"service_account","private_key":"${secret}"}`, `  {"type":"authorized_user","refresh_token":"1//0gSECRET"}`, '[1]']) {
+    for (const value of [`{"type":"service_account","private_key":"${secret}"}`, `  {"type":"authorized_user","refresh_token":"1//0gSECRET"}`, '[1]', secret]) {
       const m = usage(() => build({ credentials: value }));
       expect(m).toContain('--credentials');
       expect(m).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
@@ -247,33 +275,75 @@ describe('buildExportConfig: bad values name the option and the value', () => {
     expect(usage(() => build({ credentials: '  ' }))).toContain('--credentials');
   });
 
-  it('a missing or bad spreadsheet, or a bad range, is a UsageError', () => {
-    expect(usage(() => buildExportConfig({}, {}, false))).toContain('spreadsheet');
-    expect(usage(() => build({ spreadsheet: 'bad id!' }))).toContain('bad id!');
-    expect(usage(() => build({ range: 'A1:B2:C3' }))).toContain('A1:B2:C3');
+  it('a missing or bad spreadsheet, a bad range or an extra argument is a UsageError', () => {
+    expect(usage(() => build({}, {}, PIPES, []))).toContain('spreadsheet');
+    expect(usage(() => build({}, {}, PIPES, ['bad id!']))).toContain('bad id!');
+    expect(usage(() => build({}, {}, PIPES, [ID, 'A1:B2:C3']))).toContain('A1:B2:C3');
+    expect(usage(() => build({}, {}, PIPES, [ID, 'Orders', 'other']))).toBe("unexpected argument 'other'");
+    expect(usage(() => sheetsConfig({}, [ID, 'Orders'], {}))).toBe("unexpected argument 'Orders'");
+  });
+});
+
+describe('emulatorArgs: the emulator options, from argv or from code', () => {
+  it('numbers from argv and from code come out the same', () => {
+    const fromText = emulatorArgs({ port: '0', rows: '50', cols: '3', latency: '2.5', failRate: '0.1', seed: '-4', retryAfter: true });
+    const fromCode = emulatorArgs({ port: 0, rows: 50, cols: 3, latency: 2.5, failRate: 0.1, seed: -4, retryAfter: true });
+    expect(fromText).toEqual(fromCode);
+    expect(fromText).toMatchObject({ port: 0, rows: 50, cols: 3, latency: 2.5, failRate: 0.1, seed: -4, retryAfter: true });
+  });
+
+  it('leaves absent options absent: the emulator applies its defaults', () => {
+    expect(Object.values(emulatorArgs({})).every((v) => v === undefined)).toBe(true);
+  });
+
+  it.each([
+    [{ port: '-1' }, '--port expects a whole number from 0 to 65,535, got `-1`'],
+    [{ port: Number.NaN }, '--port expects a whole number from 0 to 65,535, got `NaN`'],
+    [{ failRate: 1.5 }, '--fail-rate expects a fraction from 0 to 1, got `1.5`'],
+    [{ latency: '-5' }, '--latency expects milliseconds from 0 to 600,000, got `-5`'],
+    [{ maxRpm: 0 }, '--max-rpm expects a whole number of 1 or more, got `0`'],
+    [{ spreadsheetId: 'bad id' }, '--spreadsheet-id expects 8 to 200 letters, digits, "-" or "_", got `bad id`'],
+    [{ data: ['people.xlsx'] }, '--data expects a .csv or .tsv file, got `people.xlsx`'],
+    [{ data: 'people.csv' }, '--data expects a list of .csv or .tsv files, got `people.csv`'],
+    [{ rows: 10_000_000, cols: 2 }, '--rows × --cols is 20,000,000 cells; a spreadsheet holds at most 10,000,000'],
+    [{ data: ['a.csv'], cols: 3 }, '--cols and --seed shape a generated tab: add --rows to have one next to --data'],
+  ] as const)('%j → %s', (args, message) => {
+    expect(usage(() => emulatorArgs(args))).toBe(message);
   });
 });
 
 describe('the command line never throws anything but a usage error', () => {
-  // 4,000 generated argument sets: arbitrary (unicode) spreadsheet refs, ranges and option values.
-  it('property: buildExportConfig returns a config or throws a one-line UsageError', () => {
-    const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('0', '-1', '1.5', 'abc', '', ' ', '1e3', '99999999999999999999'));
-    const maybe = fc.option(text, { nil: undefined });
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme' }),
+    fc.constantFrom('0', '-1', '1.5', 'abc', '', ' ', '1e3', '99999999999999999999', '--quiet', '-', 'x.json', 'out.txt', 'jsonl'),
+  );
+  const flags = ['--output', '-o', '--format', '-f', '--header', '--no-header', '--concurrency', '-c', '--chunk-rows', '--timeout', '--retries', '--max-rpm', '--render', '--dates', '--limit', '--endpoint', '--credentials', '--progress', '--no-progress', '-q', '--verbose', '--json', '--port', '--data', '--bogus', '-x', '--'];
+  const word = fc.oneof(fc.constantFrom(...flags), text, fc.constant(ID), fc.constant(`https://docs.google.com/spreadsheets/d/${ID}/edit#gid=0`));
+  const command = fc.constantFrom([], ['export'], ['sheets'], ['emulator'], ['completion'], ['help']);
+
+  // 4,000 generated command lines: the real parser, then the command's config.
+  it('property: any argv gives a config, help, or a one-line UsageError', () => {
     fc.assert(
-      fc.property(
-        fc.oneof(text, fc.constant(ID), fc.constant(`https://docs.google.com/spreadsheets/d/${ID}/edit#gid=0`)),
-        fc.record({ range: maybe, output: maybe, format: maybe, concurrency: maybe, chunkRows: maybe, timeout: maybe, retries: maybe, maxRpm: maybe, render: maybe, dates: maybe, limit: maybe, endpoint: maybe, credentials: maybe }, { requiredKeys: [] }),
-        (spreadsheet, options) => {
-          try {
-            const config = buildExportConfig({ spreadsheet, ...options }, {}, false);
+      fc.property(command, fc.array(word, { maxLength: 8 }), (head, rest) => {
+        try {
+          const invocation = parseCommandLine([...head, ...rest]);
+          if (invocation.kind !== 'run') return;
+          const { values, positionals } = invocation;
+          if (invocation.command === 'export') {
+            const config = exportConfig(values, positionals, {}, PIPES);
             expect(config.concurrency).toBeGreaterThanOrEqual(1);
-            expect(config.timeoutMs).toBeGreaterThanOrEqual(1);
-          } catch (error) {
-            expect(error).toBeInstanceOf(UsageError);
-            expect((error as UsageError).message).not.toMatch(/[\r\n]/);
+            expect(config.timeout).toBeGreaterThan(0);
+          } else if (invocation.command === 'sheets') {
+            sheetsConfig(values, positionals, {});
+          } else if (invocation.command === 'emulator') {
+            emulatorArgs(values, positionals);
           }
-        },
-      ),
+        } catch (error) {
+          expect(error).toBeInstanceOf(UsageError);
+          expect((error as UsageError).message).not.toMatch(/[\r\n]/);
+        }
+      }),
       { numRuns: 4000 },
     );
   });

@@ -733,17 +733,17 @@ describe('serveEmulator (the emulator command)', () => {
   it('rejects bad values with a one-line UsageError naming the option, before any I/O', async () => {
     const signal = new AbortController().signal;
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ port: -1 }, /--port must be an integer from 0 to 65535, got -1/],
-      [{ port: Number.NaN }, /--port .* got NaN/],
-      [{ failRate: 1.5 }, /--fail-rate must be a fraction from 0 to 1, got 1.5/],
+      [{ port: -1 }, /--port expects a whole number from 0 to 65,535, got `-1`/],
+      [{ port: Number.NaN }, /--port .* got `NaN`/],
+      [{ failRate: 1.5 }, /--fail-rate expects a fraction from 0 to 1, got `1.5`/],
       [{ latency: -5 }, /--latency/],
       [{ jitter: Number.POSITIVE_INFINITY }, /--jitter/],
       [{ rows: 0 }, /--rows/],
       [{ cols: 2.5 }, /--cols/],
       [{ maxRpm: 0 }, /--max-rpm/],
       [{ spreadsheetId: 'bad id' }, /--spreadsheet-id/],
-      [{ rows: 10_000_000, cols: 2 }, /at most 10000000/],
-      [{ data: ['people.xlsx'] }, /--data must be a \.csv or \.tsv file, got "people\.xlsx"/],
+      [{ rows: 10_000_000, cols: 2 }, /at most 10,000,000/],
+      [{ data: ['people.xlsx'] }, /--data expects a \.csv or \.tsv file, got `people\.xlsx`/],
       [{ data: [join(tmpdir(), 'sheetpipe-no-such-file.csv')] }, /cannot read the file/],
     ];
     for (const [args, message] of cases) {

@@ -16,8 +16,8 @@ import {
   finalError,
   oneLine,
   redact,
-  times,
 } from '../src/errors.js';
+import { times } from '../src/plural.js';
 import { classify, describeFailure, type AttemptFailure } from '../src/fetch/retry.js';
 
 const TOKEN = 'ya29.a0AfB_byC-Secret_Token.1234567890abcdef';
@@ -83,7 +83,7 @@ describe('error classes', () => {
   });
 
   it('the exit code table', () => {
-    expect(ExitCode).toEqual({ ok: 0, failed: 1, usage: 2, auth: 3, notFound: 4, unavailable: 5, sigint: 130, sigterm: 143 });
+    expect(ExitCode).toEqual({ ok: 0, failed: 1, usage: 2, auth: 3, notFound: 4, unavailable: 5, sighup: 129, sigint: 130, sigterm: 143 });
   });
 
   it('every family redacts its message and keeps the cause', () => {

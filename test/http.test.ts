@@ -1,6 +1,6 @@
 /**
- * HTTP behaviour of the export through the real client (src/google/api.ts over node:http), with
- * nock answering on a loopback root and the network disabled.
+ * HTTP behaviour of the export through the real client (@googleapis/sheets → gaxios → node-fetch),
+ * with nock answering on a loopback root and the network disabled.
  */
 import nock from 'nock';
 import { createHook } from 'node:async_hooks';
@@ -18,7 +18,7 @@ import {
   type Row,
   type StreamExportOptions,
 } from '../src/index.js';
-import { createSheetsApi, type SheetsApi } from '../src/google/api.js';
+import { createSheetsApi, type SheetsApi, type ValueRender } from '../src/google/client.js';
 import {
   ENDPOINT,
   FakeSheets,
@@ -37,7 +37,7 @@ const base = {
   spreadsheet: SPREADSHEET_ID,
   endpoint: ENDPOINT,
   maxRpm: 0,
-  timeoutMs: 5_000,
+  timeout: 5,
   backoff: { baseMs: 5, capMs: 20, jitterMs: 1 },
 } satisfies Partial<StreamExportOptions>;
 
@@ -94,19 +94,16 @@ interface Call {
   settled: 'pending' | 'resolved' | 'rejected';
 }
 /** Wraps the real client to see each attempt's signal and whether its promise settled. */
-async function recordingApi(options: { render?: StreamExportOptions['render'] } = {}): Promise<{ api: SheetsApi; calls: Call[] }> {
+async function recordingApi(options: { render?: ValueRender } = {}): Promise<{ api: SheetsApi; calls: Call[] }> {
   const real = await createSheetsApi({ spreadsheetId: SPREADSHEET_ID, endpoint: ENDPOINT, valueRender: options.render });
   const calls: Call[] = [];
   const api: SheetsApi = {
-    host: real.host,
     principal: real.principal,
     getMetadata: (signal) => real.getMetadata(signal),
-    openBatch: (ranges, signal) => real.openBatch(ranges, signal),
-    close: () => real.close(),
-    openValues: (range, signal) => {
+    getValues: (range, signal) => {
       const call: Call = { range, signal, settled: 'pending' };
       calls.push(call);
-      return real.openValues(range, signal).then(
+      return real.getValues(range, signal).then(
         (value) => {
           call.settled = 'resolved';
           return value;
@@ -232,7 +229,7 @@ describe('transient failures', () => {
     expect(summary.rows).toBe(5);
   });
 
-  it('aborts a hung request at timeoutMs, retries it, and leaves no timer or handle behind', async () => {
+  it('aborts a hung request at its timeout, retries it, and leaves no timer or handle behind', async () => {
     const rows = grid(6, 3);
     fake = new FakeSheets({ rowCount: 6, columnCount: 3, rows }, {
       values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? (fake as FakeSheets).hang() : answer()),
@@ -244,7 +241,7 @@ describe('transient failures', () => {
     let summary;
     try {
       // One-row chunks: a timed-out request of one row is retried as it is (larger ones are split).
-      summary = await exportToStream({ ...base, api, chunkRows: 1, concurrency: 2, timeoutMs: 200 }, out.stream);
+      summary = await exportToStream({ ...base, api, chunkRows: 1, concurrency: 2, timeout: 0.2 }, out.stream);
       await new Promise((resolve) => setImmediate(resolve));
     } finally {
       created.stop();
@@ -480,7 +477,7 @@ describe('stopping early', () => {
   it('aborting the signal mid-export rejects with its reason and aborts the requests in flight', async () => {
     const rows = grid(20, 3);
     fake = new FakeSheets({ rowCount: 20, columnCount: 3, rows }, {
-      // Chunk 1 answers; the rest hang for good (timeoutMs is far away): only an abort ends them.
+      // Chunk 1 answers; the rest hang for good (the timeout is far away): only an abort ends them.
       values: (req, answer) => (req.range?.firstRow === 1 ? answer() : (fake as FakeSheets).hang()),
     });
     const { api, calls } = await recordingApi();
@@ -497,7 +494,7 @@ describe('stopping early', () => {
         callback();
       },
     });
-    const error = await exportToStream({ ...base, api, chunkRows: 2, concurrency: 3, timeoutMs: 60_000, signal: controller.signal }, destination).then(
+    const error = await exportToStream({ ...base, api, chunkRows: 2, concurrency: 3, timeout: 60, signal: controller.signal }, destination).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -574,7 +571,7 @@ describe('readRows', () => {
     const reason = new Error('the caller cancelled');
     const got: Row[] = [];
     const error = await (async () => {
-      for await (const row of readRows({ ...base, chunkRows: 2, concurrency: 2, timeoutMs: 60_000, signal: controller.signal })) {
+      for await (const row of readRows({ ...base, chunkRows: 2, concurrency: 2, timeout: 60, signal: controller.signal })) {
         got.push(row);
         if (got.length === 2) setTimeout(() => controller.abort(reason), 20);
       }
@@ -594,10 +591,10 @@ describe('render options', () => {
     ['pear', 1.5, false, 45293.5],
   ];
 
-  it('NDJSON with UNFORMATTED_VALUE keeps numbers and booleans typed', async () => {
+  it("NDJSON with render: 'unformatted' keeps numbers and booleans typed (UNFORMATTED_VALUE on the wire)", async () => {
     fake = new FakeSheets({ rowCount: 3, columnCount: 4, rows });
     const out = collector();
-    await exportToStream({ ...base, format: 'ndjson', render: 'UNFORMATTED_VALUE' }, out.stream);
+    await exportToStream({ ...base, format: 'ndjson', render: 'unformatted' }, out.stream);
     expect(out.text()).toBe('{"name":"apple","qty":3,"ok":true,"when":45292}\n{"name":"pear","qty":1.5,"ok":false,"when":45293.5}\n');
     const query = fake.values()[0]?.query;
     expect(query?.get('valueRenderOption')).toBe('UNFORMATTED_VALUE');
@@ -607,7 +604,7 @@ describe('render options', () => {
 
   it('sends dateTimeRenderOption when dates are set', async () => {
     fake = new FakeSheets({ rowCount: 3, columnCount: 4, rows });
-    await exportToStream({ ...base, format: 'ndjson', render: 'UNFORMATTED_VALUE', dates: 'FORMATTED_STRING' }, collector().stream);
+    await exportToStream({ ...base, format: 'ndjson', render: 'unformatted', dates: 'string' }, collector().stream);
     const query = fake.values()[0]?.query;
     expect(query?.get('valueRenderOption')).toBe('UNFORMATTED_VALUE');
     expect(query?.get('dateTimeRenderOption')).toBe('FORMATTED_STRING');

@@ -37,7 +37,7 @@ describe.skipIf(!live)('live Google Sheets API (opt-in)', () => {
         range: process.env.SHEETPIPE_LIVE_RANGE || undefined,
         header: false,
         limit: 10,
-        timeoutMs: 30_000,
+        timeout: 30,
         retries: 2,
       },
       destination,

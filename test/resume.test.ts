@@ -77,7 +77,7 @@ describe('an answer cut anywhere', () => {
           };
           const proxy = await startCuttingProxy(emu.url, plan);
           try {
-            const options = { format, header, chunkRows, concurrency: 3, render: 'UNFORMATTED_VALUE' as const };
+            const options = { format, header, chunkRows, concurrency: 3, render: 'unformatted' as const };
             const clean = await within(run(emu.url, emu.spreadsheetId, options), 'the clean run');
             const cut = await within(run(proxy.url, emu.spreadsheetId, options), 'the cut run');
             expect(cut.bytes.toString('utf8')).toBe(clean.bytes.toString('utf8'));

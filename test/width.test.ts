@@ -73,11 +73,11 @@ describe('the rule on the shapes of real sheets', () => {
   });
 
   it('NDJSON objects all carry the same keys in the same order; an empty cell is null wherever it stands', async () => {
-    const { text } = await exported({ range: 'Trimmed', format: 'ndjson', render: 'UNFORMATTED_VALUE' });
+    const { text } = await exported({ range: 'Trimmed', format: 'ndjson', render: 'unformatted' });
     expect(text).toBe(
       '{"A1":1,"faff":"b2","C":1.45,"D":null}\n{"A1":null,"faff":null,"C":null,"D":null}\n{"A1":"A4","faff":0.4,"C":null,"D":4}\n',
     );
-    const arrays = await exported({ range: 'Trimmed', format: 'ndjson', header: false, render: 'UNFORMATTED_VALUE' });
+    const arrays = await exported({ range: 'Trimmed', format: 'ndjson', header: false, render: 'unformatted' });
     expect(arrays.text.split('\n')[3]).toBe('["A4",0.4,null,4]');
   });
 
@@ -101,13 +101,13 @@ describe('the rule on the shapes of real sheets', () => {
   });
 
   it('repeated and blank header names: numbered, or the column letter', async () => {
-    const { text } = await exported({ range: 'Keys', format: 'ndjson', render: 'UNFORMATTED_VALUE' });
+    const { text } = await exported({ range: 'Keys', format: 'ndjson', render: 'unformatted' });
     expect(text).toBe('{"x":1,"B":2,"x_2":3,"B_2":4,"E":5}\n');
   });
 
   it('readRows yields the rows as the export writes them: padded, empty cells null', async () => {
     const rows: unknown[] = [];
-    for await (const row of readRows({ spreadsheet: emu.spreadsheetId, endpoint: emu.url, maxRpm: 0, range: 'Trimmed', render: 'UNFORMATTED_VALUE' })) rows.push(row);
+    for await (const row of readRows({ spreadsheet: emu.spreadsheetId, endpoint: emu.url, maxRpm: 0, range: 'Trimmed', render: 'unformatted' })) rows.push(row);
     expect(rows).toEqual([
       ['A1', 'faff', null, null],
       [1, 'b2', 1.45, null],

@@ -1,17 +1,13 @@
 /**
- * `sheetpipe emulator`: serve a local spreadsheet until cancelled. Takes plain values (cli.ts
- * parses argv), checks them all before any I/O, prints where to connect, and stops on abort.
+ * `sheetpipe emulator`: serve a local spreadsheet until cancelled. Takes plain values, checks them
+ * all with the option table before any I/O, prints where to connect, and stops on abort.
  */
-import { MAX_COLUMN, MAX_ROW } from '../a1.js';
 import { UsageError } from '../errors.js';
+import { emulatorArgs } from '../options/config.js';
 import { type TabSource, fileTab } from './data.js';
 import { generatedTab } from './generated.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './options.js';
 import { startEmulator, type Emulator } from './server.js';
-import { SPREADSHEET_ID } from '../ref.js';
-
-/** The most cells a spreadsheet may hold. */
-const MAX_CELLS = 10_000_000;
 
 export interface EmulatorCommandArgs {
   /** --port: TCP port; 0 picks a free one. Default 8089. */
@@ -50,43 +46,6 @@ export interface EmulatorCommandIo {
 
 function shown(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : String(value);
-}
-
-function checkArgs(args: EmulatorCommandArgs): void {
-  const fail = (option: string, rule: string, value: unknown): never => {
-    throw new UsageError(`--${option} must be ${rule}, got ${shown(value)}`);
-  };
-  const isInteger = (v: unknown, min: number, max: number): boolean =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-  const isNumber = (v: unknown, min: number, max: number): boolean =>
-    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
-
-  const { port, host, data, rows, cols, seed, spreadsheetId, latency, jitter, failRate, maxRpm } = args;
-  if (port !== undefined && !isInteger(port, 0, 65_535)) fail('port', 'an integer from 0 to 65535', port);
-  if (host !== undefined && (typeof host !== 'string' || host.trim() === '')) fail('host', 'a host name or IP address', host);
-  if (rows !== undefined && !isInteger(rows, 1, MAX_ROW)) fail('rows', `an integer from 1 to ${MAX_ROW}`, rows);
-  if (cols !== undefined && !isInteger(cols, 1, MAX_COLUMN)) fail('cols', `an integer from 1 to ${MAX_COLUMN}`, cols);
-  if (seed !== undefined && !isInteger(seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) fail('seed', 'an integer', seed);
-  if (spreadsheetId !== undefined && !(typeof spreadsheetId === 'string' && SPREADSHEET_ID.test(spreadsheetId))) {
-    fail('spreadsheet-id', '8 to 200 letters, digits, "-" or "_"', spreadsheetId);
-  }
-  if (latency !== undefined && !isNumber(latency, 0, 600_000)) fail('latency', 'milliseconds from 0 to 600000', latency);
-  if (jitter !== undefined && !isNumber(jitter, 0, 600_000)) fail('jitter', 'milliseconds from 0 to 600000', jitter);
-  if (failRate !== undefined && !isNumber(failRate, 0, 1)) fail('fail-rate', 'a fraction from 0 to 1', failRate);
-  if (maxRpm !== undefined && !isInteger(maxRpm, 1, Number.MAX_SAFE_INTEGER)) fail('max-rpm', 'a positive integer', maxRpm);
-  if (data !== undefined) {
-    if (!Array.isArray(data)) fail('data', 'a list of files', data);
-    for (const file of data) {
-      if (typeof file !== 'string' || !/\.(csv|tsv)$/i.test(file)) fail('data', 'a .csv or .tsv file', file);
-    }
-  }
-  const cells = (rows ?? 1000) * (cols ?? 8);
-  if (cells > MAX_CELLS) {
-    throw new UsageError(`--rows × --cols is ${cells} cells; a spreadsheet holds at most ${MAX_CELLS}`);
-  }
-  if (data !== undefined && data.length > 0 && rows === undefined && (cols !== undefined || seed !== undefined)) {
-    throw new UsageError('--cols and --seed shape a generated tab: add --rows to have one next to --data');
-  }
 }
 
 /** The tabs to serve; undefined for the demo spreadsheet, the server's default. */
@@ -146,8 +105,9 @@ async function listen(args: EmulatorCommandArgs, tabs: TabSource[] | undefined, 
  * Tabs: one per --data file; a generated 'Generated' tab when --rows is given; with neither, the
  * demo spreadsheet (demo.ts). Refused requests and internal errors are reported on `io.stderr`.
  */
-export async function serveEmulator(args: EmulatorCommandArgs, io: EmulatorCommandIo): Promise<void> {
-  checkArgs(args);
+export async function serveEmulator(given: EmulatorCommandArgs, io: EmulatorCommandIo): Promise<void> {
+  // The option table's rules, as for `sheetpipe emulator`: a UsageError naming the option and the value.
+  const args: EmulatorCommandArgs = emulatorArgs(given as Record<string, unknown>);
   const tabs = await loadTabs(args);
   if (io.signal.aborted) return;
   const { stderr } = io;

@@ -173,7 +173,7 @@ describe('errors and exit codes', () => {
     [['A1:B2:C3'], 2, /^sheetpipe: bad range "A1:B2:C3": more than one ":"/],
     [['Orders!A1:ZZZZ5'], 2, /^sheetpipe: bad range/],
     [['Orders', '--concurrency', '0'], 2, /^sheetpipe: --concurrency expects a whole number from 1 to 64, got `0`/],
-    [['Orders', '--format', 'xml'], 2, /^sheetpipe: --format expects one of csv, tsv, ndjson, got `xml`/],
+    [['Orders', '--format', 'xml'], 2, /^sheetpipe: --format expects one of csv, tsv, ndjson, jsonl, got `xml`/],
     [['Orders', '--concurency', '3'], 2, /did you mean --concurrency\?/],
     [['Orders', '--dates', 'string'], 2, /--dates string applies only with --render unformatted/],
     [['NoSuchName'], 4, /^sheetpipe: no tab or named range is called "NoSuchName"/],
@@ -205,7 +205,7 @@ describe('errors and exit codes', () => {
   it('help leads with examples, version prints the version', async () => {
     const help = await runCli(['--help']);
     expectExit(help, 0);
-    expect(help.stdout.indexOf('Examples:')).toBeLessThan(help.stdout.indexOf('Options:'));
+    expect(help.stdout.indexOf('Examples:')).toBeLessThan(help.stdout.indexOf('options:'));
     expect(help.stdout).toMatch(/\| duckdb/);
     const version = await runCli(['--version']);
     expectExit(version, 0);

@@ -179,13 +179,30 @@ export function expectExit(r: CliResult, code: number): void {
   expect(r.code, describeResult(r)).toBe(code);
 }
 
-/** `sheetpipe: N rows × M columns ... K requests, R retries` — returns R. */
-export function summaryRetries(r: CliResult): number {
+/** The one line said when retries begin (progress.ts's retryNotice). */
+export const RETRY_NOTICE = /^sheetpipe: .*; (waiting and )?retrying( \(.*\))?$/;
+
+/**
+ * stderr's lines, once any retry notice is set aside: runs that retry say so in one line before
+ * anything else, and never more than one.
+ */
+export function withoutNotice(r: CliResult): string[] {
   const lines = r.stderr.trimEnd().split('\n');
+  const notices = lines.filter((l) => RETRY_NOTICE.test(l));
+  expect(notices.length, `more than one retry notice\n${describeResult(r)}`).toBeLessThanOrEqual(1);
+  if (notices.length === 1) expect(lines[0], `the retry notice comes first\n${describeResult(r)}`).toMatch(RETRY_NOTICE);
+  return lines.filter((l) => !RETRY_NOTICE.test(l));
+}
+
+/** `sheetpipe: N rows × M columns ... K requests, R retries` (after a retry notice when R > 0) — returns R. */
+export function summaryRetries(r: CliResult): number {
+  const lines = withoutNotice(r);
   expect(lines, describeResult(r)).toHaveLength(1);
-  const m = /^sheetpipe: [\d,]+ rows × [\d,]+ columns from .* in [\d.]+ s \([\d,]+ rows\/s\), [\d,]+ requests, ([\d,]+) retries$/.exec(lines[0] ?? '');
+  const m = /^sheetpipe: [\d,]+ rows? × [\d,]+ columns? from .* in [\d.]+ s \([\d,]+ rows\/s\), [\d,]+ requests?, ([\d,]+) retr(?:y|ies)$/.exec(lines[0] ?? '');
   expect(m, describeResult(r)).not.toBeNull();
-  return Number((m?.[1] ?? '').replaceAll(',', ''));
+  const retries = Number((m?.[1] ?? '').replaceAll(',', ''));
+  expect(r.stderr.trimEnd().split('\n').length, `a run with retries says so once, one without does not\n${describeResult(r)}`).toBe(retries > 0 ? 2 : 1);
+  return retries;
 }
 
 const TEMP = /^\..*\.sheetpipe-.*\.tmp$/;

@@ -90,6 +90,16 @@ describe.concurrent('a bad credentials file → exit 3, one line that says which
     expect(r.stderr).toMatch(/^sheetpipe: could not get an access token with .*broken-key\.json; check that the key is current and not revoked\n/);
   });
 
+  // A local endpoint needs no credentials, but a key path given is still checked: a cron line tried
+  // against the emulator must fail there, not first in production. Nothing listens on port 9, so a
+  // run that skipped the check would end in a connection failure (exit 5), not exit 3.
+  it.each(FILES)('--credentials %s on a local endpoint: %s, exit 3 before any connection', async (name, why) => {
+    const r = await runWithEnv(['--endpoint', 'http://127.0.0.1:9/', 'abcdefghijklmnopqrstuvwxyz', '--retries', '0', '--credentials', file(name)], ENV);
+    expectExit(r, 3);
+    expectClean(r);
+    expect(r.stderr).toMatch(new RegExp(`^sheetpipe: credentials file ${file(name).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(--credentials\\) ${why}[;:] [^\\n]+\\n$`));
+  });
+
   it('`sheets` with a bad credentials file: exit 3 too', async () => {
     const r = await runWithEnv(['sheets', ...REMOTE, '--credentials', file('not-a-credential.json')], ENV);
     expectExit(r, 3);

@@ -1,7 +1,7 @@
 /**
- * SIGINT and SIGTERM mid-export with -o: exit 130 / 143 within a second, the old file intact, no
- * temp file — with rows already in the temp file, with requests hanging, during a 429 pause; and a
- * second Ctrl-C forces the exit at once, still cleaning up.
+ * SIGINT, SIGTERM and SIGHUP mid-export with -o: exit 130 / 143 / 129 within a second, the old file
+ * intact, no temp file — with rows already in the temp file, with requests hanging, during a 429
+ * pause; and a second Ctrl-C forces the exit at once, still cleaning up.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../src/emulator/index.js';
 import { collect, describeResult, startCli } from '../e2e/harness.js';
-import { type FaultEmulator, exitOf, expectExit, expectUntouched, mixedTab, sleep, startFaultEmulator, tempFiles, waitFor } from './helpers.js';
+import { type FaultEmulator, RETRY_NOTICE, exitOf, expectExit, expectUntouched, mixedTab, sleep, startFaultEmulator, tempFiles, waitFor } from './helpers.js';
+
+const EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+type Signal = keyof typeof EXIT_CODES;
 
 const OLD = 'previous,content\n1,2\n';
 const dirs: string[] = [];
@@ -37,7 +40,7 @@ async function tempFileReady(dir: string, bytes: boolean): Promise<void> {
  */
 async function interrupt(
   emu: FaultEmulator,
-  signal: 'SIGINT' | 'SIGTERM',
+  signal: Signal,
   ready: (dir: string) => Promise<void>,
   after: (pid: number) => Promise<void> | void = () => undefined,
 ) {
@@ -52,7 +55,7 @@ async function interrupt(
   await exitOf(child);
   const elapsed = performance.now() - sent;
   const r = await done;
-  expectExit(r, signal === 'SIGINT' ? 130 : 143);
+  expectExit(r, EXIT_CODES[signal]);
   expect(elapsed, describeResult(r)).toBeLessThan(1000);
   expect(r.stdout).toBe('');
   expectUntouched(dir, ['data.csv'], out, OLD);
@@ -74,6 +77,8 @@ describe('one signal', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    // A closed terminal or a dropped ssh session: cleaned up like SIGTERM.
+    ['SIGHUP', 129],
   ] as const)('%s with rows in the temp file and requests hanging: exit %i at once, old file intact, no temp file', async (signal, _code) => {
     const { r } = await interrupt(emu, signal, (dir) => tempFileReady(dir, true));
     expect(r.stderr).toBe(`sheetpipe: interrupted by ${signal}\n`);
@@ -91,7 +96,10 @@ describe('a signal during a 429 pause', () => {
         await waitFor(() => emu.stats().rateLimited === 1, 10_000, 'the 429');
         await sleep(200);
       });
-      expect(r.stderr).toBe('sheetpipe: interrupted by SIGTERM\n');
+      // The 429 was announced as a retry; then the interruption.
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines.at(-1)).toBe('sheetpipe: interrupted by SIGTERM');
+      for (const line of lines.slice(0, -1)) expect(line).toMatch(RETRY_NOTICE);
     } finally {
       await emu.stop();
     }

@@ -1,0 +1,27 @@
+/**
+ * What a command gets from the process edge (src/cli.ts): its arguments, the streams, the
+ * environment and the run's signal. Commands never touch `process` themselves.
+ */
+
+export interface CommandArgs {
+  /** Raw option values by key, as the command line gave them. */
+  values: Record<string, unknown>;
+  positionals: string[];
+}
+
+export interface CommandIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  /** Aborted by SIGHUP, SIGINT, SIGTERM, or stdout's reader going away (reason: BrokenPipe). */
+  signal: AbortSignal;
+  /** Runs, synchronously, if a second signal forces the exit: removes a temp file. */
+  onForcedExit(cleanup: () => void): void;
+  /** Once the options are read: with --verbose, library warnings and error causes are printed. */
+  setVerbose(verbose: boolean): void;
+  /** A signal is this command's normal end: no "interrupted" line. */
+  expectSignals(): void;
+}
+
+/** A command: resolves with the exit code, or throws a typed error that the edge prints. */
+export type Command = (args: CommandArgs, io: CommandIo) => Promise<number>;

@@ -1,0 +1,191 @@
+/**
+ * Each command's validated config: the table's values plus the rules that join options together
+ * (the format from -o's extension, --dates with --render, the endpoint from the environment,
+ * whether to draw progress) and the positionals. Pure: values, the environment and the terminal in,
+ * a config out, or a one-line UsageError.
+ */
+import { extname } from 'node:path';
+import { parseA1, type A1 } from '../a1.js';
+import { UsageError, showInput } from '../errors.js';
+import { DEFAULT_ENDPOINT, normaliseEndpoint } from '../google/endpoint.js';
+import type { EmulatorCommandArgs } from '../emulator/command.js';
+import type { ProgressMode } from '../progress.js';
+import { formatCount } from '../plural.js';
+import { parseSpreadsheetRef, type SpreadsheetRef } from '../ref.js';
+import { shown } from './rules.js';
+import { type ValuesOf, commandValues } from './table.js';
+
+type ExportValues = ValuesOf<'export'>;
+export type Format = NonNullable<ExportValues['format']>;
+export type Render = ExportValues['render'];
+export type DatesMode = NonNullable<ExportValues['dates']>;
+
+
+export interface Terminal {
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What `sheets` and an export share: where to read from and how to talk to the API. */
+export interface ConnectionConfig {
+  spreadsheet: SpreadsheetRef;
+  endpoint: string;
+  credentials?: string;
+  /** Seconds. */
+  timeout: number;
+  retries: number;
+  maxRpm: number;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+export interface ExportConfig extends ConnectionConfig {
+  range?: A1;
+  /** A file path; undefined means stdout. */
+  output?: string;
+  format: Format;
+  header: boolean;
+  concurrency: number;
+  chunkRows?: number;
+  render: Render;
+  dates?: DatesMode;
+  limit?: number;
+  progress: ProgressMode;
+}
+
+export interface SheetsConfig extends ConnectionConfig {
+  json: boolean;
+}
+
+const EXTENSION_FORMATS: Readonly<Record<string, Format>> = { '.csv': 'csv', '.tsv': 'tsv', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
+
+/**
+ * The format a file name asks for: by its extension; none (`out`, `/dev/stdout`) means CSV. An
+ * extension that maps to no format is refused rather than filled with CSV.
+ */
+export function formatOfPath(path: string): Format {
+  const extension = extname(path).toLowerCase();
+  if (extension === '') return 'csv';
+  const format = EXTENSION_FORMATS[extension];
+  if (format) return format;
+  const file = showInput(path, 60);
+  if (extension === '.json') {
+    throw new UsageError(`-o ${file}: sheetpipe writes NDJSON (one JSON value per line), not a JSON array; name the file .ndjson or .jsonl, or give -f ndjson`);
+  }
+  throw new UsageError(`-o ${file}: no format is known for "${showInput(extension, 20)}"; use .csv, .tsv, .ndjson or .jsonl, or give -f csv|tsv|ndjson`);
+}
+
+/** --dates means something only for unformatted values. `spell` names an option with its value as the caller wrote it. */
+export function checkDates(render: Render, dates: DatesMode | undefined, spell: (option: string, value: string) => string): void {
+  if (dates !== undefined && render !== 'unformatted') {
+    throw new UsageError(`${spell('dates', dates)} applies only with ${spell('render', 'unformatted')} (formatted values show dates as the sheet does)`);
+  }
+}
+
+const cliSpelling = (option: string, value: string) => `--${option} ${value}`;
+
+function unexpected(argument: string): UsageError {
+  return new UsageError(`unexpected argument '${showInput(argument, 60)}'`);
+}
+
+function spreadsheetOf(text: string | undefined): SpreadsheetRef {
+  if (text === undefined) throw new UsageError('missing <spreadsheet>: give a spreadsheet ID or URL (see sheetpipe --help)');
+  return parseSpreadsheetRef(text);
+}
+
+type ConnectionValues = Pick<ValuesOf<'sheets'>, 'endpoint' | 'credentials' | 'timeout' | 'retries' | 'maxRpm' | 'quiet' | 'verbose'>;
+
+function connection(v: ConnectionValues, spreadsheet: string | undefined, env: Env): ConnectionConfig {
+  return {
+    spreadsheet: spreadsheetOf(spreadsheet),
+    endpoint: v.endpoint ?? (env.SHEETPIPE_ENDPOINT ? normaliseEndpoint(env.SHEETPIPE_ENDPOINT, 'SHEETPIPE_ENDPOINT') : DEFAULT_ENDPOINT),
+    credentials: v.credentials,
+    timeout: v.timeout,
+    retries: v.retries,
+    maxRpm: v.maxRpm,
+    quiet: v.quiet,
+    verbose: v.verbose,
+  };
+}
+
+/** Progress is drawn as a bar only where it can be redrawn and does not mix with the data. */
+function progressMode(quiet: boolean, progress: boolean | undefined, terminal: Terminal, env: Env): ProgressMode {
+  if (quiet || progress === false) return 'off';
+  // The data on a terminal is its own progress; a dumb terminal cannot redraw a line.
+  if (terminal.stderrIsTTY && !terminal.stdoutIsTTY && env.TERM !== 'dumb') return 'bar';
+  return progress === true ? 'lines' : 'off';
+}
+
+/** `given`: raw option values by key (as argv gave them); `positionals`: <spreadsheet> [range]. */
+export function exportConfig(given: Readonly<Record<string, unknown>>, positionals: readonly string[], env: Env, terminal: Terminal): ExportConfig {
+  const v = commandValues('export', given);
+  const [spreadsheet, ...ranges] = positionals;
+  // Ranges are read as a list: several of them will go to a folder; for now one is the most.
+  if (ranges.length > 1) throw unexpected(ranges[1] as string);
+  const base = connection(v, spreadsheet, env);
+  const range = ranges[0] === undefined ? undefined : parseA1(ranges[0]);
+
+  const output = v.output === '-' ? undefined : v.output;
+  const format = v.format ?? (output !== undefined ? formatOfPath(output) : 'csv');
+  checkDates(v.render, v.dates, cliSpelling);
+  if (v.quiet && v.progress === true) throw new UsageError('--quiet and --progress contradict each other; give one');
+
+  return {
+    ...base,
+    range,
+    output,
+    format,
+    header: v.header,
+    concurrency: v.concurrency,
+    chunkRows: v.chunkRows,
+    render: v.render,
+    dates: v.dates,
+    limit: v.limit,
+    progress: progressMode(v.quiet, v.progress, terminal, env),
+  };
+}
+
+export function sheetsConfig(given: Readonly<Record<string, unknown>>, positionals: readonly string[], env: Env): SheetsConfig {
+  const v = commandValues('sheets', given);
+  if (positionals.length > 1) throw unexpected(positionals[1] as string);
+  return { ...connection(v, positionals[0], env), json: v.json };
+}
+
+/** The most cells a spreadsheet may hold. */
+export const MAX_CELLS = 10_000_000;
+
+export type EmulatorValues = Omit<ValuesOf<'emulator'>, 'help' | 'version'>;
+
+// The emulator's argument type names the same fields as its options in the table.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _emulatorFieldsMatch: Same<keyof EmulatorCommandArgs, keyof EmulatorValues> = true;
+
+/**
+ * The emulator's options, from argv or from code: each through its rule, then the rules between
+ * them. Absent options stay absent: the emulator fills in its defaults.
+ */
+export function emulatorArgs(given: Readonly<Record<string, unknown>>, positionals: readonly string[] = []): EmulatorValues {
+  if (positionals.length > 0) throw unexpected(positionals[0] as string);
+  const { help: _help, version: _version, ...v } = commandValues('emulator', given);
+  const cells = (v.rows ?? 1000) * (v.cols ?? 8);
+  if (cells > MAX_CELLS) {
+    throw new UsageError(`--rows × --cols is ${formatCount(cells)} cells; a spreadsheet holds at most ${formatCount(MAX_CELLS)}`);
+  }
+  if (v.data !== undefined && v.data.length > 0 && v.rows === undefined && (v.cols !== undefined || v.seed !== undefined)) {
+    throw new UsageError('--cols and --seed shape a generated tab: add --rows to have one next to --data');
+  }
+  return v;
+}
+
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type Shell = (typeof SHELLS)[number];
+
+export function completionShell(positionals: readonly string[]): Shell {
+  const [shell, extra] = positionals;
+  if (extra !== undefined) throw unexpected(extra);
+  if (shell === undefined) throw new UsageError('completion needs a shell: sheetpipe completion bash|zsh|fish');
+  if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`completion expects one of ${SHELLS.join(', ')}, got ${shown(shell)}`);
+  return shell as Shell;
+}

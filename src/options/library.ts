@@ -1,0 +1,137 @@
+/**
+ * The library's options: the command line's option names in camelCase and its values
+ * (`render: 'unformatted'`, `timeout: 30` seconds), checked by the same rules before any request,
+ * then turned into what the engine takes. The library reads no SHEETPIPE_* environment variable:
+ * code that embeds it says where to connect.
+ */
+import { parseA1 } from '../a1.js';
+import { UsageError, showInput } from '../errors.js';
+import type { BackoffOptions } from '../fetch/retry.js';
+import type { DateRender, SheetsApi, ValueRender } from '../google/api.js';
+import { loadCredentialFile } from '../google/credentials.js';
+import { DEFAULT_ENDPOINT } from '../google/endpoint.js';
+import { parseSpreadsheetRef } from '../ref.js';
+import type { ExportEvents, StreamExportOptions as EngineOptions } from '../run.js';
+import { type DatesMode, type Render, checkDates } from './config.js';
+import { closest } from './suggest.js';
+import { type LibraryInput, type LibraryScope, type LibraryValues, libraryOptions, readValues } from './table.js';
+
+/** What code passes beside the options the command line has too. */
+export interface RunControls {
+  /**
+   * Environment consulted for credentials (GOOGLE_APPLICATION_CREDENTIALS, GOOGLE_API_KEY).
+   * Default process.env. SHEETPIPE_ENDPOINT is not read here: pass `endpoint`.
+   */
+  env?: Record<string, string | undefined>;
+  /** Cancels the run: every request in flight is aborted. */
+  signal?: AbortSignal;
+  /** Receives the run's events (plan, requests, retries, progress, warnings). */
+  events?: ExportEvents;
+  /** Backoff tuning between retries. */
+  backoff?: BackoffOptions;
+  /** An API client to use instead of building one (embedding, tests). */
+  api?: SheetsApi;
+}
+
+interface Target {
+  /** Spreadsheet ID or docs.google.com URL (a `gid` in it picks the tab when `range` names none). */
+  spreadsheet: string;
+  /** A1 range, tab name or named range. Default: the whole first tab (or the URL's gid tab). */
+  range?: string;
+}
+
+/**
+ * Options of readRows and readSpreadsheetMeta: the command line's export options in camelCase with
+ * the same values and defaults (README lists them): header, concurrency, chunkRows, timeout
+ * (seconds), retries, maxRpm, render, dates, limit, endpoint, credentials.
+ */
+export type ExportOptions = Target & LibraryInput<'read'> & RunControls;
+
+/** exportToStream's options: ExportOptions and `format` ('csv' default, 'tsv', 'ndjson' or 'jsonl'). */
+export type StreamExportOptions = Target & LibraryInput<'stream'> & RunControls;
+
+const CONTROL_KEYS: readonly (keyof RunControls | keyof Target)[] = ['spreadsheet', 'range', 'env', 'signal', 'events', 'backoff', 'api'];
+
+const VALUE_RENDER: Readonly<Record<Render, ValueRender>> = { formatted: 'FORMATTED_VALUE', unformatted: 'UNFORMATTED_VALUE', formula: 'FORMULA' };
+const DATE_RENDER: Readonly<Record<DatesMode, DateRender>> = { serial: 'SERIAL_NUMBER', string: 'FORMATTED_STRING' };
+
+// A tiny timeout stays above 0 ms rather than rounding to "no time at all".
+const timeoutMs = (seconds: number) => Math.max(1, Math.round(seconds * 1000));
+
+const TABLE_DEFAULTS = readValues(libraryOptions('stream'), {}, (d) => d.key) as LibraryValues<'stream'>;
+
+/** The engine's defaults, from the option table: what a run gets for an option nobody set. */
+export const DEFAULTS = {
+  concurrency: TABLE_DEFAULTS.concurrency,
+  timeoutMs: timeoutMs(TABLE_DEFAULTS.timeout),
+  retries: TABLE_DEFAULTS.retries,
+  maxRpm: TABLE_DEFAULTS.maxRpm,
+  render: VALUE_RENDER[TABLE_DEFAULTS.render],
+  header: TABLE_DEFAULTS.header,
+} as const;
+
+/** Validated values as both the command line and the library hold them. */
+type RunValues = Partial<Omit<LibraryValues<'stream'>, 'format'>>;
+
+/** The engine's names and units for validated values: Google's render enums, a timeout in ms. */
+export function engineSettings(v: RunValues): Omit<EngineOptions, 'spreadsheet' | 'format'> {
+  return {
+    endpoint: v.endpoint,
+    credentials: v.credentials,
+    timeoutMs: v.timeout === undefined ? undefined : timeoutMs(v.timeout),
+    retries: v.retries,
+    maxRpm: v.maxRpm,
+    concurrency: v.concurrency,
+    chunkRows: v.chunkRows,
+    header: v.header,
+    render: v.render === undefined ? undefined : VALUE_RENDER[v.render],
+    dates: v.dates === undefined ? undefined : DATE_RENDER[v.dates],
+    limit: v.limit,
+  };
+}
+
+/**
+ * A credentials file is read and checked on every endpoint: a local emulator needs no
+ * credentials, but a mistyped key path must fail there too, not first on the production run.
+ */
+export async function checkCredentials(path: string | undefined, origin: string): Promise<void> {
+  if (path !== undefined) await loadCredentialFile(path, origin);
+}
+
+function refuseUnknown(options: object, scope: LibraryScope): void {
+  const known: string[] = [...CONTROL_KEYS, ...libraryOptions(scope).map((d) => d.key)];
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    if (libraryOptions('stream').some((d) => d.key === key)) throw new UsageError(`${key} is an option of exportToStream only`);
+    const guess = closest(key, known);
+    throw new UsageError(`unknown option ${showInput(key, 40)}${guess ? `; did you mean ${guess}?` : ''}`);
+  }
+}
+
+/**
+ * Checks a library caller's options with the command line's rules (a UsageError before any
+ * request) and returns the engine's options.
+ */
+export async function engineOptions(options: StreamExportOptions, scope: LibraryScope): Promise<EngineOptions> {
+  if (typeof options !== 'object' || options === null) throw new UsageError('expected an options object with at least { spreadsheet }');
+  refuseUnknown(options, scope);
+  if (typeof options.spreadsheet !== 'string') throw new UsageError('spreadsheet is required: a spreadsheet ID or docs.google.com URL');
+  if (options.range !== undefined && typeof options.range !== 'string') throw new UsageError('range expects A1 text such as \'Orders\'!A1:F');
+  const spreadsheet = parseSpreadsheetRef(options.spreadsheet);
+  const range = options.range === undefined ? undefined : parseA1(options.range);
+  const v = readValues(libraryOptions(scope), options as unknown as Readonly<Record<string, unknown>>, (d) => d.key) as LibraryValues<'stream'>;
+  checkDates(v.render, v.dates, (option, value) => `${option}: '${value}'`);
+  const endpoint = v.endpoint ?? DEFAULT_ENDPOINT;
+  await checkCredentials(v.credentials, 'credentials');
+  return {
+    ...engineSettings({ ...v, endpoint }),
+    spreadsheet,
+    range,
+    format: v.format,
+    env: options.env,
+    signal: options.signal,
+    events: options.events,
+    backoff: options.backoff,
+    api: options.api,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * Progress through the real binary: the bar on a pseudo-terminal (util-linux `script`), none when
+ * stdout is the terminal, on TERM=dumb or with -q; plain lines for a log with --progress; one notice
+ * when retries begin; the summary.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, type CliResult, childEnv, describeResult, runCli, startEmulatorProcess, type EmulatorProcess } from './harness.js';
+import { RETRY_NOTICE, mixedTab, startFaultEmulator } from '../faults/helpers.js';
+
+const hasScript = spawnSync('script', ['-qec', 'true', '/dev/null']).status === 0;
+
+let dir: string;
+let emu: EmulatorProcess;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sheetpipe-progress-'));
+  // 150 ms a request, so a bar has time for frames between the first and the last.
+  emu = await startEmulatorProcess(['--rows', '1000', '--cols', '4', '--latency', '150']);
+});
+
+afterAll(async () => {
+  await emu?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/**
+ * Runs sheetpipe under a pseudo-terminal: stdin, stdout and stderr are the terminal unless `redirect`
+ * sends stdout to a file. Returns what the terminal received.
+ */
+async function onTerminal(args: string[], options: { redirect?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const line = [process.execPath, BIN, ...args].map(quote).join(' ') + (options.redirect ? ` > ${quote(options.redirect)}` : '');
+  const child = spawn('script', ['-qec', line, '/dev/null'], { env: childEnv({ TERM: 'xterm', COLUMNS: '120', ...options.env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { command: `script -qec "sheetpipe ${args.join(' ')}${options.redirect ? ` > ${options.redirect}` : ''}"`, code, signal: null, stdout, stderr };
+}
+
+/** The bar's frames in the order drawn. */
+function frames(text: string): string[] {
+  return text
+    .split(/\r(?!\n)/)
+    .map((f) => f.replaceAll('\x1b[K', '').replace(/\r?\n[\s\S]*$/, ''))
+    .filter((f) => /^sheetpipe [█░]/.test(f));
+}
+
+const args = () => ['--endpoint', emu.endpoint, emu.spreadsheet, 'Generated', '--max-rpm', '0', '--chunk-rows', '200', '-c', '1'];
+const SUMMARY = /sheetpipe: 999 rows × 4 columns from 'Generated'!A1:D1000 → (stdout|\S+) in [\d.]+ s \([\d,]+ rows\/s\), 6 requests, 0 retries/;
+
+describe.skipIf(!hasScript)('the bar on a terminal', () => {
+  it('stdout to a file: frames follow the rows written, percentage and count agree, the last is 100 % with the real count', async () => {
+    const out = join(dir, 'bar.csv');
+    const r = await onTerminal(args(), { redirect: out });
+    expect(r.code, describeResult(r)).toBe(0);
+    const all = frames(r.stdout);
+    expect(all.length, describeResult(r)).toBeGreaterThanOrEqual(3);
+    const figures = all.map((f) => /(\d+)% \| ([\d,]+)(?: of ~([\d,]+))? rows/.exec(f));
+    for (const [i, m] of figures.entries()) expect(m, all[i]).not.toBeNull();
+    const percents = figures.map((m) => Number(m?.[1]));
+    const counts = figures.map((m) => Number(m?.[2]?.replaceAll(',', '')));
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    // A dense tab: rows written (the header besides) are the sheet rows covered.
+    for (const [i, count] of counts.entries()) expect(Math.abs(percents[i]! - ((count + 1) / 1000) * 100), all[i]).toBeLessThanOrEqual(1);
+    expect(all.some((f) => / [1-9]\d?% /.test(f)), `no frame between 0 % and 100 %\n${all.join('\n')}`).toBe(true);
+    expect(all.at(-1)).toMatch(/^sheetpipe █{24} 100% \| 999 rows \| [\d,]+ rows\/s$/);
+    expect(r.stdout).toMatch(SUMMARY);
+    expect(readFileSync(out, 'utf8').split('\n')).toHaveLength(1001);
+  });
+
+  it('no bar when stdout is the terminal: the rows are the progress', async () => {
+    const r = await onTerminal(args());
+    expect(r.code, describeResult(r)).toBe(0);
+    expect(frames(r.stdout)).toEqual([]);
+    expect(r.stdout).not.toContain('\x1b[K');
+    expect(r.stdout).not.toMatch(/rows\/s \|/);
+    expect(r.stdout).toContain('1,');
+    expect(r.stdout).toMatch(SUMMARY);
+  });
+
+  it('no bar on TERM=dumb, nothing at all with -q', async () => {
+    const dumb = await onTerminal(args(), { redirect: '/dev/null', env: { TERM: 'dumb' } });
+    expect(dumb.code, describeResult(dumb)).toBe(0);
+    expect(frames(dumb.stdout)).toEqual([]);
+    expect(dumb.stdout.trim()).toMatch(new RegExp(`^${SUMMARY.source}$`));
+    const quiet = await onTerminal([...args(), '-q'], { redirect: '/dev/null' });
+    expect(quiet.code, describeResult(quiet)).toBe(0);
+    expect(quiet.stdout).toBe('');
+  });
+});
+
+describe('--progress for a log', () => {
+  it('stderr not a terminal: a plain line every few seconds, no carriage return, no escape code', async () => {
+    const slow = await startEmulatorProcess(['--rows', '1000', '--cols', '4', '--latency', '1200']);
+    try {
+      const r = await runCli(['--endpoint', slow.endpoint, slow.spreadsheet, '--max-rpm', '0', '--chunk-rows', '250', '-c', '1', '--progress', '-o', '/dev/null']);
+      expect(r.code, describeResult(r)).toBe(0);
+      expect(r.stderr).not.toContain('\r');
+      expect(r.stderr).not.toContain('\x1b');
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines.length, describeResult(r)).toBeGreaterThanOrEqual(2);
+      for (const line of lines.slice(0, -1)) expect(line).toMatch(/^sheetpipe: \d+% \| [\d,]+ of ~999 rows \| [\d,]+ rows\/s( \| ETA .*)?$/);
+      expect(lines.at(-1)).toMatch(/^sheetpipe: 999 rows × 4 columns from 'Generated'!A1:D1000 → \/dev\/null in /);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('without --progress, a log gets the summary alone', async () => {
+    const r = await runCli([...args(), '-o', '/dev/null']);
+    expect(r.code, describeResult(r)).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^${SUMMARY.source}\\n$`));
+  });
+});
+
+describe('retries are announced once', () => {
+  // Three 503s in a row for the second values request.
+  const faults = [{ match: { requests: [2, 3, 4] }, fault: 'status' as const, status: 503 }];
+
+  it('one notice, then the summary counting the retries; --verbose: each retry; -q: nothing', async () => {
+    const fault = await startFaultEmulator([mixedTab()], faults);
+    const run = (extra: string[]) => runCli([...fault.base, 'Mixed', '--chunk-rows', '100', ...extra]);
+    try {
+      const plain = await run([]);
+      expect(plain.code, describeResult(plain)).toBe(0);
+      const lines = plain.stderr.trimEnd().split('\n');
+      expect(lines, describeResult(plain)).toHaveLength(2);
+      expect(lines[0]).toBe('sheetpipe: the API is answering 503 UNAVAILABLE; retrying (this can take a minute)');
+      expect(lines[0]).toMatch(RETRY_NOTICE);
+      expect(lines[1]).toMatch(/, 3 retries$/);
+    } finally {
+      await fault.stop();
+    }
+    for (const [extra, check] of [
+      [['--verbose'], (r: CliResult) => {
+        const lines = r.stderr.trimEnd().split('\n');
+        expect(lines.filter((l) => / retry \d in [\d.]+ s$/.test(l)), describeResult(r)).toHaveLength(3);
+        expect(lines.some((l) => RETRY_NOTICE.test(l))).toBe(false);
+      }],
+      [['-q'], (r: CliResult) => expect(r.stderr).toBe('')],
+    ] as const) {
+      const again = await startFaultEmulator([mixedTab()], faults);
+      try {
+        const r = await runCli([...again.base, 'Mixed', '--chunk-rows', '100', ...extra]);
+        expect(r.code, describeResult(r)).toBe(0);
+        check(r);
+      } finally {
+        await again.stop();
+      }
+    }
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * progress.ts through its public functions, on a stream that records what a terminal would get.
+ * (The same behaviour through the real binary and a pseudo-terminal: test/e2e/progress.test.ts.)
+ */
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { attachProgress, formatSummary, retryNotice } from '../src/progress.js';
+import { ExportEvents, type PlanInfo } from '../src/run.js';
+
+function terminal(columns = 120): Writable & { columns: number; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      text += String(chunk);
+      callback();
+    },
+  });
+  return Object.assign(stream, { columns, text: () => text });
+}
+
+const PLAN: PlanInfo = { range: "'Data'!A1:C1000", chunks: 10, rows: 1000, columns: 3, colsNamed: true };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The bar's frames, in order: each \r-started redraw. */
+function frames(text: string): string[] {
+  return text
+    .split('\r')
+    .map((f) => f.replaceAll('\x1b[K', '').replace(/\n$/, ''))
+    .filter((f) => f.startsWith('sheetpipe █') || f.startsWith('sheetpipe ░'));
+}
+
+describe('the bar', () => {
+  it('percentage of sheet rows covered, count of rows written; the last frame is 100 % with the real count', async () => {
+    const stream = terminal();
+    const events = new ExportEvents();
+    const progress = attachProgress(events, { stream, mode: 'bar', header: true });
+    events.emit('plan', PLAN);
+    // 400 sheet rows read, 301 output rows written (the header and 300 data rows).
+    events.emit('progress', { rowsWritten: 301, rowsCovered: 400 });
+    await sleep(150);
+    // The data ends early: 500 rows in all, trailing empty rows never written.
+    events.emit('progress', { rowsWritten: 501, rowsCovered: 600 });
+    await sleep(150);
+    events.emit('progress', { rowsWritten: 501, rowsCovered: 1000 });
+    progress.stop('done');
+    const all = frames(stream.text());
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    expect(all[0]).toMatch(/ 0% \| 0 of ~999 rows \| /);
+    expect(all).toContainEqual(expect.stringMatching(/ 40% \| 300 of ~999 rows \| /));
+    expect(all).toContainEqual(expect.stringMatching(/ 60% \| 500 of ~999 rows \| /));
+    expect(all.at(-1)).toMatch(/^sheetpipe █{24} 100% \| 500 rows \| [\d,]+ rows\/s$/);
+    expect(stream.text().endsWith('\n')).toBe(true);
+    const percents = all.map((f) => Number(/ (\d+)% /.exec(f)?.[1]));
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+  });
+
+  it('is cleared, not completed, when the run fails', () => {
+    const stream = terminal();
+    const events = new ExportEvents();
+    const progress = attachProgress(events, { stream, mode: 'bar' });
+    events.emit('plan', PLAN);
+    progress.stop('failed');
+    expect(stream.text().endsWith('\r\x1b[K')).toBe(true);
+    expect(stream.text()).not.toContain('100%');
+  });
+
+  it('never wider than the terminal (a wrapped line cannot be redrawn)', () => {
+    const stream = terminal(40);
+    const events = new ExportEvents();
+    const progress = attachProgress(events, { stream, mode: 'bar' });
+    events.emit('plan', PLAN);
+    events.emit('progress', { rowsWritten: 20, rowsCovered: 20 });
+    progress.stop('done');
+    const all = frames(stream.text());
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    for (const f of all) expect(f.length).toBeLessThan(40);
+  });
+
+  it('a warning or retry notice clears the bar, prints a whole line, and redraws the bar', () => {
+    const stream = terminal();
+    const events = new ExportEvents();
+    attachProgress(events, { stream, mode: 'bar' });
+    events.emit('plan', PLAN);
+    events.emit('warning', 'warning: row 7 has 4 cells');
+    expect(stream.text()).toContain('\r\x1b[Ksheetpipe: warning: row 7 has 4 cells\n\rsheetpipe ');
+  });
+});
+
+describe('plain lines (--progress where no bar can be drawn)', () => {
+  it('a line every interval, with no carriage return or escape code', async () => {
+    const stream = terminal();
+    const events = new ExportEvents();
+    const progress = attachProgress(events, { stream, mode: 'lines', header: true, lineIntervalMs: 20 });
+    events.emit('plan', PLAN);
+    events.emit('progress', { rowsWritten: 451, rowsCovered: 450 });
+    await sleep(100);
+    progress.stop('done');
+    const text = stream.text();
+    expect(text).not.toContain('\r');
+    expect(text).not.toContain('\x1b');
+    const lines = text.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(line).toMatch(/^sheetpipe: 45% \| 450 of ~999 rows \| [\d,]+ rows\/s \| ETA \d+ s$/);
+    const after = text.length;
+    await sleep(60);
+    expect(stream.text().length, 'no line after stop').toBe(after);
+  });
+});
+
+describe('retries', () => {
+  const retry = (attempt: number) => ({ label: 'chunk 2/10', attempt, delayMs: 1200, kind: 'server' as const, reason: '503 UNAVAILABLE The service is currently unavailable.' });
+
+  it('are announced once, however many there are', () => {
+    const stream = terminal();
+    const events = new ExportEvents();
+    attachProgress(events, { stream, mode: 'off' });
+    for (let i = 1; i <= 4; i++) events.emit('retry', retry(i));
+    expect(stream.text()).toBe('sheetpipe: the API is answering 503 UNAVAILABLE; retrying (this can take a minute)\n');
+  });
+
+  it('one line each with --verbose; nothing with -q', () => {
+    const verbose = terminal();
+    const quiet = terminal();
+    const events = new ExportEvents();
+    attachProgress(events, { stream: verbose, mode: 'off', verbose: true });
+    attachProgress(events, { stream: quiet, mode: 'off', quiet: true });
+    events.emit('retry', retry(1));
+    events.emit('retry', retry(2));
+    events.emit('warning', 'warning: something');
+    expect(verbose.text().trimEnd().split('\n')).toEqual([
+      'sheetpipe: chunk 2/10: 503 UNAVAILABLE The service is currently unavailable.; retry 1 in 1.2 s',
+      'sheetpipe: chunk 2/10: 503 UNAVAILABLE The service is currently unavailable.; retry 2 in 1.2 s',
+      'sheetpipe: warning: something',
+    ]);
+    expect(quiet.text()).toBe('');
+  });
+
+  it('the notice names what the API is doing', () => {
+    expect(retryNotice('rate-limit', '429 RESOURCE_EXHAUSTED Quota exceeded')).toBe(
+      "sheetpipe: the API's quota is used up (429 RESOURCE_EXHAUSTED); waiting and retrying (a lower --max-rpm avoids this)",
+    );
+    expect(retryNotice('timeout', 'timed out after 30 s')).toBe('sheetpipe: requests are timing out (timed out after 30 s); retrying (this can take a minute)');
+    expect(retryNotice('network', 'ECONNRESET')).toMatch(/\(ECONNRESET\); retrying/);
+  });
+});
+
+describe('the summary', () => {
+  const summary = { range: "'Orders'!A1:C2", rows: 1, columns: 3, requests: 2, retries: 0, seconds: 0.2 };
+
+  it('says 1 row, 1 column, 1 request, 1 retry', () => {
+    expect(formatSummary(summary, 'stdout')).toBe("sheetpipe: 1 row × 3 columns from 'Orders'!A1:C2 → stdout in 0.2 s (5 rows/s), 2 requests, 0 retries");
+    expect(formatSummary({ ...summary, rows: 2, columns: 1, requests: 1, retries: 1 }, 'out.csv')).toBe(
+      "sheetpipe: 2 rows × 1 column from 'Orders'!A1:C2 → out.csv in 0.2 s (10 rows/s), 1 request, 1 retry",
+    );
+    expect(formatSummary({ ...summary, rows: 199_999, seconds: 3.6, requests: 16 }, 'demo.csv')).toMatch(/^sheetpipe: 199,999 rows × 3 columns .* \(55,555 rows\/s\), 16 requests, 0 retries$/);
+  });
+});
