@@ -30,6 +30,8 @@ export async function run(report) {
       continue;
     }
     report.row('micro', `${name} ${script.args.join(' ')}`.trim(), fmt.s(wall), `${script.what}: its output is below`, '—');
-    report.section(script.title, script.markdown ? r.stdout : `\`\`\`\n${r.stdout.trim()}\n\`\`\``);
+    // Its own headings become bold lines, so that they stay inside this section of RESULTS.md.
+    const text = script.markdown ? r.stdout.replace(/^#+ (.*)$/gm, '**$1**') : `\`\`\`\n${r.stdout.trim()}\n\`\`\``;
+    report.section(script.title, text);
   }
 }

@@ -79,7 +79,7 @@ export async function run(report) {
           'first row',
           label,
           fmt.ms(first),
-          `first API request ${fmt.ms(median(rs.map((r) => r.firstRequest)))} after spawn; one request ${fmt.ms(req)}; first byte ${fmt.ms(median(rs.map((r) => r.answerToByte)))} after the answers it needs had arrived; exit ${codes(rs)} ${fmt.ms(median(rs.map((r) => r.exitAfterClose)))} after the reader closed`,
+          `first API request ${fmt.ms(median(rs.map((r) => r.firstRequest)))} after spawn; one request ${fmt.ms(req)}; first byte read ${fmt.ms(median(rs.map((r) => r.answerToByte)))} after the proxy sent the last answer it needs; exit ${codes(rs)} ${fmt.ms(median(rs.map((r) => r.exitAfterClose)))} after the reader closed`,
           `${fmt.signedMs(first - req)} over one request`,
         );
         report.row(
