@@ -3,22 +3,12 @@
  * packed into values:batchGet. Each range's bytes equal its own single export.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
+import { collector } from './support/collect.js';
 import { type Cell, type Emulator, generatedTab, memoryTab, startEmulator } from '../src/emulator/index.js';
 import { exportToStream } from '../src/index.js';
 import { resolveRange, type GridRange } from '../src/resolve.js';
 import { exportRangesTo } from '../src/run.js';
 
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
 
 const smallTab = (i: number) => {
   const rows: Cell[][] = [['id', 'tab', 'note']];
