@@ -30,15 +30,21 @@ function progressFor(config: ExportConfig, io: CommandIo, attach: typeof import(
 }
 
 async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
-  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, { openFileSink, outputError }, { byteChain }] = await load(
+  // What stdout needs is loaded, no more: files and gzip only when written.
+  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, files, bytes] = await load(
     config,
-    Promise.all([import('../run.js'), import('../progress.js'), import('../sink.js'), import('../file-bytes.js')]),
+    Promise.all([
+      import('../run.js'),
+      import('../progress.js'),
+      config.output ? import('../sink.js') : undefined,
+      config.gzip ? import('../file-bytes.js') : undefined,
+    ]),
   );
   const events = new ExportEvents();
   const progress = progressFor(config, io, attachProgress, events);
-  const sink = config.output ? await openFileSink(config.output) : undefined;
+  const sink = files && config.output ? await files.openFileSink(config.output) : undefined;
   if (sink) io.onForcedExit(sink.discardSync);
-  const chain = sink && config.gzip ? byteChain(sink.stream, { gzip: true }) : undefined;
+  const chain = sink && bytes ? bytes.byteChain(sink.stream, { gzip: true }) : undefined;
   try {
     const summary = await exportToStream(
       { ...engineSettings(config), spreadsheet: config.spreadsheet, range: config.range, format: config.format, env: io.env, signal: io.signal, events },
@@ -55,7 +61,7 @@ async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
     progress.stop('failed');
     await sink?.discard();
     // Only the file's own errors are output errors; anything else keeps its meaning.
-    if (sink?.failedWith(error)) throw outputError(error, config.output as string);
+    if (files && sink?.failedWith(error)) throw files.outputError(error, config.output as string);
     throw error;
   }
 }
