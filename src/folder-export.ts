@@ -94,7 +94,13 @@ export async function exportFolder(options: FolderExportOptions): Promise<Folder
   const extension = `.${options.format}${options.gzip ? '.gz' : ''}`;
   // A file that fails (a full disk) stops the run at once, with the file's own error.
   const { controller, dispose } = linkedController(options.signal);
-  const folder: FolderSet = await openFolder(options.output, { gzip: options.gzip, label: options.outputLabel ?? '-o', onError: (error) => controller.abort(error) });
+  let folder: FolderSet;
+  try {
+    folder = await openFolder(options.output, { gzip: options.gzip, label: options.outputLabel ?? '-o', onError: (error) => controller.abort(error) });
+  } catch (error) {
+    dispose();
+    throw error;
+  }
   options.onForcedExit?.(() => folder.discardSync());
   let names: string[] = [];
   try {
@@ -104,10 +110,7 @@ export async function exportFolder(options: FolderExportOptions): Promise<Folder
         format: options.format,
         select(meta) {
           const picks = options.ranges === undefined ? everyTab(meta, events) : picked(meta, options.ranges, ref.gid);
-          names = fileNames(
-            picks.map((p) => p.source),
-            extension,
-          );
+          names = fileNames(picks.map((p) => p.source), extension);
           return picks.map((p) => p.range);
         },
         open: (_range, i) => folder.open(names[i] as string),
