@@ -4,7 +4,7 @@ import { UsageError } from '../src/errors.js';
 import { DEFAULT_ENDPOINT } from '../src/google/endpoint.js';
 import { parseCommandLine } from '../src/options/argv.js';
 import { type Terminal, emulatorArgs, exportConfig, formatOfPath, sheetsConfig } from '../src/options/config.js';
-import { normaliseEndpoint } from '../src/options/endpoint.js';
+import { normaliseEndpoint } from '../src/google/endpoint.js';
 import { usageMessage as usage } from './support/usage.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';
