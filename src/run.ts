@@ -306,14 +306,16 @@ async function exportRange(session: Session, run: RangeRun, signal: AbortSignal,
     output = early.output;
     early.part.lastRow = Math.min(early.part.lastRow, last);
     spans = [...rowSpans(range, 0, plan, early.part.lastRow + 1)];
-    // A tab named in the request is confirmed now; the first tab read without a name, by the echo.
+    // A tab named in the request is confirmed now; the first tab read without a name, by the echo
+    // once the read has ended. The check is part of the read the window waits for, so that a
+    // mismatch fails the window (and the run starts over without the early read).
     if (early.span.sheet !== undefined) output.confirm(columns);
     else {
       const read = early;
-      void read.done.then(() => {
-        if (echoedSheet(read.part.echo) === range.sheet.title) read.output.confirm(columns);
-        else read.controller.abort(new EarlyMismatch(`the API read tab ${read.part.echo ?? '?'} for the first tab`));
-      }, () => undefined);
+      early.done = read.done.then(() => {
+        if (echoedSheet(read.part.echo) !== range.sheet.title) throw new EarlyMismatch(`the API read tab ${read.part.echo ?? '?'} for the first tab`);
+        read.output.confirm(columns);
+      });
     }
   } else {
     output = outputFor(run, session, { firstCol: range.firstCol, firstRow: range.firstRow, width: range.colsNamed ? columns : undefined, maxWidth: columns }, onWritten);
