@@ -277,14 +277,19 @@ async function exportRange(session: Session, run: RangeRun, signal: AbortSignal,
   };
   let early = startEarly(session, run, a1, plan, signal, onWritten);
   let range: GridRange;
+  let firstSheet: string | undefined;
   try {
     const meta = await readMetadata(session, signal);
     range = resolveRange(a1, meta, session.ref.gid);
+    firstSheet = [...meta.sheets].sort((a, b) => a.index - b.index)[0]?.title;
   } catch (error) {
     await dropEarly(early);
     throw error;
   }
-  if (early && !earlyMatches(early.span, range, DEFAULT_CELL_BUDGET)) {
+  // A range without a tab name reads the spreadsheet's first sheet: when that is not the tab
+  // exported (a chart sheet comes first), the early read asked for something else.
+  const unnamedElsewhere = early?.span.sheet === undefined && firstSheet !== range.sheet.title;
+  if (early && (unnamedElsewhere || !earlyMatches(early.span, range, DEFAULT_CELL_BUDGET))) {
     await dropEarly(early);
     early = undefined;
   }
