@@ -157,6 +157,7 @@ export interface FinalFailure {
     networkCode?: string;
     host?: string;
     message?: string;
+    phase?: string;
   };
   attempts: number;
   exhausted: boolean;
@@ -225,6 +226,9 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
     case 'internal':
       return new InternalError(`internal error while ${what}: ${f.message ?? reason} (rerun with --verbose for details, and report it)`, options);
     case 'auth': {
+      if (f.phase === 'credentials') {
+        return new AuthError(`${what}: ${reason}; check that the key is current and not revoked, or refresh the credentials`, options);
+      }
       if (reasons.some((r) => r === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' || r === 'insufficientPermissions')) {
         return new AuthError(
           `${what}: ${reason}; the credentials lack the spreadsheets.readonly scope: use a service-account key, or run \`gcloud auth application-default login --scopes=${READONLY_SCOPE},https://www.googleapis.com/auth/cloud-platform\``,

@@ -4,22 +4,12 @@
  * random bytes (reset or closed), the output is byte-identical to a clean run.
  */
 import fc from 'fast-check';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { collector } from './support/collect.js';
 import { type Cell, memoryTab, startEmulator } from '../src/emulator/index.js';
 import { ExportEvents, exportToStream, type StreamExportOptions } from '../src/index.js';
 import { type CutPlan, startCuttingProxy } from './support/cutting-proxy.js';
 
-function collector(): { stream: Writable; bytes: () => Buffer } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  return { stream, bytes: () => Buffer.concat(chunks) };
-}
 
 const cellArb: fc.Arbitrary<Cell> = fc.oneof(
   { weight: 4, arbitrary: fc.string({ maxLength: 12 }) },

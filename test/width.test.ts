@@ -5,22 +5,12 @@
  * rendering of one unchunked read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
+import { collector } from './support/collect.js';
 import { type Emulator, memoryTab, startEmulator } from '../src/emulator/index.js';
 import { ExportEvents, exportToStream, readRows, type StreamExportOptions } from '../src/index.js';
 import { type ExportRule, expectedExport, readWhole } from './support/export-oracle.js';
 import type { Cell } from './support/transcode-oracle.js';
 
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
 
 const wideAfterSample: Cell[][] = [['id', 'name']];
 for (let r = 2; r <= 1300; r++) wideAfterSample.push(r === 1200 ? [r, 'wide', 'x', 'y', 'z'] : r % 50 === 0 ? [] : [r, `n${r}`]);
@@ -44,7 +34,7 @@ beforeAll(async () => {
 afterAll(() => emu?.stop());
 
 async function exported(options: Partial<StreamExportOptions>): Promise<{ text: string; warnings: string[] }> {
-  const out = sink();
+  const out = collector();
   const events = new ExportEvents();
   const warnings: string[] = [];
   events.on('warning', (w) => warnings.push(w));

@@ -206,6 +206,16 @@ async function deliver(pieces: Piece[], ctx: ReadContext, signal: AbortSignal): 
  * when the run is cancelled, and with AttemptsFailed when a failure is final or retries ran out.
  */
 export async function readRequest(request: Request, ctx: ReadContext): Promise<void> {
+  try {
+    await readAll(request, ctx);
+  } catch (error) {
+    // Other requests are aborted with this same error: only the one that failed names it.
+    if (error instanceof AttemptsFailed) error.label ??= request.label;
+    throw error;
+  }
+}
+
+async function readAll(request: Request, ctx: ReadContext): Promise<void> {
   let attempts = 0;
   let failures = 0;
   let timeouts = 0;

@@ -109,6 +109,7 @@ export function classify(f: AttemptFailure): Classification {
   if (f.aborted) return { kind: 'aborted', retryable: false };
   if (f.timedOut) return { kind: 'timeout', retryable: true };
   if (f.internal) return { kind: 'internal', retryable: false };
+  if (f.phase === 'credentials') return classifyTokenRefresh(f);
   const s = f.status;
   if (s === undefined) {
     if (f.malformed) return { kind: 'malformed', retryable: true };
@@ -142,6 +143,8 @@ export interface RetryInfo {
 /** A request failed for good: the classification, the facts, and how many attempts it took. */
 export class AttemptsFailed extends Error {
   override name = 'AttemptsFailed';
+  /** What failed, for the final message: `chunk 3/40 ('Data'!A2201:Z2400)`. */
+  label: string | undefined;
   constructor(
     readonly classification: Classification,
     readonly failure: AttemptFailure,
@@ -153,6 +156,15 @@ export class AttemptsFailed extends Error {
   ) {
     super(reason, options);
   }
+}
+
+/** A token refresh in the middle of a run: the token endpoint's own failures. */
+function classifyTokenRefresh(f: AttemptFailure): Classification {
+  const code = f.networkCode;
+  if (code !== undefined && TRANSIENT_CODES.has(code)) return { kind: 'reset', retryable: true };
+  if (code !== undefined && isConnectCode(code)) return { kind: 'connect', retryable: false };
+  if (f.tokenStatus !== undefined && (f.tokenStatus >= 500 || f.tokenStatus === 429)) return { kind: 'server', retryable: true };
+  return { kind: 'auth', retryable: false };
 }
 
 /** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */

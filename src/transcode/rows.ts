@@ -18,6 +18,8 @@ export interface RowForm {
 
 /** Empty rows are written inline up to this many bytes, else as a counted run. */
 const INLINE_EMPTY_BYTES = 4096;
+/** Complete rows are cut into a segment once the working buffer holds this much. */
+const SEGMENT_BYTES = 256 * 1024;
 /** A run of empty rows is written in pieces of about this size. */
 const EMPTY_PIECE_BYTES = 64 * 1024;
 
@@ -94,6 +96,8 @@ export class RowBytes implements RowTarget {
     this.rowStart = -1;
     this.rows += 1;
     this.sheetRow += 1;
+    // Rows read ahead wait as exact-size segments, so the working buffer never grows past a piece.
+    if (this.out.length >= SEGMENT_BYTES) this.cutSegment();
   }
 
   /** Drops the row begun but not ended (the answer was cut inside it). */

@@ -1,0 +1,29 @@
+/** The typed events of a running export: progress.ts and the summary observe them. */
+import { EventEmitter } from 'node:events';
+import type { RetryInfo } from './fetch/retry.js';
+
+export interface PlanInfo {
+  range: string;
+  /** The file the range goes to, when an export writes several. */
+  file?: string;
+  chunks: number;
+  /** Grid rows the plan covers: an upper bound on rows out. */
+  rows: number;
+  columns: number;
+  /** The range names its last column. */
+  colsNamed: boolean;
+}
+
+export interface ExportEventMap {
+  plan: [PlanInfo];
+  request: [{ label: string; attempt: number }];
+  retry: [RetryInfo];
+  /**
+   * Cumulative, as rows are written: output rows (the header row included) and the sheet rows
+   * passed, trailing empty rows that are never written included. The last one covers the plan.
+   */
+  progress: [{ rowsWritten: number; rowsCovered: number }];
+  warning: [string];
+}
+
+export class ExportEvents extends EventEmitter<ExportEventMap> {}

@@ -1,0 +1,123 @@
+/**
+ * One range to one destination, with its first rows read beside the metadata when they can be
+ * named early (src/early.ts): the first byte after one round trip instead of two.
+ */
+import { type A1, parseA1 } from './a1.js';
+import { type EarlySpan, earlyMatches, earlySpan, echoedSheet } from './early.js';
+import type { Write } from './destination.js';
+import { type Request, readRequest } from './fetch/chunk-reader.js';
+import { Part } from './fetch/part.js';
+import { linkedController } from './fetch/signals.js';
+import { DEFAULT_CELL_BUDGET, type PlanOptions, type Span, chunkA1, lastPlannedRow, rowSpans } from './plan.js';
+import { type GridRange, describeRange, holdsNoCells, resolveRange } from './resolve.js';
+import { type Session, readContext, readMetadata } from './session.js';
+import { type OnWritten, type OutputRules, outputFor, partOf, planOptions, rangeOutput, runWindow, warnPastGrid } from './targets.js';
+import { type RangeOutput, SAMPLE_ROWS } from './transcode/output.js';
+
+/** The early read started beside the metadata, kept only if the metadata confirms it. */
+interface EarlyRead {
+  span: EarlySpan;
+  output: RangeOutput;
+  part: Part;
+  request: Request;
+  done: Promise<void>;
+  controller: AbortController;
+}
+
+/** The first tab the API read early is not the one sheetpipe exports: the run starts over without it. */
+export class EarlyMismatch extends Error {
+  override name = 'EarlyMismatch';
+}
+
+export interface RangeResult {
+  range: GridRange;
+  /** Undefined when the range holds no cells. */
+  output: RangeOutput | undefined;
+}
+
+function startEarly(session: Session, rules: OutputRules, a1: A1 | undefined, plan: PlanOptions, write: Write, signal: AbortSignal, onWritten: OnWritten): EarlyRead | undefined {
+  const span = earlySpan(a1, session.ref.gid, SAMPLE_ROWS, plan);
+  if (!span) return undefined;
+  const width = span.lastCol !== undefined ? span.lastCol - span.firstCol + 1 : undefined;
+  const output = outputFor(session, rules, { firstCol: span.firstCol, firstRow: span.firstRow, width, confirmed: false }, write, onWritten);
+  const part = new Part({ output, sheet: span.sheet, firstCol: span.firstCol, lastCol: span.lastCol, firstRow: span.firstRow, lastRow: span.lastRow });
+  // The first part of its range: its rows go to the output, held there until the metadata confirms them.
+  part.becomeHead();
+  const request: Request = { label: `chunk 1 (${part.a1(span.firstRow, span.lastRow)})`, parts: [part], batch: false };
+  const { controller } = linkedController(signal);
+  const done = readRequest(request, readContext(session, controller.signal));
+  done.catch(() => undefined);
+  return { span, output, part, request, done, controller };
+}
+
+async function dropEarly(early: EarlyRead | undefined): Promise<void> {
+  if (!early) return;
+  early.controller.abort(new Error('the early read was not needed'));
+  await early.done.catch(() => undefined);
+}
+
+/** Exports the session's range through `write`; resolves when every row is written. */
+export async function exportRange(session: Session, rules: OutputRules, write: Write, signal: AbortSignal, onWritten: OnWritten, allowEarly: boolean): Promise<RangeResult> {
+  const { options, events } = session;
+  const a1 = typeof options.range === 'string' ? parseA1(options.range) : options.range;
+  const plan = planOptions(session, rules);
+  let early = allowEarly ? startEarly(session, rules, a1, plan, write, signal, onWritten) : undefined;
+  let range: GridRange;
+  let firstTab: number | undefined;
+  try {
+    const meta = await readMetadata(session, signal);
+    range = resolveRange(a1, meta, session.ref.gid);
+    firstTab = [...meta.sheets].sort((a, b) => a.index - b.index)[0]?.sheetId;
+  } catch (error) {
+    await dropEarly(early);
+    throw error;
+  }
+  // Read without a tab name, the early rows are the first tab's: kept only if that is the range's tab.
+  if (early && (!earlyMatches(early.span, range, DEFAULT_CELL_BUDGET) || (early.span.sheet === undefined && firstTab !== range.sheet.sheetId))) {
+    await dropEarly(early);
+    early = undefined;
+  }
+
+  const columns = Math.max(0, range.lastCol - range.firstCol + 1);
+  const last = lastPlannedRow(range, plan);
+  if (holdsNoCells(range)) {
+    events.emit('plan', { range: describeRange(range), chunks: 0, rows: 0, columns: 0, colsNamed: range.colsNamed });
+    warnPastGrid(session, range);
+    return { range, output: undefined };
+  }
+
+  let output: RangeOutput;
+  let spans: Span[];
+  if (early) {
+    const read = early;
+    output = read.output;
+    read.part.lastRow = Math.min(read.part.lastRow, last);
+    spans = [...rowSpans(range, 0, plan, read.part.lastRow + 1)];
+    // A tab named in the request is confirmed now; the first tab read without a name, by the answer's echo.
+    if (read.span.sheet !== undefined) output.confirm(columns);
+    else {
+      void read.done.then(
+        () => {
+          if (echoedSheet(read.part.echo) === range.sheet.title) read.output.confirm(columns);
+          else read.controller.abort(new EarlyMismatch(`the API read tab ${read.part.echo ?? '?'} for the first tab`));
+        },
+        () => undefined,
+      );
+    }
+  } else {
+    output = rangeOutput(session, rules, range, write, onWritten);
+    spans = [...rowSpans(range, 0, plan)];
+  }
+  const total = spans.length + (early ? 1 : 0);
+  events.emit('plan', { range: describeRange(range), chunks: total, rows: Math.max(0, last - range.firstRow + 1), columns, colsNamed: range.colsNamed });
+
+  const parts: Part[] = early ? [early.part] : [];
+  if (early) early.request.label = `chunk 1/${total} (${chunkA1(range, early.span.firstRow, early.part.lastRow)})`;
+  const requests: Request[] = spans.map((span) => {
+    const part = partOf(output, range, span);
+    parts.push(part);
+    return { label: `chunk ${parts.length}/${total} (${chunkA1(range, span.first, span.last)})`, parts: [part], batch: false };
+  });
+  await runWindow(session, [{ output, parts }], requests, signal, early ? [{ request: early.request, done: early.done }] : []);
+  return { range, output };
+}

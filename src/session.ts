@@ -1,0 +1,132 @@
+/**
+ * What every request of one run shares: the API client, the rate gate, the counters and the
+ * events; the metadata request; and the final error a failed request becomes.
+ */
+import type { A1 } from './a1.js';
+import { finalError } from './errors.js';
+import { type AttemptContext, withRetries } from './fetch/attempts.js';
+import type { ReadContext } from './fetch/chunk-reader.js';
+import { RequestGate } from './fetch/gate.js';
+import { AttemptsFailed, type BackoffOptions } from './fetch/retry.js';
+import { type Window, deliverPart } from './fetch/window.js';
+import type { ExportEvents } from './events.js';
+import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi } from './google/api.js';
+import { DEFAULT_ENDPOINT } from './google/endpoint.js';
+import { DEFAULTS } from './options/library.js';
+import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
+import type { SpreadsheetMeta } from './resolve.js';
+
+/** The engine's options: validated values in the engine's units (src/options/library.ts makes them). */
+export interface ExportOptions {
+  /** Spreadsheet ID or docs.google.com URL (a `gid` in it picks the tab when `range` names none). */
+  spreadsheet: string | SpreadsheetRef;
+  /** A1 range, tab name or named range. Default: the whole first tab (or the URL's gid tab). */
+  range?: string | A1;
+  /** Requests in flight at most. Default 4. */
+  concurrency?: number;
+  /** Rows per request. Default: sized from a cell budget. */
+  chunkRows?: number;
+  /** Milliseconds the API may stay silent (before an answer begins, or within it). Default 30000. */
+  timeoutMs?: number;
+  /** Failed attempts in a row, without rows delivered, before a request gives up. Default 5. */
+  retries?: number;
+  /** Requests per minute ceiling, spread evenly; 0 = none. Default 60. */
+  maxRpm?: number;
+  /** valueRenderOption. Default FORMATTED_VALUE. */
+  render?: ValueRender;
+  /** dateTimeRenderOption, used with UNFORMATTED_VALUE. Default SERIAL_NUMBER. */
+  dates?: DateRender;
+  /** Stop after this many data rows (rows after the header row when `header` is on). */
+  limit?: number;
+  /** The first row is a header: NDJSON keys come from it and `limit` does not count it. Default true. */
+  header?: boolean;
+  /** API root. Default https://sheets.googleapis.com/ */
+  endpoint?: string;
+  /** Service-account or authorized-user JSON key file. */
+  credentials?: string;
+  /** Environment for credentials lookup (GOOGLE_APPLICATION_CREDENTIALS, GOOGLE_API_KEY). Default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Cancels the export. */
+  signal?: AbortSignal;
+  /** Receives progress events. */
+  events?: ExportEvents;
+  /** Backoff tuning (tests shorten it). */
+  backoff?: BackoffOptions;
+  /** An already-built API client (tests, embedding). */
+  api?: SheetsApi;
+}
+
+export interface Session {
+  ref: SpreadsheetRef;
+  api: SheetsApi;
+  /** The client was built here, so it is closed here. */
+  ownsApi: boolean;
+  gate: RequestGate;
+  counters: { requests: number; retries: number };
+  options: ExportOptions;
+  events: ExportEvents;
+}
+
+export async function openSession(options: ExportOptions, signal: AbortSignal, events: ExportEvents): Promise<Session> {
+  const ref = typeof options.spreadsheet === 'string' ? parseSpreadsheetRef(options.spreadsheet) : options.spreadsheet;
+  const api =
+    options.api ??
+    (await createSheetsApi({
+      spreadsheetId: ref.id,
+      endpoint: options.endpoint ?? DEFAULT_ENDPOINT,
+      credentials: options.credentials,
+      env: options.env ?? process.env,
+      valueRender: options.render ?? DEFAULTS.render,
+      dateRender: options.dates,
+      maxSockets: options.concurrency ?? DEFAULTS.concurrency,
+      signal,
+    }));
+  return { ref, api, ownsApi: options.api === undefined, gate: new RequestGate(options.maxRpm ?? DEFAULTS.maxRpm), counters: { requests: 0, retries: 0 }, options, events };
+}
+
+export function closeSession(session: Session | undefined): void {
+  if (session?.ownsApi) session.api.close();
+}
+
+export function attemptContext(session: Session, signal: AbortSignal): AttemptContext {
+  const { options, counters, events } = session;
+  return {
+    gate: session.gate,
+    signal,
+    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    retries: options.retries ?? DEFAULTS.retries,
+    backoff: options.backoff,
+    onRequest: (label, attempt) => {
+      counters.requests += 1;
+      events.emit('request', { label, attempt });
+    },
+    onRetry: (info) => {
+      counters.retries += 1;
+      events.emit('retry', info);
+    },
+  };
+}
+
+/** What a request's reader needs; without a window (the early read), it writes at once. */
+export function readContext(session: Session, signal: AbortSignal, window?: Window): ReadContext {
+  return {
+    ...attemptContext(session, signal),
+    api: session.api,
+    deliver: (part) => (window ? window.deliver(part) : deliverPart(part)),
+    room: () => window?.room(),
+  };
+}
+
+/** Why a request failed for good, as the error family the CLI maps to an exit code. */
+export function failed(error: unknown, session: Session, what?: string): unknown {
+  if (!(error instanceof AttemptsFailed)) return error;
+  return finalError(error, { what: what ?? error.label ?? 'a request', spreadsheetId: session.ref.id, principal: session.api.principal, host: session.api.host });
+}
+
+export async function readMetadata(session: Session, signal: AbortSignal): Promise<SpreadsheetMeta> {
+  try {
+    return await withRetries('spreadsheet metadata', attemptContext(session, signal), (s) => session.api.getMetadata(s));
+  } catch (error) {
+    throw failed(error, session, `reading spreadsheet ${session.ref.id}`);
+  }
+}
