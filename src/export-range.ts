@@ -93,16 +93,15 @@ export async function exportRange(session: Session, rules: OutputRules, write: W
     output = read.output;
     read.part.lastRow = Math.min(read.part.lastRow, last);
     spans = [...rowSpans(range, 0, plan, read.part.lastRow + 1)];
-    // A tab named in the request is confirmed now; the first tab read without a name, by the answer's echo.
+    // A tab named in the request is confirmed now; the first tab read without a name, by the
+    // answer's echo once the read has ended. The check is part of the read the window waits for, so
+    // that a mismatch fails the window (and the run starts over without the early read).
     if (read.span.sheet !== undefined) output.confirm(columns);
     else {
-      void read.done.then(
-        () => {
-          if (echoedSheet(read.part.echo) === range.sheet.title) read.output.confirm(columns);
-          else read.controller.abort(new EarlyMismatch(`the API read tab ${read.part.echo ?? '?'} for the first tab`));
-        },
-        () => undefined,
-      );
+      read.done = read.done.then(() => {
+        if (echoedSheet(read.part.echo) !== range.sheet.title) throw new EarlyMismatch(`the API read tab ${read.part.echo ?? '?'} for the first tab`);
+        read.output.confirm(columns);
+      });
     }
   } else {
     output = rangeOutput(session, rules, range, write, onWritten);
