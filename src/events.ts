@@ -15,6 +15,8 @@ export interface PlanInfo {
 }
 
 export interface ExportEventMap {
+  /** The API client is ready: where requests go, and whether they carry credentials. */
+  connect: [{ host: string; credentials: boolean; principal?: string }];
   plan: [PlanInfo];
   request: [{ label: string; attempt: number }];
   retry: [RetryInfo];

@@ -150,6 +150,11 @@ export function attachProgress(events: ExportEvents, options: ProgressOptions): 
   events.on('warning', (message) => {
     if (!quiet) say(`sheetpipe: ${message}`);
   });
+  events.on('connect', ({ host, credentials, principal }) => {
+    if (!verbose) return;
+    if (!credentials) say(`sheetpipe: requests go to ${host}, on this machine: no credentials are sent`);
+    else say(`sheetpipe: requests and credentials${principal ? ` (${principal})` : ''} go to ${host}`);
+  });
 
   return {
     stop(outcome) {

@@ -11,7 +11,7 @@ import { AttemptsFailed, type BackoffOptions } from './fetch/retry.js';
 import { type Window, deliverPart } from './fetch/window.js';
 import type { ExportEvents } from './events.js';
 import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi } from './google/api.js';
-import { DEFAULT_ENDPOINT } from './google/endpoint.js';
+import { DEFAULT_ENDPOINT, isLoopback } from './google/endpoint.js';
 import { DEFAULTS } from './options/library.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
 import type { SpreadsheetMeta } from './resolve.js';
@@ -81,6 +81,7 @@ export async function openSession(options: ExportOptions, signal: AbortSignal, e
       maxSockets: options.concurrency ?? DEFAULTS.concurrency,
       signal,
     }));
+  events.emit('connect', { host: api.host, credentials: !isLoopback(options.endpoint ?? DEFAULT_ENDPOINT), principal: api.principal });
   return { ref, api, ownsApi: options.api === undefined, gate: new RequestGate(options.maxRpm ?? DEFAULTS.maxRpm), counters: { requests: 0, retries: 0 }, options, events };
 }
 

@@ -146,3 +146,23 @@ describe('plain http to this machine is accepted, in every loopback form', () =>
     expect(emu.stats().requests).toBe(0);
   });
 });
+
+describe('--verbose names the host requests and credentials go to', () => {
+  it('a loopback endpoint: no credentials are sent', async () => {
+    const emu = await startEmulator({ port: 0 });
+    try {
+      const r = await runCli(['--endpoint', emu.url, emu.spreadsheetId, 'Customers', '--limit', '1', '--verbose', '--max-rpm', '0']);
+      expect(r.code, describeResult(r)).toBe(0);
+      expect(r.stderr).toContain(`sheetpipe: requests go to 127.0.0.1:${emu.port}, on this machine: no credentials are sent\n`);
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it('an https endpoint: credentials go there, named before anything is sent', async () => {
+    const r = await runWithEnv(['--endpoint', 'https://sheets.invalid/', 'sheetpipe-demo-00000000000000000000000000000', '--verbose'], { GOOGLE_API_KEY: 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY' });
+    expect(r.code, describeResult(r)).toBe(5);
+    expect(r.stderr.split('\n')[0]).toBe('sheetpipe: requests and credentials go to sheets.invalid');
+    expect(r.stderr).toContain('cannot connect to sheets.invalid: the DNS lookup failed (ENOTFOUND)');
+  });
+});
