@@ -1,9 +1,10 @@
 // The transcode core alone, in one process, no HTTP: Sheets-shaped values.get answers (the
 // emulator's generated data, and one of very long cells) turned into CSV bytes three ways, side by side:
 //   scanner   — src/transcode: ValuesScanner + the CSV Encoding into a ByteBuffer, fed in 64 KiB pieces
-//   parse     — the body decoded, JSON.parse'd, formatted by src/format's CSV formatter, Buffer.from
+//   parse     — the body decoded, JSON.parse'd, formatted by a plain CSV formatter of parsed rows
+//               (below; the same as contenders/floor.js), Buffer.from
 //   streamer  — @streamparser/json (rows at $.values.*) fed the same pieces, each piece's rows
-//               formatted by the same src/format CSV formatter, Buffer.from
+//               formatted by the same CSV formatter, Buffer.from
 // Throughput: the median of several interleaved runs, MB/s of JSON in and rows/s. Memory: each
 // contender in its own `node --expose-gc` child transcodes 10 M cells' worth of answers one after
 // another; growth is the peak heapUsed and arrayBuffers (sampled after every piece) over their
@@ -15,12 +16,35 @@ import { JSONParser } from '@streamparser/json';
 import { ValuesScanner } from '../dist/transcode/scanner.js';
 import { createEncoding } from '../dist/transcode/encode.js';
 import { ByteBuffer } from '../dist/transcode/bytes.js';
-import { createFormatter } from '../dist/format/formatter.js';
 import { generatedTab } from '../dist/emulator/generated.js';
 import { cellRenderer } from '../dist/emulator/cells.js';
 import { readValueRange } from '../dist/emulator/spreadsheet.js';
 
 const PIECE = 64 * 1024;
+
+/**
+ * Parsed rows → CSV as the JSON.parse contenders write it: rows padded to `columns`, a field holding
+ * a comma, quote, CR or LF quoted with inner quotes doubled, booleans TRUE/FALSE (RFC 4180, LF ends).
+ */
+function createFormatter(_format, { columns }) {
+  const QUOTE = /[",\r\n]/;
+  const field = (v) => {
+    const s = typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : v === undefined ? '' : String(v);
+    return QUOTE.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return {
+    format(rows) {
+      let out = '';
+      for (const row of rows) {
+        const n = Math.max(columns, row.length);
+        let line = n > 0 ? field(row[0]) : '';
+        for (let c = 1; c < n; c++) line += `,${field(row[c])}`;
+        out += `${line}\n`;
+      }
+      return out;
+    },
+  };
+}
 const MEMORY_CELLS = 10_000_000;
 
 function flag(name, fallback) {

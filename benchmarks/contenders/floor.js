@@ -1,37 +1,50 @@
 /* global fetch */
-// The CPU floor: the least work that produces the same CSV from the same chunks. Node's own fetch,
-// --concurrency requests in flight, answers JSON.parse'd and written in sheet order with minimal
-// quoting. Chunks follow sheetpipe's default plan (a first chunk of --first rows, then --rows-per
-// rows) unless told otherwise. No retries, no validation, no progress: a floor, not a tool.
-//   node floor.js --endpoint URL --id ID --tab Generated [--first 1000] [--rows-per 10000] [--concurrency 4] > out.csv
+// The CPU floor: the least work that turns sheetpipe's answers into sheetpipe's CSV. It sends the
+// very requests a sheetpipe run sent (--urls FILE: a JSON list of request paths under the API root,
+// recorded in front of the emulator; the metadata request first, then the values requests in plan
+// order), through the same kind of transport (node:http keep-alive sockets; on loopback no gzip,
+// as sheetpipe asks; the same query, so compact JSON), --concurrency in flight. Each answer is read
+// whole, JSON.parse'd and written in order with minimal quoting, rows padded to the widest of the
+// first 1,000 rows as sheetpipe's width rule does: the same bytes out. No retries, no validation,
+// no progress: a floor, not a tool. `--transport fetch` uses Node's fetch instead (same headers).
+//   node floor.js --endpoint URL --urls FILE [--concurrency 4] [--transport http|fetch] > out.csv
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { loopbackEndpoint, parseFlags, write } from '../lib/args.js';
 
 const flags = parseFlags(process.argv.slice(2));
 const root = loopbackEndpoint(flags.endpoint);
-const base = `${root}v4/spreadsheets/${encodeURIComponent(flags.id)}`;
-const firstRows = Number(flags.first ?? 1000);
-const steadyRows = Number(flags['rows-per'] ?? 10_000);
 const concurrency = Number(flags.concurrency ?? 4);
+const [metadataPath, ...valuesPaths] = JSON.parse(readFileSync(flags.urls, 'utf8'));
+// sheetpipe asks a loopback endpoint for identity (compressing on loopback only costs CPU).
+const headers = { 'accept-encoding': 'identity', 'user-agent': 'sheetpipe-bench-floor' };
 
-const meta = await (await fetch(`${base}?fields=sheets.properties(title,gridProperties)`)).json();
-const sheet = meta.sheets.find((s) => s.properties.title === flags.tab) ?? meta.sheets[0];
-const title = sheet.properties.title;
-const { rowCount, columnCount } = sheet.properties.gridProperties;
-let lastCol = '';
-for (let n = columnCount; n > 0; n = Math.floor((n - 1) / 26)) lastCol = String.fromCharCode(65 + ((n - 1) % 26)) + lastCol;
-
-const ranges = [];
-for (let row = 1, i = 0; row <= rowCount; i++) {
-  const rows = Math.min(i === 0 ? firstRows : steadyRows, rowCount - row + 1);
-  ranges.push(`'${title.replaceAll("'", "''")}'!A${row}:${lastCol}${row + rows - 1}`);
-  row += rows;
-}
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency + 1 });
+const getText = {
+  http: (path) =>
+    new Promise((resolve, reject) => {
+      http
+        .get(new URL(path, root), { agent, headers }, (res) => {
+          const parts = [];
+          res.on('data', (d) => parts.push(d));
+          res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(parts).toString('utf8')) : reject(new Error(`${res.statusCode} for ${path}`))));
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    }),
+  fetch: async (path) => {
+    const res = await fetch(new URL(path, root), { headers });
+    if (res.status !== 200) throw new Error(`${res.status} for ${path}`);
+    return res.text();
+  },
+}[flags.transport ?? 'http'];
+if (!getText) throw new Error(`--transport must be http or fetch, got ${flags.transport}`);
 
 const QUOTE = /[",\r\n]/;
-let width = 0; // rows are padded to the first row's width, as sheetpipe's CSV is: the same bytes out
+let width = -1; // the widest of the first 1,000 rows: sheetpipe's width rule for a range without a last column
 function csv(values) {
+  if (width < 0) width = values.slice(0, 1000).reduce((w, row) => Math.max(w, row.length), 0);
   let out = '';
-  if (width === 0 && values.length > 0) width = values[0].length;
   for (const row of values) {
     let line = '';
     const n = Math.max(width, row.length);
@@ -45,16 +58,18 @@ function csv(values) {
   return out;
 }
 
-const get = async (range) => JSON.parse(await (await fetch(`${base}/values/${encodeURIComponent(range)}`)).text());
+const metadata = getText(metadataPath).then((text) => JSON.parse(text));
 const pending = [];
 let next = 0;
 let rows = 0;
-while (next < ranges.length && pending.length < concurrency) pending.push(get(ranges[next++]));
+while (next < valuesPaths.length && pending.length < concurrency) pending.push(getText(valuesPaths[next++]));
 while (pending.length > 0) {
-  const answer = await pending.shift();
-  if (next < ranges.length) pending.push(get(ranges[next++]));
+  const answer = JSON.parse(await pending.shift());
+  if (next < valuesPaths.length) pending.push(getText(valuesPaths[next++]));
   const values = answer.values ?? [];
   rows += values.length;
   await write(csv(values));
 }
-process.stderr.write(`floor: ${rows} rows, ${ranges.length + 1} requests\n`);
+await metadata;
+agent.destroy();
+process.stderr.write(`floor: ${rows} rows, ${valuesPaths.length + 1} requests\n`);

@@ -2,11 +2,13 @@
 // One metadata read for the grid size, then values.get for rows 1-1000, 1001-2000, ... one at a
 // time. On 429 it waits for Retry-After (else 1 s) and asks again. Paced by --rpm like sheetpipe's
 // --max-rpm (one request start every 60/rpm s, the metadata read included; 0 = unpaced), so that
-// a comparison under a quota compares designs, not pacing.
+// a comparison under a quota compares designs, not pacing. @googleapis/sheets is no dependency of
+// sheetpipe: the harness hands its location over in SHEETPIPE_BENCH_SHEETS_CLIENT (lib/old-client.js).
 //   node seed.js --endpoint URL --id ID --tab Generated [--chunk-rows 1000] [--rpm 0]  > out.csv
-import { sheets } from '@googleapis/sheets';
 import { stringify } from 'csv-stringify/sync';
-import { loopbackEndpoint, parseFlags, sleep, write } from '../lib/args.js';
+import { loadOldClient, loopbackEndpoint, parseFlags, sleep, write } from '../lib/args.js';
+
+const { sheets } = await loadOldClient();
 
 const flags = parseFlags(process.argv.slice(2));
 const rootUrl = loopbackEndpoint(flags.endpoint);

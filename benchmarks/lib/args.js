@@ -1,3 +1,5 @@
+import { pathToFileURL } from 'node:url';
+
 /** `--name value` pairs → { name: value }; enough for the contenders' few flags. */
 export function parseFlags(argv) {
   const out = {};
@@ -22,4 +24,10 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export function write(text) {
   if (process.stdout.write(text)) return undefined;
   return new Promise((resolve) => process.stdout.once('drain', resolve));
+}
+
+/** @googleapis/sheets, from where the harness says (lib/old-client.js), else from node_modules. */
+export async function loadOldClient() {
+  const entry = process.env.SHEETPIPE_BENCH_SHEETS_CLIENT;
+  return import(entry ? pathToFileURL(entry).href : '@googleapis/sheets');
 }

@@ -11,15 +11,15 @@ export const run: Command = async ({ values, positionals }, io) => {
   const config = exportConfig(values, positionals, io.env, { stdoutIsTTY: Boolean(io.stdout.isTTY), stderrIsTTY: Boolean(io.stderr.isTTY) });
   io.setVerbose(config.verbose);
   // The engine loads while the credentials file is read.
-  const modules = Promise.all([import('../run.js'), import('../progress.js'), import('../sink.js')]);
+  const modules = Promise.all([import('../run.js'), import('../progress.js'), config.output ? import('../sink.js') : undefined]);
   // Left behind if the check throws: its failure (a broken install) is reported when awaited, not as a crash.
   modules.catch(() => undefined);
   await checkCredentials(config.credentials, '--credentials');
-  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, { openFileSink, outputError }] = await modules;
+  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, files] = await modules;
 
   const events = new ExportEvents();
   const progress = attachProgress(events, { stream: io.stderr, mode: config.progress, quiet: config.quiet, verbose: config.verbose, header: config.header });
-  const sink = config.output ? await openFileSink(config.output) : undefined;
+  const sink = files && config.output ? await files.openFileSink(config.output) : undefined;
   if (sink) io.onForcedExit(sink.discardSync);
   try {
     const summary = await exportToStream(
@@ -36,7 +36,7 @@ export const run: Command = async ({ values, positionals }, io) => {
     progress.stop('failed');
     await sink?.discard();
     // Only the file's own errors are output errors; anything else keeps its meaning.
-    if (sink?.failedWith(error)) throw outputError(error, config.output as string);
+    if (files && sink?.failedWith(error)) throw files.outputError(error, config.output as string);
     throw error;
   }
 };
