@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
+import { main } from '../dist/bin/cli.js';
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

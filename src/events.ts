@@ -24,7 +24,15 @@ export interface ExportEventMap {
    * Cumulative, as rows are written: output rows (the header row included) and the sheet rows
    * passed, trailing empty rows that are never written included. The last one covers the plan.
    */
-  progress: [{ rowsWritten: number; rowsCovered: number }];
+  progress: [
+    {
+      rowsWritten: number;
+      rowsCovered: number;
+      /** With several ranges: how many have written a row (each its own header line), and the file (or range) just written. */
+      started?: number;
+      current?: string;
+    },
+  ];
   warning: [string];
 }
 

@@ -5,9 +5,12 @@
  *
  *   for await (const row of readRows({ spreadsheet: ID, range: 'Orders!A:F' })) { ... }
  *   await exportToStream({ spreadsheet: ID, range: 'Orders', format: 'ndjson', render: 'unformatted' }, createWriteStream('o.ndjson'));
+ *   const manifest = await exportToFolder({ spreadsheet: ID, output: '/data/shop', gzip: true });
  */
 import type { Writable } from 'node:stream';
-import { type ExportOptions, type StreamExportOptions, engineOptions } from './options/library.js';
+import { exportFolder } from './folder-export.js';
+import type { Manifest } from './manifest.js';
+import { type ExportOptions, type FolderExportOptions, type StreamExportOptions, engineOptions, folderOptions } from './options/library.js';
 import type { SpreadsheetMeta } from './resolve.js';
 import type { Row } from './run.js';
 import * as engine from './run.js';
@@ -30,6 +33,16 @@ export async function exportToStream(options: StreamExportOptions, destination: 
   return engine.exportToStream(await engineOptions(options, 'stream'), destination);
 }
 
+/**
+ * Every grid tab (or `ranges`, one file each) into the folder `output`, as one set: the files are
+ * renamed into place only once all of them are written, `_manifest.json` last; on any failure the
+ * folder is left as it was. Resolves with the manifest.
+ */
+export async function exportToFolder(options: FolderExportOptions): Promise<Manifest> {
+  const checked = await folderOptions(options);
+  return (await exportFolder(checked)).manifest;
+}
+
 /** The spreadsheet's tabs and named ranges, from one metadata request. */
 export async function readSpreadsheetMeta(options: ExportOptions): Promise<SpreadsheetMeta> {
   return engine.readSpreadsheetMeta(await engineOptions(options, 'read'));
@@ -37,7 +50,8 @@ export async function readSpreadsheetMeta(options: ExportOptions): Promise<Sprea
 
 export { ExportEvents } from './run.js';
 export type { ExportSummary, ExportEventMap, PlanInfo } from './run.js';
-export type { ExportOptions, StreamExportOptions, RunControls } from './options/library.js';
+export type { ExportOptions, StreamExportOptions, FolderExportOptions, RunControls } from './options/library.js';
+export type { Manifest, ManifestFile } from './manifest.js';
 export type { LibraryInput } from './options/table.js';
 export type { Row, Cell } from './run.js';
 export type { Format } from './transcode/encode.js';

@@ -29,6 +29,7 @@ export interface Progress {
 }
 
 const BAR_WIDTH = 24;
+const MIN_BAR_WIDTH = 10;
 const REDRAW_MS = 100;
 
 /** `sheetpipe: 1 row × 3 columns from 'Orders'!A1:C2 → stdout in 0.2 s (5 rows/s), 2 requests, 0 retries` */
@@ -38,6 +39,32 @@ export function formatSummary(s: ExportSummary, destination: string): string {
     `sheetpipe: ${plural(s.rows, 'row')} × ${plural(s.columns, 'column')} from ${s.range} → ${destination} ` +
     `in ${s.seconds.toFixed(1)} s (${formatCount(rate)} rows/s), ${plural(s.requests, 'request')}, ${plural(s.retries, 'retry', 'retries')}`
   );
+}
+
+/** A folder export's figures, as the summary shows them. */
+export interface FolderSummary {
+  files: readonly { file: string; range: string; rows: number; columns: number }[];
+  requests: number;
+  retries: number;
+  seconds: number;
+}
+
+/**
+ * One line per file, then the total:
+ * `sheetpipe: Orders.csv  2,000 rows × 9 columns from 'Orders'!A1:Z1000` …
+ * `sheetpipe: 3 files, 2,328 rows → out/ in 0.4 s (5,820 rows/s), 2 requests, 0 retries`
+ */
+export function formatFolderSummary(s: FolderSummary, folder: string): string[] {
+  const width = Math.max(...s.files.map((f) => f.file.length));
+  const digits = Math.max(...s.files.map((f) => formatCount(f.rows).length));
+  const lines = s.files.map((f) => `sheetpipe: ${f.file.padEnd(width)}  ${formatCount(f.rows).padStart(digits)} ${f.rows === 1 ? 'row ' : 'rows'} × ${plural(f.columns, 'column')} from ${f.range}`);
+  const rows = s.files.reduce((sum, f) => sum + f.rows, 0);
+  const rate = s.seconds > 0 ? Math.round(rows / s.seconds) : rows;
+  lines.push(
+    `sheetpipe: ${plural(s.files.length, 'file')}, ${plural(rows, 'row')} → ${folder} in ${s.seconds.toFixed(1)} s (${formatCount(rate)} rows/s), ` +
+      `${plural(s.requests, 'request')}, ${plural(s.retries, 'retry', 'retries')}`,
+  );
+  return lines;
 }
 
 /** The one line said when retries begin: what the API is doing, and that sheetpipe is on it. */
@@ -68,9 +95,13 @@ export function attachProgress(events: ExportEvents, options: ProgressOptions): 
   const { stream, quiet = false, verbose = false } = options;
   const mode = quiet ? 'off' : options.mode;
   const headerRows = options.header ? 1 : 0;
-  let plan: PlanInfo | undefined;
+  // One plan per range (by file or range: a plan made again replaces its first); the bar covers them all.
+  const plans = new Map<string, PlanInfo>();
+  let planned = 0;
+  let current: string | undefined;
+  let started: number | undefined;
   // Rates count from here, as the summary's do: the run starts right after.
-  const started = performance.now();
+  const begun = performance.now();
   let written = 0;
   let covered = 0;
   let retried = false;
@@ -80,30 +111,36 @@ export function attachProgress(events: ExportEvents, options: ProgressOptions): 
   let pending: NodeJS.Timeout | undefined;
   let ticker: NodeJS.Timeout | undefined;
 
-  // Figures in data rows, as the summary counts them; the percentage is of the plan's sheet rows.
+  // Figures in data rows, as the summary counts them (each range's header line set aside); the
+  // percentage is of the plans' sheet rows.
   const figures = (final: boolean): string => {
-    const rows = Math.max(0, written - headerRows);
-    const total = Math.max(0, (plan?.rows ?? 0) - headerRows);
-    const seconds = (performance.now() - started) / 1000;
+    const rows = Math.max(0, written - headerRows * (started ?? 1));
+    const total = [...plans.values()].reduce((sum, p) => sum + Math.max(0, p.rows - headerRows), 0);
+    const seconds = (performance.now() - begun) / 1000;
     const rate = seconds > 0 ? Math.round(rows / seconds) : 0;
-    const percent = final || !plan || plan.rows === 0 ? 100 : Math.min(100, Math.floor((covered / plan.rows) * 100));
+    const percent = final || planned === 0 ? 100 : Math.min(100, Math.floor((covered / planned) * 100));
     const count = final ? plural(rows, 'row') : `${formatCount(rows)} of ~${plural(total, 'row')}`;
     const parts = [`${percent}%`, count, `${formatCount(rate)} rows/s`];
-    if (!final && covered > 0 && plan && covered < plan.rows) parts.push(`ETA ${duration(((plan.rows - covered) * seconds) / covered)}`);
+    if (!final && covered > 0 && covered < planned) parts.push(`ETA ${duration(((planned - covered) * seconds) / covered)}`);
+    // Several ranges: the one being written, named last, where a narrow terminal cuts the line.
+    if (!final && plans.size > 1 && current !== undefined) parts.push(current);
     return parts.join(' | ');
   };
 
   const barLine = (final: boolean): string => {
-    const percent = final || !plan || plan.rows === 0 ? 1 : Math.min(1, covered / plan.rows);
-    const filled = Math.round(percent * BAR_WIDTH);
-    const line = `sheetpipe ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${figures(final)}`;
-    // A line longer than the terminal wraps, and \r then redraws only its last part.
+    const percent = final || planned === 0 ? 1 : Math.min(1, covered / planned);
+    const text = figures(final);
+    // A line longer than the terminal wraps, and \r then redraws only its last part: on a narrow
+    // terminal the bar shrinks first, then the line is cut.
     const width = (stream.columns || 80) - 1;
+    const size = Math.max(MIN_BAR_WIDTH, Math.min(BAR_WIDTH, width - 'sheetpipe  '.length - text.length));
+    const filled = Math.round(percent * size);
+    const line = `sheetpipe ${'█'.repeat(filled)}${'░'.repeat(size - filled)} ${text}`;
     return line.length > width ? line.slice(0, Math.max(0, width)) : line;
   };
 
   const draw = (final = false) => {
-    if (mode !== 'bar' || !plan || stopped) return;
+    if (mode !== 'bar' || plans.size === 0 || stopped) return;
     clearTimeout(pending);
     pending = undefined;
     lastDraw = performance.now();
@@ -130,15 +167,18 @@ export function attachProgress(events: ExportEvents, options: ProgressOptions): 
 
   events.on('plan', (info) => {
     if (stopped) return;
-    plan = info;
-    if (mode === 'bar') draw();
+    plans.set(info.file ?? info.range, info);
+    planned = [...plans.values()].reduce((sum, p) => sum + p.rows, 0);
+    if (mode === 'bar') redraw();
     if (mode === 'lines') {
-      ticker = setInterval(() => stream.write(`sheetpipe: ${figures(false)}\n`), options.lineIntervalMs ?? 3000).unref();
+      ticker ??= setInterval(() => stream.write(`sheetpipe: ${figures(false)}\n`), options.lineIntervalMs ?? 3000).unref();
     }
   });
-  events.on('progress', ({ rowsWritten, rowsCovered }) => {
-    written = rowsWritten;
-    covered = rowsCovered;
+  events.on('progress', (p) => {
+    written = p.rowsWritten;
+    covered = p.rowsCovered;
+    started = p.started;
+    current = p.current;
     redraw();
   });
   events.on('retry', (info) => {
@@ -161,7 +201,7 @@ export function attachProgress(events: ExportEvents, options: ProgressOptions): 
       if (stopped) return;
       clearTimeout(pending);
       clearInterval(ticker);
-      if (mode === 'bar' && plan) {
+      if (mode === 'bar' && plans.size > 0) {
         if (outcome === 'done') draw(true);
         else if (drawn) stream.write('\r\x1b[K');
       }

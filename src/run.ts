@@ -190,18 +190,21 @@ export async function exportRangesTo(options: ExportOptions, plan: RangesExport)
     const ranges = await plan.select(meta);
     const writes: Write[] = [];
     for (const [i, range] of ranges.entries()) writes.push(await plan.open(range, i));
+    const files = ranges.map((range, i) => plan.file?.(range, i));
     const outputs = new Set<RangeOutput>();
-    const onWritten: OnWritten = (output) => {
+    const onWritten: OnWritten = (output, i = 0) => {
       outputs.add(output);
       let rowsWritten = 0;
       let rowsCovered = 0;
+      let started = 0;
       for (const o of outputs) {
         rowsWritten += o.committed;
         rowsCovered += o.passed;
+        if (o.committed > 0) started += 1;
       }
-      events.emit('progress', { rowsWritten, rowsCovered });
+      const range = ranges[i] as GridRange;
+      events.emit('progress', { rowsWritten, rowsCovered, started, current: files[i] ?? describeRange(range) });
     };
-    const files = ranges.map((range, i) => plan.file?.(range, i));
     const written = await exportRanges(session, rules, ranges, writes, signal, onWritten, files);
     return {
       meta,

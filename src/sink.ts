@@ -12,8 +12,15 @@ import { OutputError } from './errors.js';
 
 export interface FileSink {
   stream: WriteStream;
-  /** Flushes and renames the temp file over the target. */
-  commit(): Promise<void>;
+  /** The path a commit renames the temp file over; undefined when the target is written in place. */
+  target?: string;
+  /** Resolves once the stream is closed, its data on disk; rejects with the stream's own error. */
+  finish(): Promise<void>;
+  /**
+   * Flushes and renames the temp file over the target, then flushes the folder (unless `syncFolder`
+   * is false: a caller renaming several files flushes the folder once, after the last).
+   */
+  commit(options?: { syncFolder?: boolean }): Promise<void>;
   /** Removes the temp file; the target is left as it was. */
   discard(): Promise<void>;
   /** The same, synchronously: for a forced exit. */
@@ -61,6 +68,17 @@ function whenClosed(stream: WriteStream): Promise<void> {
   return new Promise((resolve) => (stream.closed ? resolve() : stream.once('close', () => resolve())));
 }
 
+/** A stream's close, or its error: a flush that failed at the end fails the file. */
+async function finished(stream: WriteStream): Promise<void> {
+  await whenClosed(stream);
+  if (stream.errored) throw stream.errored;
+}
+
+/** A hidden name beside `path` for a file of this run: `.orders.csv.sheetpipe-PID-RANDOM.tmp`. */
+export function siblingTemp(path: string): string {
+  return join(dirname(path), `.${basename(path)}.sheetpipe-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
 export function outputError(error: unknown, path: string): OutputError {
   return error instanceof OutputError ? error : new OutputError(explain(error, path), { cause: error });
 }
@@ -82,7 +100,7 @@ export async function openFileSink(requested: string): Promise<FileSink> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(error, requested);
   }
-  const tempPath = join(dirname(path), `.${basename(path)}.sheetpipe-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const tempPath = siblingTemp(path);
   let handle;
   try {
     // A new file: 0666 less the umask, as `>` would create it. Replacing one: created owner-only,
@@ -113,18 +131,20 @@ export async function openFileSink(requested: string): Promise<FileSink> {
   };
   return {
     stream,
+    target: path,
     discard,
     failedWith,
-    async commit() {
+    finish: () => finished(stream),
+    async commit({ syncFolder: sync = true } = {}) {
       try {
-        await whenClosed(stream);
+        await finished(stream);
         await rename(tempPath, path);
         committed = true;
       } catch (error) {
         await discard();
         throw outputError(error, requested);
       }
-      await syncFolder(dirname(path), requested);
+      if (sync) await syncFolder(dirname(path), requested);
     },
     discardSync() {
       if (committed) return;
@@ -170,8 +190,8 @@ async function takeOwner(handle: FileHandle, old: Owner): Promise<void> {
 /** How a file system (or a folder we may not read) refuses to flush a folder: the rename stands. */
 const NO_FOLDER_SYNC = new Set(['EINVAL', 'EISDIR', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EBADF', 'EPERM', 'EACCES']);
 
-/** Flushes the folder's entries, so the rename itself is on disk. */
-async function syncFolder(dir: string, requested: string): Promise<void> {
+/** Flushes the folder's entries, so the renames in it are on disk; `requested` names what was written. */
+export async function syncFolder(dir: string, requested: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
@@ -196,7 +216,14 @@ async function openInPlace(path: string): Promise<FileSink> {
   return {
     stream,
     failedWith: recordErrors(stream),
-    commit: () => whenClosed(stream),
+    finish: () => finished(stream),
+    async commit() {
+      try {
+        await finished(stream);
+      } catch (error) {
+        throw outputError(error, path);
+      }
+    },
     async discard() {
       if (!stream.destroyed) stream.destroy();
       await whenClosed(stream);

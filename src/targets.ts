@@ -26,8 +26,8 @@ export interface OutputRules {
   header: boolean;
 }
 
-/** Called after every write to a range's destination: progress. */
-export type OnWritten = (output: RangeOutput) => void;
+/** Called after every write to a range's destination, with the range's position when a run has several: progress. */
+export type OnWritten = (output: RangeOutput, index?: number) => void;
 
 export interface OutputSpec {
   firstCol: number;
@@ -106,7 +106,7 @@ export async function exportRanges(
   files: readonly (string | undefined)[] = [],
 ): Promise<RangeOutput[]> {
   const plan = planOptions(session, rules);
-  const outputs = ranges.map((range, i) => rangeOutput(session, rules, range, writes[i] as Write, onWritten));
+  const outputs = ranges.map((range, i) => rangeOutput(session, rules, range, writes[i] as Write, (output) => onWritten(output, i)));
   const targets: Target[] = outputs.map((output) => ({ output, parts: [] }));
   const planned = [...planRequests(ranges, plan)];
   const chunks = ranges.map(() => 0);

@@ -36,6 +36,7 @@ describe('exportConfig: defaults', () => {
       spreadsheet: { id: ID },
       range: undefined,
       output: undefined,
+      gzip: false,
       format: 'csv',
       header: true,
       concurrency: 4,
@@ -119,7 +120,7 @@ describe('exportConfig: output and format', () => {
     expect(c.output).toBe(output);
   });
 
-  it.each(['x.json', 'out.txt', 'data.xlsx', 'orders.csv.gz', 'report.2024'])('-o %s is refused with a message naming -f', (output) => {
+  it.each(['x.json', 'out.txt', 'data.xlsx', 'orders.json.gz', 'report.2024'])('-o %s is refused with a message naming -f', (output) => {
     const m = usage(() => build({ output }));
     expect(m).toContain(output);
     expect(m).toMatch(/-f (csv|ndjson)/);
@@ -279,8 +280,46 @@ describe('exportConfig: bad values name the option and the value', () => {
     expect(usage(() => build({}, {}, PIPES, []))).toContain('spreadsheet');
     expect(usage(() => build({}, {}, PIPES, ['bad id!']))).toContain('bad id!');
     expect(usage(() => build({}, {}, PIPES, [ID, 'A1:B2:C3']))).toContain('A1:B2:C3');
-    expect(usage(() => build({}, {}, PIPES, [ID, 'Orders', 'other']))).toBe("unexpected argument 'other'");
     expect(usage(() => sheetsConfig({}, [ID, 'Orders'], {}))).toBe("unexpected argument 'Orders'");
+  });
+});
+
+describe('exportConfig: gzip and folders', () => {
+  it.each([
+    ['orders.csv.gz', 'csv'],
+    ['orders.TSV.GZ', 'tsv'],
+    ['orders.ndjson.gz', 'ndjson'],
+    ['orders.gz', 'csv'],
+  ] as const)('-o %s is gzipped %s', (output, format) => {
+    expect(build({ output })).toMatchObject({ output, format, gzip: true, folder: undefined });
+    expect(build({ output, gzip: true })).toMatchObject({ gzip: true });
+    expect(build({ output, format: 'tsv' })).toMatchObject({ format: 'tsv', gzip: true });
+  });
+
+  it('--gzip needs a file named .gz, or a folder', () => {
+    expect(usage(() => build({ gzip: true }))).toBe('--gzip writes a file: give -o FILE.csv.gz (or pipe the output through gzip)');
+    expect(usage(() => build({ gzip: true, output: 'o.csv' }))).toBe('--gzip: name the file `o.csv.gz`; a single file is gzipped when its name ends .gz');
+  });
+
+  it('several ranges, or --all-sheets, go to the folder -o names; the format is -f, else csv', () => {
+    const c = build({ output: 'out.d', gzip: true }, {}, PIPES, [ID, 'Orders', "'Q1 ''24'!B:D"]);
+    expect(c).toMatchObject({ output: 'out.d', gzip: true, format: 'csv', range: undefined });
+    expect(c.folder?.ranges).toEqual([{ kind: 'name', name: 'Orders' }, { kind: 'range', sheet: "Q1 '24", start: { col: 2 }, end: { col: 4 } }]);
+    expect(build({ output: 'shop.csv', allSheets: true, format: 'ndjson' })).toMatchObject({ output: 'shop.csv', folder: { ranges: undefined }, format: 'ndjson', gzip: false });
+  });
+
+  it('several ranges or --all-sheets to stdout: add -o DIR; --all-sheets with ranges: one or the other', () => {
+    expect(usage(() => build({}, {}, PIPES, [ID, 'Orders', 'other']))).toBe('2 ranges write one file per range into a folder, not to stdout: add -o DIR');
+    expect(usage(() => build({ output: '-' }, {}, PIPES, [ID, 'a', 'b', 'c']))).toBe('3 ranges write one file per range into a folder, not to stdout: add -o DIR');
+    expect(usage(() => build({ allSheets: true }))).toBe('--all-sheets writes one file per tab into a folder, not to stdout: add -o DIR');
+    expect(usage(() => build({ allSheets: true, output: 'd' }, {}, PIPES, [ID, 'Orders']))).toBe('--all-sheets exports every tab: give --all-sheets or ranges, not both (got `Orders`)');
+  });
+
+  it('a bar with -o even when stdout is a terminal: the data does not go there', () => {
+    const both: Terminal = { stdoutIsTTY: true, stderrIsTTY: true };
+    expect(build({ output: 'o.csv' }, {}, both).progress).toBe('bar');
+    expect(build({ output: 'd', allSheets: true }, {}, both).progress).toBe('bar');
+    expect(build({}, {}, both).progress).toBe('off');
   });
 });
 

@@ -111,7 +111,7 @@ describe('the library validates with the command line\'s rules, before any reque
     const format = { spreadsheet: ID, endpoint, format: 'csv' } as unknown as StreamExportOptions;
     expect(await refused(async () => {
       for await (const _ of readRows(format)) break;
-    })).toBe('format is an option of exportToStream only');
+    })).toBe('format is an option of exportToStream and exportToFolder');
   });
 
   it('a missing or bad spreadsheet, or a bad range', async () => {

@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { attachProgress, formatSummary, retryNotice } from '../src/progress.js';
+import { attachProgress, formatFolderSummary, formatSummary, retryNotice } from '../src/progress.js';
 import { ExportEvents, type PlanInfo } from '../src/run.js';
 
 function terminal(columns = 120): Writable & { columns: number; text: () => string } {
@@ -83,6 +83,69 @@ describe('the bar', () => {
     events.emit('plan', PLAN);
     events.emit('warning', 'warning: row 7 has 4 cells');
     expect(stream.text()).toContain('\r\x1b[Ksheetpipe: warning: row 7 has 4 cells\n\rsheetpipe ');
+  });
+});
+
+describe('several ranges (a folder export): one bar for the run', () => {
+  const plan = (file: string, rows: number): PlanInfo => ({ range: `'${file}'!A1:C${rows}`, file, chunks: 1, rows, columns: 3, colsNamed: false });
+
+  it('covers every plan, names the file being written, and counts data rows (one header line per range)', async () => {
+    const stream = terminal(160);
+    const events = new ExportEvents();
+    const progress = attachProgress(events, { stream, mode: 'bar', header: true });
+    events.emit('plan', plan('Orders.csv', 1000));
+    events.emit('plan', plan('Customers.csv', 200));
+    await sleep(150);
+    // Orders: a header and 499 rows written of 500 sheet rows read.
+    events.emit('progress', { rowsWritten: 500, rowsCovered: 500, started: 1, current: 'Orders.csv' });
+    await sleep(150);
+    // Customers too: its header and 99 rows.
+    events.emit('progress', { rowsWritten: 600, rowsCovered: 700, started: 2, current: 'Customers.csv' });
+    await sleep(150);
+    events.emit('progress', { rowsWritten: 600, rowsCovered: 1200, started: 2, current: 'Customers.csv' });
+    progress.stop('done');
+    const all = frames(stream.text());
+    expect(all).toContainEqual(expect.stringMatching(/ 41% \| 499 of ~1,198 rows \| [\d,]+ rows\/s \| ETA \d+ s \| Orders\.csv$/));
+    expect(all).toContainEqual(expect.stringMatching(/ 58% \| 598 of ~1,198 rows \| [\d,]+ rows\/s \| ETA \d+ s \| Customers\.csv$/));
+    expect(all.at(-1)).toMatch(/^sheetpipe █{24} 100% \| 598 rows \| [\d,]+ rows\/s$/);
+  });
+
+  it('on a narrow terminal the bar shrinks before the figures are cut', async () => {
+    const stream = terminal(80);
+    const events = new ExportEvents();
+    attachProgress(events, { stream, mode: 'bar', header: true });
+    events.emit('plan', plan('Orders.csv', 100_000));
+    events.emit('plan', plan('Customers.csv', 100_000));
+    await sleep(150);
+    events.emit('progress', { rowsWritten: 50_001, rowsCovered: 50_001, started: 1, current: 'Orders.csv' });
+    await sleep(150);
+    const last = frames(stream.text()).at(-1) ?? '';
+    expect(last.length).toBeLessThan(80);
+    expect(last).toMatch(/^sheetpipe [█░]{10,23} 25% \| 50,000 of ~199,998 rows \| [\d,]+ rows\/s/);
+  });
+
+  it('a plan made again for the same file replaces the first', () => {
+    const stream = terminal();
+    const events = new ExportEvents();
+    attachProgress(events, { stream, mode: 'bar' });
+    events.emit('plan', plan('Orders.csv', 1000));
+    events.emit('plan', plan('Orders.csv', 1000));
+    events.emit('progress', { rowsWritten: 10, rowsCovered: 500 });
+    expect(frames(stream.text())[0]).toMatch(/ 0% \| 0 of ~1,000 rows \| /);
+  });
+});
+
+describe('formatFolderSummary', () => {
+  it('one line per file, counts aligned, then the total', () => {
+    const files = [
+      { file: 'Orders.csv', range: "'Orders'!A1:I2001", rows: 2000, columns: 9 },
+      { file: 'Q1.csv', range: "'Q1'!A1:B3", rows: 1, columns: 2 },
+    ];
+    expect(formatFolderSummary({ files, requests: 2, retries: 0, seconds: 0.5 }, 'out')).toEqual([
+      "sheetpipe: Orders.csv  2,000 rows × 9 columns from 'Orders'!A1:I2001",
+      "sheetpipe: Q1.csv          1 row  × 2 columns from 'Q1'!A1:B3",
+      'sheetpipe: 2 files, 2,001 rows → out in 0.5 s (4,002 rows/s), 2 requests, 0 retries',
+    ]);
   });
 });
 

@@ -1,31 +1,56 @@
 /**
- * `sheetpipe [export] <spreadsheet> [range]`: one range to stdout or to a file written atomically,
- * with progress and a summary on stderr.
+ * `sheetpipe [export] <spreadsheet> [range...]`: one range to stdout or to a file written
+ * atomically (gzipped when its name ends .gz), or several ranges — or every tab — into a folder as
+ * one set; progress and a summary on stderr.
  */
+import type { A1 } from '../a1.js';
 import { ExitCode } from '../errors.js';
+import type { ExportConfig } from '../options/config.js';
 import { exportConfig } from '../options/config.js';
 import { checkCredentials, engineSettings } from '../options/library.js';
-import type { Command } from './context.js';
+import type { CommandIo, Command } from './context.js';
 
 export const run: Command = async ({ values, positionals }, io) => {
   const config = exportConfig(values, positionals, io.env, { stdoutIsTTY: Boolean(io.stdout.isTTY), stderrIsTTY: Boolean(io.stderr.isTTY) });
   io.setVerbose(config.verbose);
-  // The engine loads while the credentials file is read.
-  const modules = Promise.all([import('../run.js'), import('../progress.js'), config.output ? import('../sink.js') : undefined]);
+  return config.folder ? exportToFolder(config, config.folder.ranges, io) : exportOne(config, io);
+};
+
+/** The engine, progress and sinks load while the credentials file is read. */
+async function load<T>(config: ExportConfig, modules: Promise<T>): Promise<T> {
   // Left behind if the check throws: its failure (a broken install) is reported when awaited, not as a crash.
   modules.catch(() => undefined);
   await checkCredentials(config.credentials, '--credentials');
-  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, files] = await modules;
+  return modules;
+}
 
+/** The progress display of a run: a NDJSON object export writes no header line. */
+function progressFor(config: ExportConfig, io: CommandIo, attach: typeof import('../progress.js').attachProgress, events: import('../run.js').ExportEvents) {
+  return attach(events, { stream: io.stderr, mode: config.progress, quiet: config.quiet, verbose: config.verbose, header: config.header && config.format !== 'ndjson' });
+}
+
+async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
+  // What stdout needs is loaded, no more: files and gzip only when written.
+  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, files, bytes] = await load(
+    config,
+    Promise.all([
+      import('../run.js'),
+      import('../progress.js'),
+      config.output ? import('../sink.js') : undefined,
+      config.gzip ? import('../file-bytes.js') : undefined,
+    ]),
+  );
   const events = new ExportEvents();
-  const progress = attachProgress(events, { stream: io.stderr, mode: config.progress, quiet: config.quiet, verbose: config.verbose, header: config.header });
+  const progress = progressFor(config, io, attachProgress, events);
   const sink = files && config.output ? await files.openFileSink(config.output) : undefined;
   if (sink) io.onForcedExit(sink.discardSync);
+  const chain = sink && bytes ? bytes.byteChain(sink.stream, { gzip: true }) : undefined;
   try {
     const summary = await exportToStream(
       { ...engineSettings(config), spreadsheet: config.spreadsheet, range: config.range, format: config.format, env: io.env, signal: io.signal, events },
-      sink ? sink.stream : io.stdout,
+      chain?.input ?? sink?.stream ?? io.stdout,
     );
+    await chain?.done;
     // A signal during the export's last moments still means "leave the old file".
     io.signal.throwIfAborted();
     await sink?.commit();
@@ -39,4 +64,37 @@ export const run: Command = async ({ values, positionals }, io) => {
     if (files && sink?.failedWith(error)) throw files.outputError(error, config.output as string);
     throw error;
   }
-};
+}
+
+async function exportToFolder(config: ExportConfig, ranges: readonly A1[] | undefined, io: CommandIo): Promise<number> {
+  const [{ exportFolder }, { ExportEvents }, { attachProgress, formatFolderSummary }] = await load(
+    config,
+    Promise.all([import('../folder-export.js'), import('../run.js'), import('../progress.js')]),
+  );
+  const events = new ExportEvents();
+  const progress = progressFor(config, io, attachProgress, events);
+  const folder = config.output as string;
+  try {
+    const { manifest, retries, seconds } = await exportFolder({
+      ...engineSettings(config),
+      spreadsheet: config.spreadsheet,
+      output: folder,
+      ranges,
+      format: config.format,
+      gzip: config.gzip,
+      env: io.env,
+      signal: io.signal,
+      events,
+      onForcedExit: io.onForcedExit,
+    });
+    progress.stop('done');
+    if (!config.quiet) {
+      const summary = { files: manifest.files, requests: manifest.requests, retries, seconds };
+      io.stderr.write(`${formatFolderSummary(summary, folder).join('\n')}\n`);
+    }
+    return ExitCode.ok;
+  } catch (error) {
+    progress.stop('failed');
+    throw error;
+  }
+}

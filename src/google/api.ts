@@ -6,8 +6,8 @@
  * Google's shapes, headers, network codes), never a judgement: classification happens in
  * fetch/retry.ts, which is also the one retry layer.
  */
-import { readFileSync } from 'node:fs';
 import type { AttemptFailure } from '../fetch/retry.js';
+import { version } from '../version.js';
 import type { SpreadsheetMeta } from '../resolve.js';
 import { type RequestCredentials, loadCredentials } from './auth.js';
 import { DEFAULT_ENDPOINT, normaliseEndpoint } from './endpoint.js';
@@ -170,14 +170,8 @@ async function readUpTo(body: ResponseBody, limit: number): Promise<{ bytes: Buf
 }
 
 function userAgent(): string {
-  let version = '0';
-  try {
-    version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? version;
-  } catch {
-    // A bundled copy without its package.json still works.
-  }
   // Google compresses an answer only for a User-Agent that contains "gzip".
-  return `sheetpipe/${version} (gzip)`;
+  return `sheetpipe/${version()} (gzip)`;
 }
 
 /** Percent-encodes a query (spaces as %20, not '+': a range's sheet name is not form data). */

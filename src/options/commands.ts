@@ -14,8 +14,8 @@ export interface CommandSpec {
   readonly name: CommandName;
   /** One line, for the list of commands. */
   readonly summary: string;
-  /** Usage lines, without the leading `sheetpipe `. */
-  readonly usage: readonly string[];
+  /** Usage lines, without the leading `sheetpipe `; a line with a note of its own as [line, note]. */
+  readonly usage: readonly (string | readonly [string, string])[];
   readonly positionals: readonly Positional[];
   /** Examples first, as help shows them: [command line, what it does]. */
   readonly examples: readonly (readonly [string, string?])[];
@@ -30,10 +30,18 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   export: {
     name: 'export',
     summary: 'stream a range to CSV, TSV or NDJSON (the default command)',
-    usage: ['<spreadsheet> [range] [options]', 'export <spreadsheet> [range] [options]'],
+    usage: [
+      '<spreadsheet> [range] [options]',
+      'export <spreadsheet> [range] [options]',
+      ['<spreadsheet> --all-sheets -o DIR [options]', 'every tab into a folder, one file each, _manifest.json last'],
+      ['<spreadsheet> RANGE RANGE... -o DIR [options]', 'several ranges into a folder, one file each, _manifest.json last'],
+    ],
     positionals: [
       SPREADSHEET,
-      { name: '[range]', help: "A1 range: 'Sheet1'!A1:Z, A2:F, Sheet1, 5:100, B:B, or a named range; default: the whole first tab" },
+      {
+        name: '[range...]',
+        help: "A1 range: 'Sheet1'!A1:Z, A2:F, Sheet1, 5:100, B:B, or a named range; default: the whole first tab. Several ranges go into the folder -o names, one file each",
+      },
     ],
     examples: [
       ["sheetpipe 1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms 'Orders!A:F' > orders.csv"],
@@ -41,6 +49,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       ["sheetpipe ID Orders -f ndjson --render unformatted | jq -c 'select(.amount > 1000)'"],
       ['sheetpipe ID \'Orders!A:F\' -q | duckdb -c "SELECT count(*) FROM read_csv(\'/dev/stdin\')"'],
       ['15 3 * * * sheetpipe ID Orders -q -o /data/orders.csv || echo "export failed: $?"', 'a crontab line: quiet unless it fails'],
+      ['sheetpipe ID --all-sheets -o /data/shop --gzip', 'every tab, gzipped, into /data/shop as one set; _manifest.json is written last'],
+      ["sheetpipe ID Orders 'Customers!A:C' -o /data/shop -f ndjson", 'two ranges, one file each'],
     ],
   },
   sheets: {

@@ -43,8 +43,12 @@ export interface ConnectionConfig {
 
 export interface ExportConfig extends ConnectionConfig {
   range?: A1;
-  /** A file path; undefined means stdout. */
+  /** A file path (the folder, with `folder`); undefined means stdout. */
   output?: string;
+  /** Several ranges, or every grid tab (no ranges), one file each into the folder `output`. */
+  folder?: { ranges?: A1[] };
+  /** Gzip the file, or each file of the folder. */
+  gzip: boolean;
   format: Format;
   header: boolean;
   concurrency: number;
@@ -61,12 +65,20 @@ export interface SheetsConfig extends ConnectionConfig {
 
 const EXTENSION_FORMATS: Readonly<Record<string, Format>> = { '.csv': 'csv', '.tsv': 'tsv', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
 
+const GZIP = /\.gz$/i;
+
+/** A file name that asks for gzip: `orders.csv.gz`. */
+export function isGzipPath(path: string): boolean {
+  return GZIP.test(path);
+}
+
 /**
- * The format a file name asks for: by its extension; none (`out`, `/dev/stdout`) means CSV. An
- * extension that maps to no format is refused rather than filled with CSV.
+ * The format a file name asks for: by its extension, inside a `.gz` one; none (`out`,
+ * `/dev/stdout`, `out.gz`) means CSV. An extension that maps to no format is refused rather than
+ * filled with CSV.
  */
 export function formatOfPath(path: string): Format {
-  const extension = extname(path).toLowerCase();
+  const extension = extname(path.replace(GZIP, '')).toLowerCase();
   if (extension === '') return 'csv';
   const format = EXTENSION_FORMATS[extension];
   if (format) return format;
@@ -110,40 +122,62 @@ function connection(v: ConnectionValues, spreadsheet: string | undefined, env: E
   };
 }
 
-/** Progress is drawn as a bar only where it can be redrawn and does not mix with the data. */
-function progressMode(quiet: boolean, progress: boolean | undefined, terminal: Terminal, env: Env): ProgressMode {
+/**
+ * Progress is drawn as a bar only where it can be redrawn and does not mix with the data
+ * (`toStdout`: the data goes to stdout, not to a file or a folder).
+ */
+function progressMode(quiet: boolean, progress: boolean | undefined, terminal: Terminal, env: Env, toStdout: boolean): ProgressMode {
   if (quiet || progress === false) return 'off';
   // The data on a terminal is its own progress; a dumb terminal cannot redraw a line.
-  if (terminal.stderrIsTTY && !terminal.stdoutIsTTY && env.TERM !== 'dumb') return 'bar';
+  if (terminal.stderrIsTTY && !(toStdout && terminal.stdoutIsTTY) && env.TERM !== 'dumb') return 'bar';
   return progress === true ? 'lines' : 'off';
 }
 
-/** `given`: raw option values by key (as argv gave them); `positionals`: <spreadsheet> [range]. */
+/**
+ * Where an export goes: one range to stdout or a file (gzipped when its name ends .gz), or several
+ * ranges — or every tab — to a folder, one file each.
+ */
+function destination(v: ExportValues, texts: readonly string[]): Pick<ExportConfig, 'range' | 'output' | 'folder' | 'gzip' | 'format'> {
+  if (v.allSheets && texts.length > 0) {
+    throw new UsageError(`--all-sheets exports every tab: give --all-sheets or ranges, not both (got ${shown(texts[0])})`);
+  }
+  const ranges = texts.map((text) => parseA1(text));
+  const output = v.output === '-' ? undefined : v.output;
+  if (v.allSheets || ranges.length > 1) {
+    const what = v.allSheets ? '--all-sheets writes one file per tab' : `${ranges.length} ranges write one file per range`;
+    if (output === undefined) throw new UsageError(`${what} into a folder, not to stdout: add -o DIR`);
+    return { range: undefined, output, folder: { ranges: v.allSheets ? undefined : ranges }, gzip: v.gzip, format: v.format ?? 'csv' };
+  }
+  if (v.gzip && output === undefined) throw new UsageError('--gzip writes a file: give -o FILE.csv.gz (or pipe the output through gzip)');
+  if (v.gzip && !isGzipPath(output as string)) throw new UsageError(`--gzip: name the file ${shown(`${output}.gz`)}; a single file is gzipped when its name ends .gz`);
+  return {
+    range: ranges[0],
+    output,
+    folder: undefined,
+    gzip: output !== undefined && isGzipPath(output),
+    format: v.format ?? (output !== undefined ? formatOfPath(output) : 'csv'),
+  };
+}
+
+/** `given`: raw option values by key (as argv gave them); `positionals`: <spreadsheet> [range...]. */
 export function exportConfig(given: Readonly<Record<string, unknown>>, positionals: readonly string[], env: Env, terminal: Terminal): ExportConfig {
   const v = commandValues('export', given);
-  const [spreadsheet, ...ranges] = positionals;
-  // Ranges are read as a list: several of them will go to a folder; for now one is the most.
-  if (ranges.length > 1) throw unexpected(ranges[1] as string);
+  const [spreadsheet, ...texts] = positionals;
   const base = connection(v, spreadsheet, env);
-  const range = ranges[0] === undefined ? undefined : parseA1(ranges[0]);
-
-  const output = v.output === '-' ? undefined : v.output;
-  const format = v.format ?? (output !== undefined ? formatOfPath(output) : 'csv');
+  const where = destination(v, texts);
   checkDates(v.render, v.dates, cliSpelling);
   if (v.quiet && v.progress === true) throw new UsageError('--quiet and --progress contradict each other; give one');
 
   return {
     ...base,
-    range,
-    output,
-    format,
+    ...where,
     header: v.header,
     concurrency: v.concurrency,
     chunkRows: v.chunkRows,
     render: v.render,
     dates: v.dates,
     limit: v.limit,
-    progress: progressMode(v.quiet, v.progress, terminal, env),
+    progress: progressMode(v.quiet, v.progress, terminal, env, where.output === undefined),
   };
 }
 

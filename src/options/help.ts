@@ -65,8 +65,13 @@ function examples(list: CommandSpec['examples']): string {
   return list.map(([line, note]) => `${note ? `  # ${note}\n` : ''}  ${line}`).join('\n');
 }
 
+/** A usage line without its note. */
+export function usageLine(u: CommandSpec['usage'][number]): string {
+  return typeof u === 'string' ? u : u[0];
+}
+
 function usage(spec: CommandSpec): string {
-  return spec.usage.map((u) => `  sheetpipe ${u}`).join('\n');
+  return spec.usage.map((u) => `  sheetpipe ${usageLine(u)}`).join('\n');
 }
 
 function optionGroups(command: CommandName, width: number): string {
@@ -86,7 +91,7 @@ export function helpText(command: CommandName | undefined, width = 100): string 
   let text = `${command === undefined || command === 'export' ? TAGLINE : `sheetpipe ${spec.name}: ${spec.summary}.`}\n\n`;
   text += `Examples:\n${examples(spec.examples)}\n\n`;
   if (command === undefined) {
-    text += 'Usage:\n  sheetpipe <spreadsheet> [range] [options]\n  sheetpipe <command> [arguments] [options]\n\n';
+    text += 'Usage:\n  sheetpipe <spreadsheet> [range] [options]\n  sheetpipe <spreadsheet> --all-sheets|RANGE... -o DIR [options]\n  sheetpipe <command> [arguments] [options]\n\n';
     const rows = COMMAND_NAMES.map((c) => [c, COMMANDS[c].summary] as const);
     text += `Commands:\n${table([...rows, ['help', 'help on a command: sheetpipe help <command>']], columns)}\n\n`;
   } else {

@@ -17,10 +17,11 @@ export type Group = 'Output' | 'Connection' | 'Emulator' | 'General';
 export const GROUPS: readonly Group[] = ['Output', 'Connection', 'Emulator', 'General'];
 
 /**
- * Which library functions take an option: 'read' — readRows, exportToStream and
- * readSpreadsheetMeta; 'stream' — exportToStream only.
+ * Which library functions take an option, from the most to the fewest: 'read' — every function;
+ * 'stream' — the functions that write a format, exportToStream and exportToFolder; 'folder' —
+ * exportToFolder only. A function named by a scope takes the options of that scope and the wider ones.
  */
-export type LibraryScope = 'read' | 'stream';
+export type LibraryScope = 'read' | 'stream' | 'folder';
 
 export interface OptionDef<In = unknown, Out = unknown> {
   /** The long spelling: `chunk-rows` for `--chunk-rows`. */
@@ -83,13 +84,23 @@ export const OPTIONS = [
   // Output
   option({
     name: 'output', key: 'output', short: 'o', arity: 'value', placeholder: 'PATH', group: 'Output', commands: EXPORTING, completeFiles: true,
-    rule: text('a file path', 'path'), shownDefault: 'stdout',
-    help: "file to write; '-' is stdout. Written to a temp file beside it and renamed over it on success",
+    library: 'folder', rule: text('a file path', 'path'), shownDefault: 'stdout', libraryDefault: 'required',
+    help: "file to write; '-' is stdout. With several ranges or --all-sheets, the folder to write one file each into (created if missing). Written to temp files, renamed into place on success",
+  }),
+  option({
+    name: 'all-sheets', key: 'allSheets', arity: 'flag', group: 'Output', commands: EXPORTING,
+    rule: flag(), default: false,
+    help: 'every grid tab, one file each, into the folder -o names, with _manifest.json; hidden tabs are included, chart tabs skipped and named in one line on stderr',
+  }),
+  option({
+    name: 'gzip', key: 'gzip', arity: 'flag', group: 'Output', commands: EXPORTING, library: 'folder',
+    rule: flag(), default: false,
+    help: "gzip each file of a folder export (names end .gz); -o FILE.csv.gz is gzipped by its name",
   }),
   option({
     name: 'format', key: 'format', short: 'f', arity: 'value', placeholder: 'FORMAT', group: 'Output', commands: EXPORTING, library: 'stream',
     rule: choice(['csv', 'tsv', 'ndjson'], { jsonl: 'ndjson' }, { json: 'sheetpipe writes NDJSON, one JSON value per line: -f ndjson' }),
-    shownDefault: "from -o's extension (.csv .tsv .ndjson .jsonl), else csv", libraryDefault: 'csv',
+    shownDefault: "from -o's extension (.csv .tsv .ndjson .jsonl, each also inside .gz), else csv", libraryDefault: 'csv',
     help: 'output format',
   }),
   option({
@@ -247,8 +258,8 @@ export const OPTIONS = [
 export type AnyOption = (typeof OPTIONS)[number];
 
 type ForCommand<D, C extends CommandName> = D extends { commands: readonly (infer X)[] } ? (C extends X ? D : never) : never;
-/** The scopes an option may carry to be taken at scope S: exportToStream takes every library option. */
-type Within = { read: 'read'; stream: LibraryScope };
+/** The scopes an option may carry to be taken by the functions of scope S: exportToFolder takes every library option. */
+type Within = { read: 'read'; stream: 'read' | 'stream'; folder: LibraryScope };
 type ForLibrary<D, S extends LibraryScope> = D extends { library: infer L } ? (L extends Within[S] ? D : never) : never;
 type OutOf<D> = D extends { rule: Rule<unknown, infer O> } ? O : never;
 type InOf<D> = D extends { rule: Rule<infer I, unknown> } ? I : never;
@@ -261,7 +272,7 @@ export type ValuesOf<C extends CommandName> = {
   [D in OptionsOf<C> as D['key']]: D extends { default: unknown } ? OutOf<D> : OutOf<D> | undefined;
 };
 
-/** The library's options for scope `S` ('read' for every function, 'stream' adds exportToStream's), as callers give them. */
+/** The library's options for scope `S` ('read' for every function, 'stream' adds exportToStream's, 'folder' exportToFolder's), as callers give them. */
 export type LibraryInput<S extends LibraryScope> = {
   [D in ForLibrary<AnyOption, S> as D['key']]?: InOf<D>;
 };
@@ -278,9 +289,12 @@ export function optionsFor(command: CommandName): OptionDef[] {
   return OPTION_LIST.filter((o) => o.commands.includes(command));
 }
 
-/** The library's options for `scope`: 'read' for readRows and readSpreadsheetMeta, 'stream' for exportToStream. */
+const SCOPE_ORDER: readonly LibraryScope[] = ['read', 'stream', 'folder'];
+
+/** The library's options for `scope`: 'read' for readRows and readSpreadsheetMeta, 'stream' for exportToStream, 'folder' for exportToFolder. */
 export function libraryOptions(scope: LibraryScope): OptionDef[] {
-  return OPTION_LIST.filter((o) => o.library === 'read' || (o.library === 'stream' && scope === 'stream'));
+  const widest = SCOPE_ORDER.indexOf(scope);
+  return OPTION_LIST.filter((o) => o.library !== undefined && SCOPE_ORDER.indexOf(o.library) <= widest);
 }
 
 /** `--chunk-rows`, `-c`: how the command line spells an option. */

@@ -103,8 +103,8 @@ describe('commands and options that never mislead', () => {
     await expectUsage(args, `unknown command '${args[0] === 'help' ? args[1] : args[0]}'; did you mean '${command}'? (commands: export, sheets, emulator, completion, help)`);
   });
 
-  it('an extra argument after the range is an unexpected argument, not an unknown option', async () => {
-    await expectUsage([...base, 'Orders', 'other'], "unexpected argument 'other'");
+  it('an extra argument after the range is a second range (a folder export), not an unknown option', async () => {
+    await expectUsage([...base, 'Orders', 'other'], '2 ranges write one file per range into a folder, not to stdout: add -o DIR');
     await expectUsage(['sheets', ...base, 'Orders'], "unexpected argument 'Orders'");
     await expectUsage(['emulator', 'extra'], "unexpected argument 'extra'");
   });

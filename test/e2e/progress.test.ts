@@ -34,8 +34,9 @@ const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
  * Runs sheetpipe under a pseudo-terminal: stdin, stdout and stderr are the terminal unless `redirect`
  * sends stdout to a file. Returns what the terminal received.
  */
-async function onTerminal(args: string[], options: { redirect?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  const line = [process.execPath, BIN, ...args].map(quote).join(' ') + (options.redirect ? ` > ${quote(options.redirect)}` : '');
+async function onTerminal(args: string[], options: { redirect?: string; env?: Record<string, string>; columns?: number } = {}): Promise<CliResult> {
+  const size = options.columns ? `stty cols ${options.columns} 2>/dev/null; ` : '';
+  const line = size + [process.execPath, BIN, ...args].map(quote).join(' ') + (options.redirect ? ` > ${quote(options.redirect)}` : '');
   const child = spawn('script', ['-qec', line, '/dev/null'], { env: childEnv({ TERM: 'xterm', COLUMNS: '120', ...options.env }), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -77,6 +78,12 @@ describe.skipIf(!hasScript)('the bar on a terminal', () => {
     expect(readFileSync(out, 'utf8').split('\n')).toHaveLength(1001);
   });
 
+  it('NDJSON objects write no header line: the count is still every data row', async () => {
+    const r = await onTerminal([...args(), '-f', 'ndjson', '-o', join(dir, 'bar.ndjson')]);
+    expect(r.code, describeResult(r)).toBe(0);
+    expect(frames(r.stdout).at(-1)).toMatch(/^sheetpipe █{24} 100% \| 999 rows \| [\d,]+ rows\/s$/);
+  });
+
   it('no bar when stdout is the terminal: the rows are the progress', async () => {
     const r = await onTerminal(args());
     expect(r.code, describeResult(r)).toBe(0);
@@ -95,6 +102,25 @@ describe.skipIf(!hasScript)('the bar on a terminal', () => {
     const quiet = await onTerminal([...args(), '-q'], { redirect: '/dev/null' });
     expect(quiet.code, describeResult(quiet)).toBe(0);
     expect(quiet.stdout).toBe('');
+  });
+});
+
+describe.skipIf(!hasScript)('a folder export on a terminal', () => {
+  it('one bar for the run, naming the file being written, though stdout is the terminal (no data goes there)', async () => {
+    const out = join(dir, 'folder-bar');
+    const ranges = ['Generated!A1:B1000', 'Generated!C1:D1000'];
+    const r = await onTerminal(['--endpoint', emu.endpoint, emu.spreadsheet, ...ranges, '-o', out, '--max-rpm', '0', '--chunk-rows', '200', '-c', '1'], { columns: 120 });
+    expect(r.code, describeResult(r)).toBe(0);
+    const all = frames(r.stdout);
+    for (const file of ['Generated_A1-B1000.csv', 'Generated_C1-D1000.csv']) {
+      expect(all.some((f) => f.endsWith(` | ${file}`)), `no frame names ${file}\n${all.join('\n')}`).toBe(true);
+    }
+    // Both ranges' sheet rows, each one's header set aside: one total for the run.
+    expect(all.filter((f) => / of ~/.test(f)).at(-1)).toMatch(/ of ~1,998 rows /);
+    const percents = all.map((f) => Number(/ (\d+)% /.exec(f)?.[1]));
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(all.at(-1)).toMatch(/^sheetpipe █{24} 100% \| 1,998 rows \| [\d,]+ rows\/s$/);
+    expect(r.stdout).toMatch(/sheetpipe: 2 files, 1,998 rows → \S+ in [\d.]+ s/);
   });
 });
 

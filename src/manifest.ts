@@ -1,0 +1,47 @@
+/**
+ * `_manifest.json`: what a folder export wrote, renamed into place after every file, so a pipeline
+ * that waits for it never reads half a set (a Hadoop `_SUCCESS` marker that also says what the
+ * set holds). Pure.
+ */
+import type { Format } from './transcode/encode.js';
+
+export const MANIFEST_NAME = '_manifest.json';
+
+export interface ManifestFile {
+  /** The file's name in the folder: `Orders.csv`. */
+  file: string;
+  /** The tab's title. */
+  sheet: string;
+  /** The tab's gid (sheetId). */
+  gid: number;
+  /** The range read, in A1: `'Orders'!A1:I2001`. */
+  range: string;
+  /** Data rows, as the summary counts them (the header row not counted unless --no-header). */
+  rows: number;
+  columns: number;
+  /** The file's size as written (compressed, with gzip). */
+  bytes: number;
+  /** Hex SHA-256 of the file's bytes as written. */
+  sha256: string;
+}
+
+export interface Manifest {
+  /** The spreadsheet's ID. */
+  spreadsheet: string;
+  /** The spreadsheet's title. */
+  title: string;
+  format: Format;
+  /** When the run began (its metadata request), ISO-8601 in UTC. */
+  exported_at: string;
+  /** Requests the run made, the metadata request included. */
+  requests: number;
+  /** In tab order (--all-sheets) or argument order. */
+  files: ManifestFile[];
+}
+
+/** The manifest as written: indented JSON with the keys in a fixed order, and a final newline. */
+export function manifestText(manifest: Manifest): string {
+  const { spreadsheet, title, format, exported_at, requests } = manifest;
+  const files = manifest.files.map(({ file, sheet, gid, range, rows, columns, bytes, sha256 }) => ({ file, sheet, gid, range, rows, columns, bytes, sha256 }));
+  return `${JSON.stringify({ spreadsheet, title, format, exported_at, requests, files }, null, 2)}\n`;
+}
