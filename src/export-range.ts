@@ -24,7 +24,11 @@ interface EarlyRead {
   controller: AbortController;
 }
 
-/** The first tab the API read early is not the one sheetpipe exports: the run starts over without it. */
+/**
+ * The early read cannot be kept: the API read another tab than the one exported (the first tab is
+ * hidden), or its rows outgrew what may be held before they are confirmed. Nothing of it was
+ * written; the run starts over without it.
+ */
 export class EarlyMismatch extends Error {
   override name = 'EarlyMismatch';
 }
@@ -39,12 +43,14 @@ function startEarly(session: Session, rules: OutputRules, a1: A1 | undefined, pl
   const span = earlySpan(a1, session.ref.gid, SAMPLE_ROWS, plan);
   if (!span) return undefined;
   const width = span.lastCol !== undefined ? span.lastCol - span.firstCol + 1 : undefined;
-  const output = outputFor(session, rules, { firstCol: span.firstCol, firstRow: span.firstRow, width, confirmed: false }, write, onWritten);
+  const { controller } = linkedController(signal);
+  // Rows of a read not yet confirmed are held in memory: a read that outgrows the sample's bytes is given up.
+  const onHoldFull = () => controller.abort(new EarlyMismatch('the first rows outgrew what is held before the metadata confirms them'));
+  const output = outputFor(session, rules, { firstCol: span.firstCol, firstRow: span.firstRow, width, confirmed: false, onHoldFull }, write, onWritten);
   const part = new Part({ output, sheet: span.sheet, firstCol: span.firstCol, lastCol: span.lastCol, firstRow: span.firstRow, lastRow: span.lastRow });
   // The first part of its range: its rows go to the output, held there until the metadata confirms them.
   part.becomeHead();
   const request: Request = { label: `chunk 1 (${part.a1(span.firstRow, span.lastRow)})`, parts: [part], batch: false };
-  const { controller } = linkedController(signal);
   const done = readRequest(request, readContext(session, controller.signal));
   done.catch(() => undefined);
   return { span, output, part, request, done, controller };
@@ -73,7 +79,8 @@ export async function exportRange(session: Session, rules: OutputRules, write: W
     throw error;
   }
   // Read without a tab name, the early rows are the first tab's: kept only if that is the range's tab.
-  if (early && (!earlyMatches(early.span, range, DEFAULT_CELL_BUDGET) || (early.span.sheet === undefined && firstTab !== range.sheet.sheetId))) {
+  // An early read already given up (its rows outgrew what may be held) is dropped too.
+  if (early && (early.controller.signal.aborted || !earlyMatches(early.span, range, DEFAULT_CELL_BUDGET) || (early.span.sheet === undefined && firstTab !== range.sheet.sheetId))) {
     await dropEarly(early);
     early = undefined;
   }
@@ -93,16 +100,24 @@ export async function exportRange(session: Session, rules: OutputRules, write: W
     output = read.output;
     read.part.lastRow = Math.min(read.part.lastRow, last);
     spans = [...rowSpans(range, 0, plan, read.part.lastRow + 1)];
-    // A tab named in the request is confirmed now; the first tab read without a name, by the answer's echo.
+    // A tab named in the request is confirmed now; the first tab read without a name, by the
+    // answer's echo (the API sends it first). The check is also part of the read the window waits
+    // for, so that a mismatch fails the window and the run starts over without the early read.
     if (read.span.sheet !== undefined) output.confirm(columns);
     else {
-      void read.done.then(
-        () => {
-          if (echoedSheet(read.part.echo) === range.sheet.title) read.output.confirm(columns);
-          else read.controller.abort(new EarlyMismatch(`the API read tab ${read.part.echo ?? '?'} for the first tab`));
-        },
-        () => undefined,
-      );
+      let checked = false;
+      const check = (echo: string | undefined): void => {
+        if (checked) return;
+        checked = true;
+        if (echoedSheet(echo) === range.sheet.title) read.output.confirm(columns);
+        else read.controller.abort(new EarlyMismatch(`the API read tab ${echo ?? '?'} for the first tab`));
+      };
+      if (read.part.echo !== undefined) check(read.part.echo);
+      else read.part.onEcho = check;
+      read.done = read.done.then(() => {
+        check(read.part.echo);
+        read.controller.signal.throwIfAborted();
+      });
     }
   } else {
     output = rangeOutput(session, rules, range, write, onWritten);

@@ -35,6 +35,7 @@ export interface OutputSpec {
   width?: number;
   maxWidth?: number;
   confirmed?: boolean;
+  onHoldFull?(): void;
 }
 
 export function outputFor(session: Session, rules: OutputRules, spec: OutputSpec, write: Write, onWritten: OnWritten): RangeOutput {

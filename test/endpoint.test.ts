@@ -108,7 +108,7 @@ describe('the library refuses the same way: UsageError, no socket', () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).exitCode).toBe(2);
     expect((error as UsageError).message).toBe(
-      `the endpoint option \`${PLAIN}\`: credentials are only sent over https (plain http only to this machine); ` +
+      `endpoint \`${PLAIN}\`: credentials are only sent over https (plain http only to this machine); ` +
         `use \`https://${TEST_HOST}/\` or a local emulator at http://127.0.0.1:PORT/`,
     );
     expect(sockets.length).toBe(before);

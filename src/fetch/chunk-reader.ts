@@ -115,6 +115,9 @@ class BatchRouter implements ValuesHandler {
     (this.current as PartWriter).rangeEnd(index, range);
     this.ranges = index + 1;
   }
+  rangeEcho(index: number, range: string): void {
+    (this.current as PartWriter).rangeEcho(index, range);
+  }
 }
 
 /** Marks a piece read whole: the rows its answer left out are empty rows. */
@@ -123,7 +126,7 @@ function endPiece(piece: Piece): void {
   piece.ended = true;
   const writer = piece.writer as PartWriter;
   writer.finish();
-  piece.part.echo = writer.range;
+  if (writer.range !== undefined) piece.part.echo = writer.range;
   piece.part.nextRow = piece.last + 1;
   if (piece.part.nextRow > piece.part.lastRow) piece.part.complete();
 }
@@ -143,6 +146,7 @@ async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal
     for (const piece of pieces) {
       const writer = new PartWriter(piece.part.target() as NonNullable<ReturnType<Part['target']>>, piece.last - piece.first + 1);
       writer.onRangeEnd = () => endPiece(piece);
+      writer.onEcho = (echo) => piece.part.echoed(echo);
       piece.writer = writer;
     }
     const handler = batch ? new BatchRouter(pieces) : (pieces[0]?.writer as PartWriter);
@@ -290,6 +294,8 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
     if (progress) {
       failures = 0;
       timeouts = 0;
+      // Every row asked for came whole: nothing is asked again, so nothing is a retry.
+      if (request.parts.every((p) => p.done)) return;
       ctx.onRetry?.({ label: request.label, attempt: attempts, delayMs: 0, kind: classification.kind, reason: `${reason}; continuing where it stopped` });
       continue;
     }

@@ -34,6 +34,8 @@ export class Part {
   rawBytes = 0;
   /** The `range` the API echoed in its last answer: which tab it read. */
   echo: string | undefined;
+  /** Told each echo as soon as it is read (an early read of the first tab is checked on it). */
+  onEcho: ((echo: string) => void) | undefined;
   private readonly waiters = new Set<() => void>();
   private finishedResolve!: () => void;
   private finishedReject!: (reason: unknown) => void;
@@ -95,6 +97,11 @@ export class Part {
 
   wake(): void {
     for (const waiter of [...this.waiters]) waiter();
+  }
+
+  echoed(echo: string): void {
+    this.echo = echo;
+    this.onEcho?.(echo);
   }
 
   dropRaw(): void {

@@ -164,7 +164,18 @@ export class Window {
       this.written(part);
     }
     output.finish();
+    // An output whose rows wait for a confirmation (an early read checked once it ends) releases
+    // them only then: the range is written when they are, or the window fails.
+    if (!output.ready) await Promise.race([output.whenReady(), this.aborted()]);
     await output.flush();
+  }
+
+  private aborted(): Promise<never> {
+    const { signal } = this.controller;
+    return new Promise((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
   }
 
   private written(part: Part): void {

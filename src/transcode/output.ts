@@ -38,6 +38,8 @@ export interface RangeOutputOptions {
   /** Writes bytes to the destination; a returned promise means "wait before writing more". */
   write(chunk: Buffer): Promise<void> | void;
   onWarning?(message: string): void;
+  /** Rows not yet confirmed have reached SAMPLE_BYTES: told once (the early read that holds them is given up). */
+  onHoldFull?(): void;
 }
 
 /** Where a part's rows go: the output itself for the head part, a RowBytes for a later one. */
@@ -63,6 +65,7 @@ export class RangeOutput implements RowTarget {
   private confirmed: boolean;
   private maxWidth: number | undefined;
   private finished = false;
+  private holdFull = false;
   private warned = false;
   private readonly readyWaiters: (() => void)[] = [];
 
@@ -251,6 +254,10 @@ export class RangeOutput implements RowTarget {
     this.heldEnds.push(this.held.length);
     this.heldCells.push(cells);
     if (cells > this.widest) this.widest = cells;
+    if (!this.confirmed && this.held.length >= SAMPLE_BYTES && !this.holdFull) {
+      this.holdFull = true;
+      this.options.onHoldFull?.();
+    }
   }
 
   /** Releases the sample once it is complete and confirmed, and wakes whoever waits for the form. */

@@ -14,6 +14,8 @@ export class PartWriter implements ValuesHandler {
   range: string | undefined;
   /** Called when the answer's ValueRange is complete. */
   onRangeEnd: (() => void) | undefined;
+  /** Called with the answer's `range` echo as soon as it is read. */
+  onEcho: ((range: string) => void) | undefined;
   private out: ByteBuffer | undefined;
   private encoding: Encoding | undefined;
   private texts: string[] | undefined;
@@ -91,6 +93,11 @@ export class PartWriter implements ValuesHandler {
   rangeEnd(_index: number, range: string | undefined): void {
     this.range = range;
     this.onRangeEnd?.();
+  }
+
+  rangeEcho(_index: number, range: string): void {
+    this.range = range;
+    this.onEcho?.(range);
   }
 
   /** The answer broke off: the row being read is dropped, the completed ones stay. */

@@ -39,6 +39,8 @@ export interface ValuesHandler {
    * (this scanner refuses a ValueRange without one, so it always passes the text).
    */
   rangeEnd(index: number, range: string | undefined): void;
+  /** The i-th ValueRange's `range` member, as soon as it is read (the API sends it first). */
+  rangeEcho?(index: number, range: string): void;
 }
 
 /** The answer is not the promised ValueRange / batchGet JSON. */
@@ -529,7 +531,10 @@ export class ValuesScanner {
             const q = this.scanString(buf, pos, end);
             if (q < 0) break;
             const text = decodeJsonString(buf, pos + 1, q, this.flags);
-            if (member === M_RANGE) this.range = text;
+            if (member === M_RANGE) {
+              this.range = text;
+              this.handler.rangeEcho?.(this.rangeIndex, text);
+            }
             else this.major = text;
             pos = q + 1;
             state = O_NEXT;

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { expect } from 'vitest';
-import { type Cell, type Emulator, type EmulatorOptions, type FaultRule, type TabSource, generatedTab, memoryTab, startEmulator } from '../../src/emulator/index.js';
+import { type Cell, type Emulator, type EmulatorOptions, type EmulatorStats, type FaultRule, type TabSource, generatedTab, memoryTab, startEmulator } from '../../src/emulator/index.js';
 import { BIN, type CliResult, childEnv, collect, describeResult, runCli, startCli } from '../e2e/harness.js';
 
 /** One HTTP event seen by the emulator's server, in performance.now() milliseconds. */
@@ -234,4 +234,27 @@ export async function waitFor(test: () => boolean, ms: number, what: string): Pr
 export function exitOf(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve([child.exitCode, child.signalCode]);
   return once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+/**
+ * Waits until the emulator has read everything a finished run sent it: no request in flight, and
+ * the count unchanged for 250 ms (a request written just before the client exited can sit unread
+ * in a socket buffer while this worker's event loop is busy). Returns the settled count.
+ */
+export async function settledRequests(emu: FaultEmulator, what: (stats: EmulatorStats) => number = (s) => s.requests): Promise<number> {
+  const end = performance.now() + 10_000;
+  let last = what(emu.stats());
+  let since = performance.now();
+  for (;;) {
+    await sleep(50);
+    const stats = emu.stats();
+    const now = what(stats);
+    if (now !== last || stats.inFlight > 0) {
+      last = now;
+      since = performance.now();
+    } else if (performance.now() - since >= 250) {
+      return now;
+    }
+    if (performance.now() > end) throw new Error('the emulator kept receiving requests for 10 s after the run');
+  }
 }

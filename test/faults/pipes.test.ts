@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, childEnv, describeResult, PLANTED_SECRET, runCli } from '../e2e/harness.js';
-import { type FaultEmulator, bigTab, exitOf, expectExit, sleep, startFaultEmulator } from './helpers.js';
+import { type FaultEmulator, bigTab, exitOf, expectExit, settledRequests, sleep, startFaultEmulator } from './helpers.js';
 
 const ROWS = 200_000;
 let emu: FaultEmulator;
@@ -24,12 +24,13 @@ afterAll(() => emu?.stop());
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** VmRSS and VmHWM of a live process, in MB; undefined once it is gone. */
+/** VmRSS and VmHWM of a live process, in MB; undefined once it is gone (or exited, not yet reaped: a zombie has no Vm lines). */
 function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+    const [rss, hwm] = [kb('VmRSS'), kb('VmHWM')];
+    return Number.isNaN(rss) || Number.isNaN(hwm) ? undefined : { rss: rss / 1024, hwm: hwm / 1024 };
   } catch {
     return undefined;
   }
@@ -131,8 +132,7 @@ describe('| head -n 5', () => {
     const [code] = await exitOf(child);
     // A request written just before the exit can still sit unread in the emulator's socket buffer
     // (its event loop is this test's): let it read what was sent, then count.
-    await sleep(100);
-    const atExit = emu.stats().values - before;
+    const atExit = (await settledRequests(emu, (s) => s.values)) - before;
     const r = { command: `sheetpipe ${args.join(' ')} | head -n 5`, code, signal: null, stdout, stderr };
     expectExit(r, 0);
     expect(stderr, describeResult(r)).toBe('');

@@ -12,8 +12,11 @@ import { describeResult } from '../e2e/harness.js';
 import { type FaultEmulator, type TimedResult, type Traffic, cleanOutput, expectExit, mixedTab, runTimed, startFaultEmulator, summaryRetries } from './helpers.js';
 
 const ARGS = ['Mixed', '--chunk-rows', '25', '-c', '4'];
-/** Requests the client launched before it read a 429 may still arrive just after it. */
-const GRACE_MS = 300;
+/**
+ * Requests the client launched before it read a 429 may still arrive just after it: a few ms on an
+ * idle machine, more when the client waits for a CPU.
+ */
+const GRACE_MS = 500;
 
 async function run(faults: FaultRule[], options: EmulatorOptions = {}): Promise<{ r: TimedResult; emu: FaultEmulator; refused: Traffic[] }> {
   const emu = await startFaultEmulator([mixedTab()], faults, options);

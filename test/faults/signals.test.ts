@@ -36,7 +36,10 @@ async function tempFileReady(dir: string, bytes: boolean): Promise<void> {
 
 /**
  * Starts an export into a fresh -o folder, waits for `ready`, sends `signal` (then `after`), and
- * checks: exit code, elapsed since the first signal < 1 s, old file intact, no temp file.
+ * checks: exit code, prompt exit, old file intact, no temp file.
+ *
+ * "Prompt" is under 3 s from the first signal: a few hundred ms on an idle machine, more on a loaded
+ * one, and far below what waiting would cost (a hung request never ends; a Retry-After is 30 s here).
  */
 async function interrupt(
   emu: FaultEmulator,
@@ -56,7 +59,7 @@ async function interrupt(
   const elapsed = performance.now() - sent;
   const r = await done;
   expectExit(r, EXIT_CODES[signal]);
-  expect(elapsed, describeResult(r)).toBeLessThan(1000);
+  expect(elapsed, describeResult(r)).toBeLessThan(3000);
   expect(r.stdout).toBe('');
   expectUntouched(dir, ['data.csv'], out, OLD);
   return { r, elapsed };
@@ -83,7 +86,7 @@ describe('one signal', () => {
     const { r } = await interrupt(emu, signal, (dir) => tempFileReady(dir, true));
     expect(r.stderr).toBe(`sheetpipe: interrupted by ${signal}\n`);
     // Every hanging request was aborted with the run: none is left open on the server.
-    await waitFor(() => emu.stats().inFlight === 0, 2000, 'the hanging requests to close');
+    await waitFor(() => emu.stats().inFlight === 0, 5000, 'the hanging requests to close');
   });
 });
 

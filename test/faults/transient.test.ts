@@ -4,6 +4,11 @@
  *
  * The real CLI runs as a child process against an in-process emulator with aimed fault rules. The
  * default backoff (1 s base, up to 1 s jitter) is kept short by aiming each fault at a few requests.
+ *
+ * Retry counts are exact where only the faults decide them (the default 30 s timeout never fires).
+ * Where a short --timeout is the point, a loaded machine may add a stall of its own: those tests
+ * assert what holds whatever the scheduler does (identical output, the faulted request retried,
+ * retries ≥ the faults), and run one at a time.
  */
 import { describe, expect, it } from 'vitest';
 import type { EmulatorStats, FaultRule, TabSource } from '../../src/emulator/index.js';
@@ -135,16 +140,22 @@ describe.concurrent('malformed and cut answers are retried', () => {
   });
 });
 
-describe.concurrent('a request that hangs forever', () => {
+// One at a time: sibling tests' emulators share this worker's event loop, and a short timeout is
+// the point here.
+describe('a request that hangs forever', () => {
   it('a values request: the timeout aborts it, the work is redone, identical output, and the process exits at once', async () => {
     const args = [...MIXED, '--timeout', '0.5'];
     await expectIdentical([{ match: { requests: [3] }, fault: 'hang' }], args, async ({ r, emu, stats, retries }) => {
       expect(stats.faults).toEqual({ hang: 1 });
-      expect(retries).toBe(1);
-      // Nothing (a socket, a timer) keeps the process alive after its last word.
-      expect(r.tailMs, describeResult(r)).toBeLessThan(1000);
+      // The hung request, at least (a loaded machine may stall another one past 0.5 s).
+      expect(retries).toBeGreaterThanOrEqual(1);
+      const hung = emu.valuesArrivals()[2]?.url;
+      expect(emu.valuesArrivals().filter((e) => e.url === hung).length, 'the hung range was asked again').toBeGreaterThanOrEqual(2);
+      // Nothing (a socket, a backoff) keeps the process alive after its last word: a socket left
+      // open would hold it until the emulator stops.
+      expect(r.tailMs, describeResult(r)).toBeLessThan(3000);
       // The hung request's socket was closed by the client, not left open.
-      await waitFor(() => emu.stats().inFlight === 0, 2000, 'the hung request to be dropped');
+      await waitFor(() => emu.stats().inFlight === 0, 5000, 'the hung request to be dropped');
     });
   });
 
@@ -152,10 +163,10 @@ describe.concurrent('a request that hangs forever', () => {
     const args = [...MIXED, '--timeout', '0.5'];
     await expectIdentical([{ match: { target: 'metadata', times: 1 }, fault: 'hang' }], args, async ({ r, emu, stats, retries }) => {
       expect(stats.faults).toEqual({ hang: 1 });
-      expect(stats.metadata).toBe(2);
-      expect(retries).toBe(1);
-      expect(r.tailMs, describeResult(r)).toBeLessThan(1000);
-      await waitFor(() => emu.stats().inFlight === 0, 2000, 'the hung request to be dropped');
+      expect(stats.metadata).toBeGreaterThanOrEqual(2);
+      expect(retries).toBeGreaterThanOrEqual(1);
+      expect(r.tailMs, describeResult(r)).toBeLessThan(3000);
+      await waitFor(() => emu.stats().inFlight === 0, 5000, 'the hung request to be dropped');
     });
   });
 });
@@ -165,20 +176,32 @@ describe('a timeout on a very large chunk', () => {
     // 6000 rows in chunks of 4000: A1:J4000 and A4001:J6000. Every request for ≥ 500 rows hangs.
     // A stall is retried once at its size before it is halved; once halved, the next stall halves
     // at once: 4000, 4000 → 2000 → 1000 → 500 → 250 rows answer; the rest of the chunk is then
-    // read 250 rows at a time without timing out again.
+    // read 250 rows at a time (fewer, if a loaded machine stalls one of those twice).
     const args = ['--chunk-rows', '4000', '--timeout', '0.5'];
     await expectIdentical([{ match: { minRows: 500 }, fault: 'hang' }], args, ({ r, emu }) => {
-      // Hung: 4000 twice, 2000, 1000, 500 under the first chunk; 2000 twice, 1000, 500 under the second.
+      // Hung: 4000 twice, 2000, 1000, 500 under the first chunk; 2000 twice, 1000, 500 under the
+      // second. Only requests of ≥ 500 rows hang, and the halving that reaches 250 is the same
+      // whatever else stalls.
       expect(emu.stats().faults).toEqual({ hang: 9 });
-      expect(summaryRetries(r)).toBe(9);
+      expect(summaryRetries(r)).toBeGreaterThanOrEqual(9);
+      // Every row read once: the answered ranges tile rows 1-6000, each at most 250 rows.
       const answered = emu.traffic.filter((e) => e.kind === 'response' && e.status === 200 && e.url.includes('/values/'));
-      expect(answered).toHaveLength(24);
-      for (const e of answered) {
-        const m = /A(\d+)%3AJ(\d+)/i.exec(e.url);
-        expect(m, e.url).not.toBeNull();
-        expect(Number(m?.[2]) - Number(m?.[1]) + 1).toBe(250);
+      const spans = answered
+        .map((e) => {
+          const m = /A(\d+)%3AJ(\d+)/i.exec(e.url);
+          expect(m, e.url).not.toBeNull();
+          return [Number(m?.[1]), Number(m?.[2])] as const;
+        })
+        .sort((a, b) => a[0] - b[0]);
+      expect(answered.length).toBeGreaterThanOrEqual(24);
+      let next = 1;
+      for (const [first, last] of spans) {
+        expect(first, 'the answered ranges tile the tab').toBe(next);
+        expect(last - first + 1).toBeLessThanOrEqual(250);
+        next = last + 1;
       }
-      expect(r.tailMs, describeResult(r)).toBeLessThan(1000);
+      expect(next).toBe(6001);
+      expect(r.tailMs, describeResult(r)).toBeLessThan(3000);
     }, ['big6000', () => [bigTab(6000)]]);
   });
 });
