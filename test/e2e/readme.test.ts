@@ -436,13 +436,13 @@ describe('README: quick start', () => {
     expect(csv).toMatch(/\n199999,/);
     expect(csv).not.toMatch(/\n200000,/);
     rmSync(dir, { recursive: true, force: true });
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('README: transcripts run as shown', () => {
   for (const s of samplesOf('transcript')) {
     const skip = skipReason(s);
-    it.skipIf(skip !== undefined)(`${s.name} (line ${s.line})`, () => withRun((run) => runTranscript(run, transcript(s.body))), 180_000);
+    it.skipIf(skip !== undefined)(`${s.name} (line ${s.line})`, () => withRun((run) => runTranscript(run, transcript(s.body))), 300_000);
   }
 });
 
@@ -477,8 +477,7 @@ describe('README: DuckDB recipes, through DuckDB', () => {
           expect((await columnTypes(run.cwd, formatted)).amount).toBe('VARCHAR');
           await expect(duckdb(run.cwd, sql.replaceAll(`'${from}'`, `'${formatted}'`))).rejects.toThrow(/sum\(VARCHAR\)/);
         }
-      }),
-    60_000);
+      }));
   }
 });
 
@@ -504,8 +503,7 @@ describe('README: jq recipe', () => {
           const formatted = await stages(run, `${(sheetpipe ?? '').replace(' --render unformatted', '').replace(' --dates string', '')} | ${jq}`);
           expect(lines(formatted.stdout)).toHaveLength(2000);
         }
-      }),
-    60_000);
+      }));
   }
 });
 
@@ -521,8 +519,7 @@ describe('README: head', () => {
           expect(r.stages, step.command).toEqual([{ code: 0, stderr: '' }, { code: 0, stderr: '' }]);
         }
         expect(leftovers(run.cwd)).toEqual([]);
-      }),
-    60_000);
+      }));
   }
 });
 
@@ -585,8 +582,7 @@ describe('README: cron', () => {
           expect(readFileSync(file, 'utf8')).toBe("yesterday's export\n");
           expect(readdirSync(folder)).toEqual([target.split('/').at(-1)]);
         }
-      }),
-    60_000);
+      }));
   }
 });
 
@@ -631,8 +627,7 @@ describe('README: a whole spreadsheet every night, and a loader that waits for i
       await nightly();
       expect(lines(await load())).toHaveLength(3);
       expect(loggerCalls(run)).toEqual([]);
-    }),
-  60_000);
+    }));
 });
 
 describe("README: the folder export's manifest", () => {
@@ -652,8 +647,7 @@ describe("README: the folder export's manifest", () => {
         }
         expect(shown.files.length).toBeGreaterThan(0);
         expect({ ...actual, files: actual.files.slice(0, shown.files.length) }).toEqual(shown);
-      }),
-    60_000);
+      }));
   }
 });
 
@@ -691,7 +685,6 @@ describe('README: library', () => {
         } else {
           expect(lines(stdout)).toEqual([expect.stringMatching(/^Orders\.csv\.gz 2000 [0-9a-f]{64}$/), expect.stringMatching(/^Customers\.csv\.gz 300 [0-9a-f]{64}$/), expect.stringMatching(/^Summary\.csv\.gz 29 [0-9a-f]{64}$/)]);
         }
-      }),
-    60_000);
+      }));
   }
 });
