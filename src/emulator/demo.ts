@@ -13,6 +13,7 @@
  */
 import { type Cell, type RichCell, dateToSerial, serialToText } from './cells.js';
 import { type TabSource, memoryTab } from './data.js';
+import { DOMAINS, FIRST_NAMES, LAST_NAMES, emailOf } from './people.js';
 import { hash3 } from './random.js';
 import type { NamedRangeSpec } from './spreadsheet.js';
 
@@ -32,18 +33,6 @@ const CUSTOMERS = 300;
 const FIRST_DAY = dateToSerial(2024, 1, 1);
 const DAYS = 731; // 2024-01-01 .. 2025-12-31
 
-const FIRST_NAMES = [
-  'Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia', 'Tim',
-  'Hedy', 'John', 'Katherine', 'Donald', 'Sophie', 'Guido', 'Anita', 'Niklaus', 'Shafi', 'Whitfield', 'Adele',
-  'Brian', 'Lynn', 'Yukihiro', 'Chloé', 'José', 'Zoë', 'Björn', 'Ingrid', 'Mei',
-];
-const LAST_NAMES = [
-  'Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra',
-  'Perlman', 'Berners-Lee', 'Lamarr', 'McCarthy', 'Johnson', 'Knuth', 'Wilson', 'van Rossum', 'Borg', 'Wirth',
-  'Goldwasser', 'Diffie', 'Goldberg', 'Kernighan', 'Conway', 'Matsumoto', 'Dubois', 'García', "O'Brien", 'Müller',
-  'Svensson', 'Chen',
-];
-const DOMAINS = ['example.com', 'example.org', 'example.net', 'mail.example'];
 const COUNTRIES = [
   'United States', 'United States', 'United States', 'United Kingdom', 'United Kingdom', 'Germany', 'Germany', 'France',
   'Canada', 'Brazil', 'Japan', 'India', 'Australia', 'Mexico', 'Spain', 'Netherlands', 'Sweden', 'South Korea',
@@ -61,10 +50,6 @@ const NOTES = [
   'Réclamation: colis abîmé',
   'VIP, priority',
 ];
-
-function ascii(text: string): string {
-  return text.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
-}
 
 function grouped(n: number): string {
   return n < 1000 ? String(n) : `${grouped(Math.floor(n / 1000))},${String(n % 1000).padStart(3, '0')}`;
@@ -95,7 +80,7 @@ function customersTab(): { tab: TabSource; customers: Customer[] } {
     const first = FIRST_NAMES[i % 32] as string;
     const last = LAST_NAMES[(3 * i + 7 * Math.floor(i / 32)) % 32] as string;
     const name = `${first} ${last}`;
-    const email = h % 29 === 0 ? null : `${ascii(first)}.${ascii(last)}@${DOMAINS[(h >>> 5) % DOMAINS.length]}`;
+    const email = h % 29 === 0 ? null : emailOf(first, last, DOMAINS[(h >>> 5) % DOMAINS.length] as string);
     const country = h % 41 === 7 ? null : (COUNTRIES[(h >>> 8) % COUNTRIES.length] as string);
     const signup = date(dateToSerial(2021, 1, 1) + ((h >>> 12) % 1095));
     customers.push({ id: i + 1, name });

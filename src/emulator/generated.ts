@@ -12,6 +12,7 @@ import { MAX_COLUMN, MAX_ROW } from '../a1.js';
 import { UsageError } from '../errors.js';
 import { type Cell, type RichCell, dateToSerial, serialToText } from './cells.js';
 import type { TabSource } from './data.js';
+import { DOMAINS, FIRST_NAMES, LAST_NAMES, emailOf } from './people.js';
 import { hash3 } from './random.js';
 
 export interface GeneratedTabSpec {
@@ -56,18 +57,6 @@ const NAMED_COLUMNS: readonly [string, Kind][] = [
 ];
 const EXTRA_KINDS: readonly Kind[] = [Kind.Int, Kind.Word, Kind.Amount, Kind.Bool, Kind.Date, Kind.Code];
 
-const FIRST_NAMES = [
-  'Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia', 'Tim',
-  'Hedy', 'John', 'Katherine', 'Donald', 'Sophie', 'Guido', 'Anita', 'Niklaus', 'Shafi', 'Whitfield', 'Adele',
-  'Brian', 'Lynn', 'Yukihiro', 'Chloé', 'José', 'Zoë', 'Björn', 'Ingrid', 'Mei',
-];
-const LAST_NAMES = [
-  'Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra',
-  'Perlman', 'Berners-Lee', 'Lamarr', 'McCarthy', 'Johnson', 'Knuth', 'Wilson', 'van Rossum', 'Borg', 'Wirth',
-  'Goldwasser', 'Diffie', 'Goldberg', 'Kernighan', 'Conway', 'Matsumoto', 'Dubois', 'García', "O'Brien", 'Müller',
-  'Svensson', 'Chen',
-];
-const DOMAINS = ['example.com', 'example.org', 'example.net', 'mail.example'];
 const CITIES = [
   'London', 'Paris', 'New York', 'São Paulo', 'Zürich', 'Kraków', '東京', 'Reykjavík', 'Montréal', 'Cape Town',
   'Mumbai', '서울', 'Sydney', 'Buenos Aires', 'Oslo', 'Nairobi', 'Lagos', 'Mexico City', 'Αθήνα', 'Kyiv', 'Berlin',
@@ -96,17 +85,13 @@ const WORDS = [
   'india', 'juliett', 'kilo', 'lima', 'mike', 'november', 'oscar', 'papa',
 ];
 
-function ascii(text: string): string {
-  return text.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
-}
-
 const FULL_NAMES: string[] = [];
 const EMAILS: string[] = [];
 for (let i = 0; i < FIRST_NAMES.length * LAST_NAMES.length; i += 1) {
   const first = FIRST_NAMES[i % FIRST_NAMES.length] as string;
   const last = LAST_NAMES[Math.floor(i / FIRST_NAMES.length)] as string;
   FULL_NAMES.push(`${first} ${last}`);
-  EMAILS.push(`${ascii(first)}.${ascii(last)}@${DOMAINS[i % DOMAINS.length]}`);
+  EMAILS.push(emailOf(first, last, DOMAINS[i % DOMAINS.length] as string));
 }
 const CODES: string[] = [];
 for (let i = 0; i < 676; i += 1) {

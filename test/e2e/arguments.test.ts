@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, describeResult, runCli, startEmulatorProcess, type EmulatorProcess } from './harness.js';
+import { describeResult, expectExit, runCli, startEmulatorProcess, type EmulatorProcess } from './harness.js';
 import { runWithEnv } from '../faults/helpers.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';
@@ -30,9 +30,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function expectExit(r: CliResult, code: number): void {
-  expect(r.code, describeResult(r)).toBe(code);
-}
 
 /** Exit 2 and exactly `message` as the one line on stderr, nothing on stdout. */
 async function expectUsage(args: string[], message: string | RegExp): Promise<void> {

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { collect, describeResult, runCli, startCli, startEmulatorProcess, type CliResult, type EmulatorProcess } from './harness.js';
+import { collect, expectExit, runCli, startCli, startEmulatorProcess, type EmulatorProcess } from './harness.js';
 
 const ORDERS_CSV = [
   'id,name,note,amount',
@@ -41,9 +41,6 @@ let dir: string;
 let emu: EmulatorProcess;
 let base: string[];
 
-function expectExit(r: CliResult, code: number): void {
-  expect(r.code, describeResult(r)).toBe(code);
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sheetpipe-e2e-'));

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 /**
  * End-to-end harness: the real binaries in child processes. `sheetpipe emulator` serves, `sheetpipe`
  * exports from it. A failed expectation prints the command, its stdout, stderr and exit code.
@@ -107,4 +108,9 @@ export async function startEmulatorProcess(args: string[]): Promise<EmulatorProc
       return code;
     },
   };
+}
+
+/** The run's exit code, with its command, stdout and stderr shown when it is not the expected one. */
+export function expectExit(r: CliResult, code: number): void {
+  expect(r.code, describeResult(r)).toBe(code);
 }

@@ -6,15 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CliResult, type EmulatorProcess, describeResult, runCli, startEmulatorProcess } from './harness.js';
+import { type EmulatorProcess, describeResult, expectExit, runCli, startEmulatorProcess } from './harness.js';
 
 let dir: string;
 let emu: EmulatorProcess;
 let base: string[];
 
-function expectExit(r: CliResult, code: number): void {
-  expect(r.code, describeResult(r)).toBe(code);
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sheetpipe-ranges-'));

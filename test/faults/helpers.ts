@@ -13,6 +13,8 @@ import { expect } from 'vitest';
 import { type Cell, type Emulator, type EmulatorOptions, type EmulatorStats, type FaultRule, type TabSource, generatedTab, memoryTab, startEmulator } from '../../src/emulator/index.js';
 import { BIN, type CliResult, childEnv, collect, describeResult, runCli, startCli } from '../e2e/harness.js';
 
+export { expectExit } from '../e2e/harness.js';
+
 /** One HTTP event seen by the emulator's server, in performance.now() milliseconds. */
 export interface Traffic {
   t: number;
@@ -175,9 +177,6 @@ export function runWithEnv(args: string[], env: Record<string, string>): Promise
   return collect(child, args);
 }
 
-export function expectExit(r: CliResult, code: number): void {
-  expect(r.code, describeResult(r)).toBe(code);
-}
 
 /** The one line said when retries begin (progress.ts's retryNotice). */
 export const RETRY_NOTICE = /^sheetpipe: .*; (waiting and )?retrying( \(.*\))?$/;
