@@ -4,10 +4,10 @@
  * --verbose); warnings; and the summary line. Nothing in the pipeline imports this file.
  */
 import type { Writable } from 'node:stream';
+import type { ProgressMode } from './options/config.js';
 import { formatCount, plural } from './plural.js';
 import type { ExportEvents, ExportSummary, PlanInfo } from './run.js';
 
-export type ProgressMode = 'bar' | 'lines' | 'off';
 
 export interface ProgressOptions {
   stream: Writable & { columns?: number };

@@ -9,7 +9,7 @@ import { BrokenPipe, InternalError, OutputError } from './errors.js';
 import { ExportEvents } from './events.js';
 import { linkedController } from './fetch/signals.js';
 import { EarlyMismatch, type RangeResult, exportRange } from './export-range.js';
-import { DEFAULTS } from './options/library.js';
+import { DEFAULTS } from './options/defaults.js';
 import { type GridRange, type SpreadsheetMeta, describeRange } from './resolve.js';
 import { type ExportOptions, type Session, closeSession, openSession, readMetadata } from './session.js';
 import { type OnWritten, type OutputRules, exportRanges } from './targets.js';

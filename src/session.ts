@@ -12,7 +12,7 @@ import { type Window, deliverPart } from './fetch/window.js';
 import type { ExportEvents } from './events.js';
 import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi } from './google/api.js';
 import { DEFAULT_ENDPOINT, isLoopback } from './google/endpoint.js';
-import { DEFAULTS } from './options/library.js';
+import { DEFAULTS } from './options/defaults.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
 import type { SpreadsheetMeta } from './resolve.js';
 

@@ -7,7 +7,7 @@ import type { Write } from './destination.js';
 import { type Request, readRequest } from './fetch/chunk-reader.js';
 import { Part } from './fetch/part.js';
 import { type Running, type Target, Window } from './fetch/window.js';
-import { DEFAULTS } from './options/library.js';
+import { DEFAULTS } from './options/defaults.js';
 import { type PlanOptions, type Span, chunkA1, lastPlannedRow, planRequests } from './plan.js';
 import { plural } from './plural.js';
 import { type GridRange, describeRange, holdsNoCells } from './resolve.js';

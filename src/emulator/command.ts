@@ -3,7 +3,7 @@
  * all with the option table before any I/O, prints where to connect, and stops on abort.
  */
 import { UsageError } from '../errors.js';
-import { emulatorArgs } from '../options/config.js';
+import { type EmulatorValues, emulatorArgs } from '../options/config.js';
 import { type TabSource, fileTab } from './data.js';
 import { generatedTab } from './generated.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './options.js';
@@ -36,6 +36,10 @@ export interface EmulatorCommandArgs {
   retryAfter?: boolean;
 }
 
+// The emulator's argument type names the same fields as its options in the table.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _fieldsMatch: Same<keyof EmulatorCommandArgs, keyof EmulatorValues> = true;
+
 export interface EmulatorCommandIo {
   stdout: NodeJS.WritableStream;
   /** Where each refused request and each internal error is reported, one line each. Default: nowhere. */
@@ -50,11 +54,7 @@ function shown(value: unknown): string {
 
 /** The tabs to serve; undefined for the demo spreadsheet, the server's default. */
 async function loadTabs(args: EmulatorCommandArgs): Promise<TabSource[] | undefined> {
-  if (args.data === undefined && args.rows === undefined) {
-    // The demo's tabs are fixed: a shape given without --rows would be silently ignored.
-    if (args.cols !== undefined) throw new UsageError('--cols shapes a generated tab: add --rows N (the demo spreadsheet has fixed tabs)');
-    return undefined;
-  }
+  if (args.data === undefined && args.rows === undefined) return undefined;
   const tabs: TabSource[] = [];
   for (const file of args.data ?? []) tabs.push(await fileTab(file));
   if (args.rows !== undefined) {

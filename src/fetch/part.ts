@@ -6,8 +6,8 @@
  * range's width is still unknown and it is not the head — kept as the answer's raw bytes.
  */
 import { columnToLetters, quoteSheetName } from '../a1.js';
-import type { RangeOutput, RowTarget } from '../transcode/output.js';
-import type { RowBytes } from '../transcode/rows.js';
+import type { RangeOutput } from '../transcode/output.js';
+import type { RowBytes, RowTarget } from '../transcode/rows.js';
 
 export interface PartSpec {
   output: RangeOutput;

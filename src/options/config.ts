@@ -8,8 +8,6 @@ import { extname } from 'node:path';
 import { parseA1, type A1 } from '../a1.js';
 import { UsageError, showInput } from '../errors.js';
 import { DEFAULT_ENDPOINT, normaliseEndpoint } from '../google/endpoint.js';
-import type { EmulatorCommandArgs } from '../emulator/command.js';
-import type { ProgressMode } from '../progress.js';
 import { formatCount } from '../plural.js';
 import { parseSpreadsheetRef, type SpreadsheetRef } from '../ref.js';
 import { shown } from './rules.js';
@@ -17,6 +15,9 @@ import { type ValuesOf, commandValues } from './table.js';
 
 type ExportValues = ValuesOf<'export'>;
 export type Format = NonNullable<ExportValues['format']>;
+/** How progress is shown: a bar redrawn in place, a plain line every few seconds, or nothing. */
+export type ProgressMode = 'bar' | 'lines' | 'off';
+
 export type Render = ExportValues['render'];
 export type DatesMode = NonNullable<ExportValues['dates']>;
 
@@ -192,10 +193,6 @@ export const MAX_CELLS = 10_000_000;
 
 export type EmulatorValues = Omit<ValuesOf<'emulator'>, 'help' | 'version'>;
 
-// The emulator's argument type names the same fields as its options in the table.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _emulatorFieldsMatch: Same<keyof EmulatorCommandArgs, keyof EmulatorValues> = true;
-
 /**
  * The emulator's options, from argv or from code: each through its rule, then the rules between
  * them. Absent options stay absent: the emulator fills in its defaults.
@@ -209,6 +206,10 @@ export function emulatorArgs(given: Readonly<Record<string, unknown>>, positiona
   }
   if (v.data !== undefined && v.data.length > 0 && v.rows === undefined && (v.cols !== undefined || v.seed !== undefined)) {
     throw new UsageError('--cols and --seed shape a generated tab: add --rows to have one next to --data');
+  }
+  // The demo spreadsheet's tabs are fixed: a shape given without --rows would be silently ignored.
+  if (v.data === undefined && v.rows === undefined && v.cols !== undefined) {
+    throw new UsageError('--cols shapes a generated tab: add --rows N (the demo spreadsheet has fixed tabs)');
   }
   return v;
 }

@@ -7,13 +7,14 @@
 import { parseA1 } from '../a1.js';
 import { UsageError, showInput } from '../errors.js';
 import type { BackoffOptions } from '../fetch/retry.js';
-import type { DateRender, SheetsApi, ValueRender } from '../google/api.js';
+import type { SheetsApi } from '../google/api.js';
 import { loadCredentialFile } from '../google/credentials.js';
 import { DEFAULT_ENDPOINT } from '../google/endpoint.js';
 import { parseSpreadsheetRef } from '../ref.js';
 import type { FolderExportOptions as FolderRunOptions } from '../folder-export.js';
 import type { ExportEvents, StreamExportOptions as EngineOptions } from '../run.js';
-import { type DatesMode, type Render, checkDates } from './config.js';
+import { checkDates } from './config.js';
+import { DATE_RENDER, VALUE_RENDER, timeoutMs } from './defaults.js';
 import { closest } from './suggest.js';
 import { type LibraryInput, type LibraryScope, type LibraryValues, libraryOptions, readValues } from './table.js';
 
@@ -64,24 +65,6 @@ export type FolderExportOptions = Omit<Target, 'range'> & {
   RunControls;
 
 const CONTROL_KEYS: readonly (keyof RunControls | keyof Target)[] = ['spreadsheet', 'range', 'env', 'signal', 'events', 'backoff', 'api'];
-
-const VALUE_RENDER: Readonly<Record<Render, ValueRender>> = { formatted: 'FORMATTED_VALUE', unformatted: 'UNFORMATTED_VALUE', formula: 'FORMULA' };
-const DATE_RENDER: Readonly<Record<DatesMode, DateRender>> = { serial: 'SERIAL_NUMBER', string: 'FORMATTED_STRING' };
-
-// A tiny timeout stays above 0 ms rather than rounding to "no time at all".
-const timeoutMs = (seconds: number) => Math.max(1, Math.round(seconds * 1000));
-
-const TABLE_DEFAULTS = readValues(libraryOptions('stream'), {}, (d) => d.key) as LibraryValues<'stream'>;
-
-/** The engine's defaults, from the option table: what a run gets for an option nobody set. */
-export const DEFAULTS = {
-  concurrency: TABLE_DEFAULTS.concurrency,
-  timeoutMs: timeoutMs(TABLE_DEFAULTS.timeout),
-  retries: TABLE_DEFAULTS.retries,
-  maxRpm: TABLE_DEFAULTS.maxRpm,
-  render: VALUE_RENDER[TABLE_DEFAULTS.render],
-  header: TABLE_DEFAULTS.header,
-} as const;
 
 /** Validated values as both the command line and the library hold them. */
 type RunValues = Partial<Omit<LibraryValues<'stream'>, 'format'>>;

@@ -14,7 +14,7 @@
  */
 import { ByteBuffer } from './bytes.js';
 import { type Encoding, type Format, HeaderKeys, createEncoding } from './encode.js';
-import { type RowForm, RowBytes, type Segment, type WideRow, emptyRunPieces, rowFormOf } from './rows.js';
+import { type RowForm, RowBytes, type RowTarget, type Segment, type WideRow, emptyRunPieces, rowFormOf } from './rows.js';
 
 /** Rows sampled for the width when the range does not name its last column. */
 export const SAMPLE_ROWS = 1000;
@@ -40,20 +40,6 @@ export interface RangeOutputOptions {
   onWarning?(message: string): void;
   /** Rows not yet confirmed have reached SAMPLE_BYTES: told once (the early read that holds them is given up). */
   onHoldFull?(): void;
-}
-
-/** Where a part's rows go: the output itself for the head part, a RowBytes for a later one. */
-export interface RowTarget {
-  /** The encoding of the row about to begin. */
-  encoding(): Encoding;
-  /** Returns the buffer to encode the row's cells into; undefined when the row is the NDJSON header. */
-  beginRow(): ByteBuffer | undefined;
-  endRow(cells: number): void;
-  /** The range's first row, as key texts (after beginRow() returned undefined). */
-  headerRow(texts: readonly string[]): void;
-  abortRow(): void;
-  /** Empty rows that end an answer: written only if a later row follows. */
-  skip(rows: number): void;
 }
 
 type State = 'header' | 'sample' | 'stream';

@@ -4,7 +4,7 @@
  */
 import type { ByteBuffer } from './bytes.js';
 import { type Encoding, cellText } from './encode.js';
-import type { RowTarget } from './output.js';
+import type { RowTarget } from './rows.js';
 import { MalformedAnswer, type ValuesHandler } from './scanner.js';
 
 export class PartWriter implements ValuesHandler {

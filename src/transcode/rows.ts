@@ -6,7 +6,6 @@
  */
 import { ByteBuffer } from './bytes.js';
 import type { Encoding } from './encode.js';
-import type { RowTarget } from './output.js';
 
 /** How rows look once the width is known: shared by every part of one range. */
 export interface RowForm {
@@ -14,6 +13,20 @@ export interface RowForm {
   width: number;
   /** The bytes of one empty row at this width. */
   emptyRow: Buffer;
+}
+
+/** Where a part's rows go: the output itself for the head part, a RowBytes for a later one. */
+export interface RowTarget {
+  /** The encoding of the row about to begin. */
+  encoding(): Encoding;
+  /** Returns the buffer to encode the row's cells into; undefined when the row is the NDJSON header. */
+  beginRow(): ByteBuffer | undefined;
+  endRow(cells: number): void;
+  /** The range's first row, as key texts (after beginRow() returned undefined). */
+  headerRow(texts: readonly string[]): void;
+  abortRow(): void;
+  /** Empty rows that end an answer: written only if a later row follows. */
+  skip(rows: number): void;
 }
 
 /** Empty rows are written inline up to this many bytes, else as a counted run. */
