@@ -10,5 +10,8 @@ export default defineConfig({
     // Most files wait on child processes and local servers rather than compute: two workers halve the
     // suite's wall time on a 2-core machine (138 s vs 261 s), and it held beside two CPU hogs.
     maxWorkers: 2,
+    // google-auth-library probes the cloud metadata address when it finds no credentials: never
+    // from a test (child processes get the same from test/e2e/harness.ts).
+    env: { METADATA_SERVER_DETECTION: 'none' },
   },
 });
