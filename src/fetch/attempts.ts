@@ -80,9 +80,17 @@ export async function withRetries<T>(label: string, ctx: AttemptContext, attempt
     if (!classification.retryable || n > ctx.retries) {
       throw new AttemptsFailed(classification, failure, n, classification.retryable && n > ctx.retries, reason, { cause });
     }
-    const delayMs = backoffDelay(n, parseRetryAfter(failure.retryAfter), ctx.backoff);
-    ctx.onRetry?.({ label, attempt: n, delayMs, kind: classification.kind, reason });
-    if (classification.kind === 'rate-limit') ctx.gate.pauseFor(delayMs);
-    else await sleep(delayMs, ctx.signal);
+    await backOff(ctx, { label, attempt: n, kind: classification.kind, reason }, n, failure.retryAfter);
   }
+}
+
+/**
+ * Waits before retry number `retry`, and reports it. A 429 holds the whole pool (the quota is
+ * shared), and the request then queues at the gate like the rest; any other failure sleeps alone.
+ */
+export async function backOff(ctx: AttemptContext, info: Omit<RetryInfo, 'delayMs'>, retry: number, retryAfter: string | undefined): Promise<void> {
+  const delayMs = backoffDelay(retry, parseRetryAfter(retryAfter), ctx.backoff);
+  ctx.onRetry?.({ ...info, delayMs });
+  if (info.kind === 'rate-limit') ctx.gate.pauseFor(delayMs);
+  else await sleep(delayMs, ctx.signal);
 }

@@ -12,20 +12,11 @@
 import type { SheetsApi } from '../google/api.js';
 import { PartWriter } from '../transcode/part-writer.js';
 import { MalformedAnswer, ValuesScanner, type ValuesHandler } from '../transcode/scanner.js';
-import { factsOf } from './attempts.js';
+import { backOff, factsOf } from './attempts.js';
 import type { RequestGate } from './gate.js';
 import type { Part } from './part.js';
-import {
-  AttemptsFailed,
-  type BackoffOptions,
-  type RetryInfo,
-  backoffDelay,
-  classify,
-  describeFailure,
-  parseRetryAfter,
-} from './retry.js';
+import { AttemptsFailed, type BackoffOptions, type RetryInfo, classify, describeFailure } from './retry.js';
 import { linkedController } from './signals.js';
-import { sleep } from './sleep.js';
 
 export interface Request {
   /** For messages: `chunk 3/40 ('Data'!A2201:Z2400)`. */
@@ -321,13 +312,6 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
         continue;
       }
     }
-    const delayMs = backoffDelay(failures, parseRetryAfter(facts.retryAfter), ctx.backoff);
-    ctx.onRetry?.({ label: request.label, attempt: attempts, delayMs, kind: classification.kind, reason });
-    if (classification.kind === 'rate-limit') {
-      // The quota is shared: hold the whole pool, then this request queues at the gate like the rest.
-      ctx.gate.pauseFor(delayMs);
-    } else {
-      await sleep(delayMs, ctx.signal);
-    }
+    await backOff(ctx, { label: request.label, attempt: attempts, kind: classification.kind, reason }, failures, facts.retryAfter);
   }
 }
