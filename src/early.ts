@@ -9,7 +9,7 @@
  * part; otherwise it is dropped and nothing of it is written.
  */
 import type { A1 } from './a1.js';
-import { type PlanOptions, rowsPerChunk } from './plan.js';
+import { type PlanOptions, columnsOf, rowsPerChunk } from './plan.js';
 import { type GridRange, holdsNoCells } from './resolve.js';
 
 export interface EarlySpan {
@@ -52,7 +52,7 @@ export function earlyMatches(early: EarlySpan, range: GridRange, cellBudget: num
   if (early.firstRow !== range.firstRow || early.firstCol !== range.firstCol) return false;
   if (early.lastCol !== (range.colsNamed ? range.lastCol : undefined)) return false;
   const rows = Math.min(early.lastRow, range.lastRow) - early.firstRow + 1;
-  return rows * (range.lastCol - range.firstCol + 1) <= 2 * cellBudget;
+  return rows * columnsOf(range) <= 2 * cellBudget;
 }
 
 /** The tab an answer's `range` echo names (`Sheet1!A1:Z1000`, `'My tab'!A1:B2`). */

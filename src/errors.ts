@@ -3,6 +3,7 @@
  * process exit code the CLI maps it to. Messages are one line and say what to do next.
  */
 
+import { hasReason, reasonsOf } from './fetch/retry.js';
 import { times } from './plural.js';
 
 export const ExitCode = {
@@ -176,10 +177,6 @@ export interface FailureContext {
 
 const READONLY_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
 
-function reasonsOf(f: FinalFailure['failure']): readonly string[] {
-  return f.reasons ?? (f.reason !== undefined ? [f.reason] : []);
-}
-
 function connectionMessage(host: string, code: string): string {
   if (/^(ENOTFOUND|EAI_)/.test(code)) return `cannot connect to ${host}: the DNS lookup failed (${code}); check the network, the proxy settings or --endpoint`;
   if (code === 'ECONNREFUSED') return `cannot connect to ${host}: the connection was refused (${code}); check --endpoint and the proxy settings (is the emulator running?)`;
@@ -229,7 +226,7 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
       if (f.phase === 'credentials') {
         return new AuthError(`${what}: ${reason}; check that the key is current and not revoked, or refresh the credentials`, options);
       }
-      if (reasons.some((r) => r === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' || r === 'insufficientPermissions')) {
+      if (hasReason(f, 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', 'insufficientPermissions')) {
         return new AuthError(
           `${what}: ${reason}; the credentials lack the spreadsheets.readonly scope: use a service-account key, or run \`gcloud auth application-default login --scopes=${READONLY_SCOPE},https://www.googleapis.com/auth/cloud-platform\``,
           options,
@@ -238,7 +235,7 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
       if (reasons.some((r) => /^(API_KEY_|keyInvalid)/.test(r))) {
         return new AuthError(`${what}: ${reason}; the API key was refused: check GOOGLE_API_KEY and that the key may call the Google Sheets API`, options);
       }
-      if (reasons.some((r) => r === 'SERVICE_DISABLED' || r === 'accessNotConfigured')) {
+      if (hasReason(f, 'SERVICE_DISABLED', 'accessNotConfigured')) {
         return new AuthError(
           `${what}: ${reason}; enable the Google Sheets API in the credentials' project (or set a quota project: gcloud auth application-default set-quota-project PROJECT)`,
           options,

@@ -8,8 +8,8 @@ import type { Write } from './destination.js';
 import { type Request, readRequest } from './fetch/chunk-reader.js';
 import { Part } from './fetch/part.js';
 import { linkedController } from './fetch/signals.js';
-import { DEFAULT_CELL_BUDGET, type PlanOptions, type Span, chunkA1, lastPlannedRow, rowSpans } from './plan.js';
-import { type GridRange, describeRange, holdsNoCells, resolveRange } from './resolve.js';
+import { DEFAULT_CELL_BUDGET, type PlanOptions, type Span, chunkA1, columnsOf, lastPlannedRow, rowSpans } from './plan.js';
+import { type GridRange, describeRange, holdsNoCells, resolveRange, tabsInOrder } from './resolve.js';
 import { type Session, readContext, readMetadata } from './session.js';
 import { type OnWritten, type OutputRules, outputFor, partOf, planOptions, rangeOutput, runWindow, warnPastGrid } from './targets.js';
 import { type RangeOutput, SAMPLE_ROWS } from './transcode/output.js';
@@ -73,7 +73,7 @@ export async function exportRange(session: Session, rules: OutputRules, write: W
   try {
     const meta = await readMetadata(session, signal);
     range = resolveRange(a1, meta, session.ref.gid);
-    firstTab = [...meta.sheets].sort((a, b) => a.index - b.index)[0]?.sheetId;
+    firstTab = tabsInOrder(meta)[0]?.sheetId;
   } catch (error) {
     await dropEarly(early);
     throw error;
@@ -85,7 +85,7 @@ export async function exportRange(session: Session, rules: OutputRules, write: W
     early = undefined;
   }
 
-  const columns = Math.max(0, range.lastCol - range.firstCol + 1);
+  const columns = columnsOf(range);
   const last = lastPlannedRow(range, plan);
   if (holdsNoCells(range)) {
     events.emit('plan', { range: describeRange(range), chunks: 0, rows: 0, columns: 0, colsNamed: range.colsNamed });

@@ -11,7 +11,7 @@ import { type Manifest, manifestText } from './manifest.js';
 import { type NameSource, fileNames } from './names.js';
 import { plural } from './plural.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
-import { type GridRange, type SheetInfo, type SpreadsheetMeta, describeRange, resolveRange } from './resolve.js';
+import { type GridRange, type SheetInfo, type SpreadsheetMeta, describeRange, lookUpName, resolveRange, tabsInOrder } from './resolve.js';
 import { type ExportOptions, ExportEvents, exportRangesTo } from './run.js';
 import { outputError } from './sink.js';
 import type { Format } from './transcode/encode.js';
@@ -41,8 +41,6 @@ interface Picked {
   source: NameSource;
 }
 
-const byIndex = (a: SheetInfo, b: SheetInfo) => a.index - b.index;
-
 /** `skipped 2 chart tabs (no cells): 'Chart 1', 'Revenue'`: said once, unless -q. */
 function skippedLine(tabs: readonly SheetInfo[]): string {
   const charts = tabs.every((t) => t.sheetType === 'OBJECT');
@@ -52,7 +50,7 @@ function skippedLine(tabs: readonly SheetInfo[]): string {
 
 /** Every grid tab in tab order, hidden ones included; the others are named in one line. */
 function everyTab(meta: SpreadsheetMeta, events: ExportEvents): Picked[] {
-  const tabs = [...meta.sheets].sort(byIndex);
+  const tabs = tabsInOrder(meta);
   const skipped = tabs.filter((t) => t.sheetType !== 'GRID');
   if (skipped.length > 0) events.emit('warning', skippedLine(skipped));
   const grid = tabs.filter((t) => t.sheetType === 'GRID');
@@ -71,12 +69,11 @@ function cellsOf(a1: A1): string | undefined {
   return first === last ? first : cells;
 }
 
-/** A name that is no tab's title is a named range (resolveRange looks for a tab first). */
+/** The named range a bare name stands for (a name that is no tab's title), as resolveRange looks it up. */
 function namedRangeOf(a1: A1, meta: SpreadsheetMeta): string | undefined {
   if (a1.kind !== 'name') return undefined;
-  const lower = a1.name.toLowerCase();
-  if (meta.sheets.some((s) => s.title.toLowerCase() === lower)) return undefined;
-  return meta.namedRanges.find((n) => n.name === a1.name)?.name ?? meta.namedRanges.find((n) => n.name.toLowerCase() === lower)?.name;
+  const found = lookUpName(meta, a1.name);
+  return found?.kind === 'named' ? found.named.name : undefined;
 }
 
 function picked(meta: SpreadsheetMeta, ranges: readonly A1[], gid: number | undefined): Picked[] {

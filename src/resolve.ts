@@ -51,6 +51,19 @@ function findSheet(meta: SpreadsheetMeta, title: string): SheetInfo | undefined 
   return meta.sheets.find((s) => s.title === title) ?? meta.sheets.find((s) => s.title.toLowerCase() === title.toLowerCase());
 }
 
+/** What a bare name names: a tab first, else a named range; each matched exactly, else in any case. */
+export function lookUpName(meta: SpreadsheetMeta, name: string): { kind: 'tab'; sheet: SheetInfo } | { kind: 'named'; named: NamedRangeInfo } | undefined {
+  const sheet = findSheet(meta, name);
+  if (sheet) return { kind: 'tab', sheet };
+  const named = meta.namedRanges.find((n) => n.name === name) ?? meta.namedRanges.find((n) => n.name.toLowerCase() === name.toLowerCase());
+  return named ? { kind: 'named', named } : undefined;
+}
+
+/** The tabs in tab order (as the spreadsheet shows them), hidden ones included. */
+export function tabsInOrder(meta: SpreadsheetMeta): SheetInfo[] {
+  return [...meta.sheets].sort((a, b) => a.index - b.index);
+}
+
 function tabList(meta: SpreadsheetMeta): string {
   const names = meta.sheets.map((s) => quoteSheetName(s.title));
   return names.length > 8 ? `${names.slice(0, 8).join(', ')}, ...` : names.join(', ');
@@ -62,7 +75,7 @@ function defaultSheet(meta: SpreadsheetMeta, gid: number | undefined): SheetInfo
     if (!byGid) throw new NotFoundError(`no tab has gid ${gid}; run \`sheetpipe sheets\` to list the tabs (${tabList(meta)})`);
     return byGid;
   }
-  const first = [...meta.sheets].sort((a, b) => a.index - b.index).find((s) => s.sheetType === 'GRID') ?? meta.sheets[0];
+  const first = tabsInOrder(meta).find((s) => s.sheetType === 'GRID') ?? meta.sheets[0];
   if (!first) throw new NotFoundError('the spreadsheet has no tabs');
   return first;
 }
@@ -134,15 +147,16 @@ export function resolveRange(a1: A1 | undefined, meta: SpreadsheetMeta, gid?: nu
     return bounded(sheet, 1, sheet.rowCount, 1, sheet.columnCount, false);
   }
   if (a1.kind === 'name') {
-    const sheet = findSheet(meta, a1.name);
-    if (sheet) {
+    const found = lookUpName(meta, a1.name);
+    if (!found) {
+      throw new NotFoundError(`no tab or named range is called "${a1.name}"; tabs: ${tabList(meta)}`);
+    }
+    if (found.kind === 'tab') {
+      const { sheet } = found;
       gridOnly(sheet);
       return bounded(sheet, 1, sheet.rowCount, 1, sheet.columnCount, false);
     }
-    const named = meta.namedRanges.find((n) => n.name === a1.name) ?? meta.namedRanges.find((n) => n.name.toLowerCase() === a1.name.toLowerCase());
-    if (!named) {
-      throw new NotFoundError(`no tab or named range is called "${a1.name}"; tabs: ${tabList(meta)}`);
-    }
+    const { named } = found;
     const target = meta.sheets.find((s) => s.sheetId === named.sheetId);
     if (!target) throw new NotFoundError(`named range "${named.name}" points at a tab that no longer exists`);
     return namedGrid(named, gridOnly(target));

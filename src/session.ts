@@ -108,12 +108,12 @@ export function attemptContext(session: Session, signal: AbortSignal): AttemptCo
   };
 }
 
-/** What a request's reader needs; without a window (the early read), it writes at once. */
+/** What a request's reader needs; without a window (the early read), nothing waits for room. */
 export function readContext(session: Session, signal: AbortSignal, window?: Window): ReadContext {
   return {
     ...attemptContext(session, signal),
     api: session.api,
-    deliver: (part) => (window ? window.deliver(part) : deliverPart(part)),
+    deliver: deliverPart,
     room: () => window?.room(),
   };
 }

@@ -8,7 +8,7 @@ import { type Request, readRequest } from './fetch/chunk-reader.js';
 import { Part } from './fetch/part.js';
 import { type Running, type Target, Window } from './fetch/window.js';
 import { DEFAULTS } from './options/defaults.js';
-import { type PlanOptions, type Span, chunkA1, lastPlannedRow, planRequests } from './plan.js';
+import { type PlanOptions, type Span, chunkA1, columnsOf, lastPlannedRow, planRequests } from './plan.js';
 import { plural } from './plural.js';
 import { type GridRange, describeRange, holdsNoCells } from './resolve.js';
 import { type Session, failed, readContext } from './session.js';
@@ -55,7 +55,7 @@ export function outputFor(session: Session, rules: OutputRules, spec: OutputSpec
 
 /** The output of a resolved range: its named width, or the width rule's sample. */
 export function rangeOutput(session: Session, rules: OutputRules, range: GridRange, write: Write, onWritten: OnWritten): RangeOutput {
-  const columns = Math.max(0, range.lastCol - range.firstCol + 1);
+  const columns = columnsOf(range);
   return outputFor(session, rules, { firstCol: range.firstCol, firstRow: range.firstRow, width: range.colsNamed ? columns : undefined, maxWidth: columns }, write, onWritten);
 }
 
@@ -113,7 +113,7 @@ export async function exportRanges(
   const chunks = ranges.map(() => 0);
   for (const p of planned) for (const span of p.kind === 'batch' ? p.spans : [p.span]) chunks[span.target]! += 1;
   for (const [i, range] of ranges.entries()) {
-    const columns = Math.max(0, range.lastCol - range.firstCol + 1);
+    const columns = columnsOf(range);
     const rows = holdsNoCells(range) ? 0 : lastPlannedRow(range, plan) - range.firstRow + 1;
     session.events.emit('plan', { range: describeRange(range), file: files[i], chunks: chunks[i] ?? 0, rows, columns, colsNamed: range.colsNamed });
     if (holdsNoCells(range)) warnPastGrid(session, range);

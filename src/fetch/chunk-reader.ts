@@ -16,7 +16,7 @@ import { backOff, factsOf } from './attempts.js';
 import type { RequestGate } from './gate.js';
 import type { Part } from './part.js';
 import { AttemptsFailed, type BackoffOptions, type RetryInfo, classify, describeFailure } from './retry.js';
-import { linkedController } from './signals.js';
+import { linkedController, untilAborted } from './signals.js';
 
 export interface Request {
   /** For messages: `chunk 3/40 ('Data'!A2201:Z2400)`. */
@@ -122,13 +122,6 @@ function endPiece(piece: Piece): void {
   if (piece.part.nextRow > piece.part.lastRow) piece.part.complete();
 }
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-}
-
 /** One attempt: the answer streamed through the scanner into the pieces' writers. */
 async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal: AbortSignal, timer: ServerTimer): Promise<void> {
   const ranges = pieces.map((p) => p.part.a1(p.first, p.last));
@@ -164,7 +157,7 @@ async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal
     }
     timer.notWaiting();
     if (!scanner && raw) {
-      await Promise.race([raw.placeable(), rejectOnAbort(signal)]);
+      await untilAborted(raw.placeable(), signal);
       replay(start(), raw);
     }
     (scanner as ValuesScanner).end();
@@ -192,7 +185,7 @@ async function deliver(pieces: Piece[], ctx: ReadContext, signal: AbortSignal): 
     if (piece.part.head) await ctx.deliver(piece.part);
   }
   for (let wait = ctx.room(); wait && pieces.some((p) => !p.part.head); wait = ctx.room()) {
-    await Promise.race([wait, rejectOnAbort(signal)]);
+    await untilAborted(wait, signal);
   }
 }
 

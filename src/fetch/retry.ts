@@ -99,9 +99,13 @@ function isConnectCode(code: string): boolean {
   );
 }
 
-const reasonsOf = (f: AttemptFailure): readonly string[] => f.reasons ?? (f.reason !== undefined ? [f.reason] : []);
+/** Every reason of the error body: `reasons`, else the lone `reason`. */
+export function reasonsOf(f: Pick<AttemptFailure, 'reason' | 'reasons'>): readonly string[] {
+  return f.reasons ?? (f.reason !== undefined ? [f.reason] : []);
+}
 
-export function hasReason(f: AttemptFailure, ...wanted: string[]): boolean {
+/** True when the error body gives any of the `wanted` reasons. */
+export function hasReason(f: Pick<AttemptFailure, 'reason' | 'reasons'>, ...wanted: string[]): boolean {
   return reasonsOf(f).some((r) => wanted.includes(r));
 }
 

@@ -18,3 +18,17 @@ export function linkedController(parent?: AbortSignal): LinkedController {
   else parent?.addEventListener('abort', onAbort, { once: true });
   return { controller, dispose: () => parent?.removeEventListener('abort', onAbort) };
 }
+
+/**
+ * `promise`, or the signal's reason as soon as it aborts (the promise itself is not cancelled). The
+ * listener is removed once either happens, so a signal waited on many times collects none.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -12,7 +12,7 @@
 import type { RangeOutput } from '../transcode/output.js';
 import type { Request } from './chunk-reader.js';
 import type { Part } from './part.js';
-import { linkedController } from './signals.js';
+import { linkedController, untilAborted } from './signals.js';
 
 export interface Target {
   output: RangeOutput;
@@ -92,11 +92,6 @@ export class Window {
     if (this.failure) throw this.failure.error;
   }
 
-  /** Writes what a head part has read so far (called by its reader as the answer streams). */
-  deliver(part: Part): Promise<void> {
-    return deliverPart(part);
-  }
-
   /** Undefined while parts reading ahead may take more bytes; else resolves when they may. */
   room(): Promise<void> | undefined {
     if (this.heldBytes() <= this.options.budgetBytes || this.controller.signal.aborted) return undefined;
@@ -157,7 +152,7 @@ export class Window {
     for (const part of target.parts) {
       part.becomeHead();
       this.wakeRoom();
-      await this.deliver(part);
+      await deliverPart(part);
       await part.finished;
       if (part.rows) output.append(part.rows, true);
       await output.flush();
@@ -166,16 +161,8 @@ export class Window {
     output.finish();
     // An output whose rows wait for a confirmation (an early read checked once it ends) releases
     // them only then: the range is written when they are, or the window fails.
-    if (!output.ready) await Promise.race([output.whenReady(), this.aborted()]);
+    if (!output.ready) await untilAborted(output.whenReady(), this.controller.signal);
     await output.flush();
-  }
-
-  private aborted(): Promise<never> {
-    const { signal } = this.controller;
-    return new Promise((_, reject) => {
-      if (signal.aborted) reject(signal.reason);
-      else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-    });
   }
 
   private written(part: Part): void {

@@ -44,11 +44,8 @@ export interface SheetsApiOptions {
   signal?: AbortSignal;
 }
 
-/** Decompressed bytes of a values answer; pull-based (a slow consumer pauses the socket). */
-export interface ValuesBody extends AsyncIterable<Buffer> {
-  /** Stop reading, drop the connection. */
-  destroy(): void;
-}
+/** Decompressed bytes of a values answer, as the transport hands them over: pulled, iterated once. */
+export type ValuesBody = ResponseBody;
 
 export interface SheetsApi {
   /** Where requests (and credentials) go, host[:port]: named by --verbose. */

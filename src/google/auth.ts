@@ -9,6 +9,7 @@
  */
 import type { AuthClient } from 'google-auth-library';
 import { AuthError } from '../errors.js';
+import { untilAborted } from '../fetch/signals.js';
 import { loadCredentialFile } from './credentials.js';
 import { isLoopback } from './endpoint.js';
 import { HttpFailure, errorCode, firstLine } from './failure.js';
@@ -41,17 +42,6 @@ const NO_CREDENTIALS_ADVICE =
   `\`gcloud auth application-default login --scopes=${READONLY_SCOPE},https://www.googleapis.com/auth/cloud-platform\``;
 
 const NONE: RequestCredentials = { headers: async () => ({}) };
-
-/** `promise`, or the signal's reason as soon as it aborts (the promise itself cannot be cancelled). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /** The HTTP status a token endpoint answered, from a gaxios error. */
 function tokenStatus(error: unknown): number | undefined {
