@@ -34,7 +34,8 @@ export interface AttemptContext {
   onRetry?: (info: RetryInfo) => void;
 }
 
-class AttemptTimeout extends Error {
+/** An attempt's own timer fired: the server was silent for the timeout. */
+export class AttemptTimeout extends Error {
   override name = 'AttemptTimeout';
 }
 

@@ -12,10 +12,9 @@
 import type { SheetsApi } from '../google/api.js';
 import { PartWriter } from '../transcode/part-writer.js';
 import { MalformedAnswer, ValuesScanner, type ValuesHandler } from '../transcode/scanner.js';
-import { backOff, factsOf } from './attempts.js';
-import type { RequestGate } from './gate.js';
+import { type AttemptContext, AttemptTimeout, backOff, factsOf } from './attempts.js';
 import type { Part } from './part.js';
-import { AttemptsFailed, type BackoffOptions, type RetryInfo, classify, describeFailure } from './retry.js';
+import { AttemptsFailed, classify, describeFailure } from './retry.js';
 import { linkedController, untilAborted } from './signals.js';
 
 export interface Request {
@@ -26,24 +25,12 @@ export interface Request {
   batch: boolean;
 }
 
-export interface ReadContext {
+export interface ReadContext extends AttemptContext {
   api: SheetsApi;
-  gate: RequestGate;
-  /** The run's signal: cancels every attempt and every sleep. */
-  signal: AbortSignal;
-  timeoutMs: number;
-  retries: number;
-  backoff?: BackoffOptions;
-  onRequest?(label: string, attempt: number): void;
-  onRetry?(info: RetryInfo): void;
   /** Writes what a head part has read so far. */
   deliver(part: Part): Promise<void>;
   /** Resolves when parts reading ahead may take more bytes; undefined when they may now. */
   room(): Promise<void> | undefined;
-}
-
-class AttemptTimeout extends Error {
-  override name = 'AttemptTimeout';
 }
 
 /** A timer that fires when the server has been silent for `ms` while we waited on it. */
