@@ -3,6 +3,7 @@
  * named early (src/early.ts): the first byte after one round trip instead of two.
  */
 import { type A1, parseA1 } from './a1.js';
+import { InternalError } from './errors.js';
 import { type EarlySpan, earlyMatches, earlySpan, echoedSheet } from './early.js';
 import type { Write } from './destination.js';
 import { type Request, readRequest } from './fetch/chunk-reader.js';
@@ -27,7 +28,7 @@ interface EarlyRead {
 /**
  * The early read cannot be kept: the API read another tab than the one exported (the first tab is
  * hidden), or its rows outgrew what may be held before they are confirmed. Nothing of it was
- * written; the run starts over without it.
+ * written; the range is read again without it, on the metadata already read.
  */
 export class EarlyMismatch extends Error {
   override name = 'EarlyMismatch';
@@ -63,11 +64,11 @@ async function dropEarly(early: EarlyRead | undefined): Promise<void> {
 }
 
 /** Exports the session's range through `write`; resolves when every row is written. */
-export async function exportRange(session: Session, rules: OutputRules, write: Write, signal: AbortSignal, onWritten: OnWritten, allowEarly: boolean): Promise<RangeResult> {
-  const { options, events } = session;
+export async function exportRange(session: Session, rules: OutputRules, write: Write, signal: AbortSignal, onWritten: OnWritten): Promise<RangeResult> {
+  const { options } = session;
   const a1 = typeof options.range === 'string' ? parseA1(options.range) : options.range;
   const plan = planOptions(session, rules);
-  let early = allowEarly ? startEarly(session, rules, a1, plan, write, signal, onWritten) : undefined;
+  let early = startEarly(session, rules, a1, plan, write, signal, onWritten);
   let range: GridRange;
   let firstTab: number | undefined;
   try {
@@ -84,7 +85,31 @@ export async function exportRange(session: Session, rules: OutputRules, write: W
     await dropEarly(early);
     early = undefined;
   }
+  try {
+    return await writeRange(session, rules, range, plan, write, signal, onWritten, early);
+  } catch (error) {
+    // Nothing of an early read of the wrong tab was written: the range is read again without it,
+    // on the metadata already read.
+    if (!(error instanceof EarlyMismatch)) throw error;
+    await dropEarly(early);
+    return writeRange(session, rules, range, plan, write, signal, onWritten, undefined).catch((again: unknown) => {
+      throw again instanceof EarlyMismatch ? new InternalError(again.message, { cause: again }) : again;
+    });
+  }
+}
 
+/** Reads and writes the resolved range, starting with the early read when it is kept. */
+async function writeRange(
+  session: Session,
+  rules: OutputRules,
+  range: GridRange,
+  plan: PlanOptions,
+  write: Write,
+  signal: AbortSignal,
+  onWritten: OnWritten,
+  early: EarlyRead | undefined,
+): Promise<RangeResult> {
+  const { events } = session;
   const columns = columnsOf(range);
   const last = lastPlannedRow(range, plan);
   if (holdsNoCells(range)) {
@@ -102,7 +127,7 @@ export async function exportRange(session: Session, rules: OutputRules, write: W
     spans = [...rowSpans(range, 0, plan, read.part.lastRow + 1)];
     // A tab named in the request is confirmed now; the first tab read without a name, by the
     // answer's echo (the API sends it first). The check is also part of the read the window waits
-    // for, so that a mismatch fails the window and the run starts over without the early read.
+    // for, so that a mismatch fails the window and the range is read again without the early read.
     if (read.span.sheet !== undefined) output.confirm(columns);
     else {
       let checked = false;

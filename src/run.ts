@@ -5,10 +5,10 @@
  */
 import { PassThrough, type Writable } from 'node:stream';
 import { type Write, endOf, isBrokenPipe, writerFor } from './destination.js';
-import { BrokenPipe, InternalError, OutputError } from './errors.js';
+import { BrokenPipe, OutputError } from './errors.js';
 import { ExportEvents } from './events.js';
 import { linkedController } from './fetch/signals.js';
-import { EarlyMismatch, type RangeResult, exportRange } from './export-range.js';
+import { exportRange } from './export-range.js';
 import { DEFAULTS } from './options/defaults.js';
 import { type GridRange, type SpreadsheetMeta, describeRange } from './resolve.js';
 import { type ExportOptions, type Session, closeSession, openSession, readMetadata } from './session.js';
@@ -91,17 +91,7 @@ async function exportInto(options: StreamExportOptions, destination: Writable, o
     async (session, signal) => {
       const write = writerFor(destination);
       const onWritten: OnWritten = (output) => events.emit('progress', { rowsWritten: output.committed, rowsCovered: output.passed });
-      let result: RangeResult;
-      try {
-        result = await exportRange(session, rules, write, signal, onWritten, true);
-      } catch (error) {
-        // Nothing of an early read of the wrong tab was written: start over without it.
-        if (!(error instanceof EarlyMismatch)) throw error;
-        result = await exportRange(session, rules, write, signal, onWritten, false).catch((again: unknown) => {
-          throw again instanceof EarlyMismatch ? new InternalError(again.message, { cause: again }) : again;
-        });
-      }
-      const { range, output } = result;
+      const { range, output } = await exportRange(session, rules, write, signal, onWritten);
       events.emit('progress', { rowsWritten: output?.committed ?? 0, rowsCovered: output?.passed ?? 0 });
       if (destination !== process.stdout) await endOf(destination);
       return {

@@ -244,6 +244,8 @@ describe('the early read', () => {
     // The early read of the wrong tab was dropped; every row of 'Hidden' was read by name.
     const named = fake.values().filter((s) => s.range?.named === 'Hidden');
     expect(named.map((s) => s.range?.firstRow).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(expect.arrayContaining([1, 3, 5]));
+    // The range is read again on the metadata already in hand: one metadata request.
+    expect(fake.meta()).toHaveLength(1);
   });
 
   it('a chart sheet first: the first grid tab is exported, not refused because the early read hit the chart', async () => {
