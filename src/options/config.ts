@@ -201,7 +201,8 @@ export type EmulatorValues = Omit<ValuesOf<'emulator'>, 'help' | 'version'>;
 export function emulatorArgs(given: Readonly<Record<string, unknown>>, positionals: readonly string[] = []): EmulatorValues {
   if (positionals.length > 0) throw unexpected(positionals[0] as string);
   const { help: _help, version: _version, ...v } = commandValues('emulator', given);
-  const cells = (v.rows ?? 1000) * (v.cols ?? DEFAULT_COLS);
+  // Only a generated tab (--rows) has a size to check: --cols without --rows is refused below.
+  const cells = v.rows === undefined ? 0 : v.rows * (v.cols ?? DEFAULT_COLS);
   if (cells > MAX_CELLS) {
     throw new UsageError(`--rows × --cols is ${formatCount(cells)} cells; a spreadsheet holds at most ${formatCount(MAX_CELLS)}`);
   }
