@@ -73,12 +73,17 @@ const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CELL_SHAPED = /^[A-Za-z]{1,3}[0-9]+$/;
 const R1C1_SHAPED = /^R[0-9]*C[0-9]*$/i;
 
+/** Text that reads as a cell, in A1 (`B12`, `CRM26`) or R1C1 (`R1C1`, `rc5`) notation. */
+export function isCellShaped(text: string): boolean {
+  return CELL_SHAPED.test(text) || R1C1_SHAPED.test(text);
+}
+
 /**
  * A tab title as it is written before `!`: bare when nothing could misread it (letters, digits and
  * `_`, not starting with a digit, not shaped like a cell), else quoted.
  */
 export function sheetPrefix(title: string): string {
-  return PLAIN_NAME.test(title) && !CELL_SHAPED.test(title) && !R1C1_SHAPED.test(title) ? title : quoteSheetName(title);
+  return PLAIN_NAME.test(title) && !isCellShaped(title) ? title : quoteSheetName(title);
 }
 
 function parsePoint(text: string, whole: string): A1Point | undefined {

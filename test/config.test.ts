@@ -346,6 +346,11 @@ describe('emulatorArgs: the emulator options, from argv or from code', () => {
     [{ data: 'people.csv' }, '--data expects a list of .csv or .tsv files, got `people.csv`'],
     [{ rows: 10_000_000, cols: 2 }, '--rows × --cols is 20,000,000 cells; a spreadsheet holds at most 10,000,000'],
     [{ data: ['a.csv'], cols: 3 }, '--cols and --seed shape a generated tab: add --rows to have one next to --data'],
+    // Without --rows there is no generated tab: a wide --cols is the missing --rows, not too many cells.
+    [{ cols: 18_000 }, '--cols shapes a generated tab: add --rows N (the demo spreadsheet has fixed tabs)'],
+    [{ cols: '18000' }, '--cols shapes a generated tab: add --rows N (the demo spreadsheet has fixed tabs)'],
+    [{ data: ['a.csv'], cols: 18_000 }, '--cols and --seed shape a generated tab: add --rows to have one next to --data'],
+    [{ rows: 1_250_001 }, '--rows × --cols is 10,000,008 cells; a spreadsheet holds at most 10,000,000'],
   ] as const)('%j → %s', (args, message) => {
     expect(usage(() => emulatorArgs(args))).toBe(message);
   });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOST, DEFAULT_PORT, DEMO_SPREADSHEET_ID } from '../src/emulator/index.js';
+import { DEFAULT_COLS, DEFAULT_SEED } from '../src/emulator/options.js';
 import { parseCommandLine } from '../src/options/argv.js';
 import { completionScript } from '../src/options/completion.js';
 import { updateReadme } from '../src/options/docs.js';
@@ -48,6 +49,8 @@ describe('the option table', () => {
     expect(shown('port')).toBe(String(DEFAULT_PORT));
     expect(shown('host')).toBe(DEFAULT_HOST);
     expect(shown('spreadsheet-id')).toBe(DEMO_SPREADSHEET_ID);
+    expect(shown('cols')).toBe(String(DEFAULT_COLS));
+    expect(shown('seed')).toBe(String(DEFAULT_SEED));
   });
 });
 

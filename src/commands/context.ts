@@ -2,6 +2,8 @@
  * What a command gets from the process edge (src/cli.ts): its arguments, the streams, the
  * environment and the run's signal. Commands never touch `process` themselves.
  */
+import type { ConnectionConfig } from '../options/config.js';
+import { checkCredentials } from '../options/library.js';
 
 export interface CommandArgs {
   /** Raw option values by key, as the command line gave them. */
@@ -25,3 +27,11 @@ export interface CommandIo {
 
 /** A command: resolves with the exit code, or throws a typed error that the edge prints. */
 export type Command = (args: CommandArgs, io: CommandIo) => Promise<number>;
+
+/** A command's modules (the engine, progress, sinks) load while the credentials file is read. */
+export async function loadWhileCheckingCredentials<T>(config: Pick<ConnectionConfig, 'credentials'>, modules: Promise<T>): Promise<T> {
+  // Left behind if the check throws: its failure (a broken install) is reported when awaited, not as a crash.
+  modules.catch(() => undefined);
+  await checkCredentials(config.credentials, '--credentials');
+  return modules;
+}

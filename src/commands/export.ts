@@ -7,22 +7,14 @@ import type { A1 } from '../a1.js';
 import { ExitCode } from '../errors.js';
 import type { ExportConfig } from '../options/config.js';
 import { exportConfig } from '../options/config.js';
-import { checkCredentials, engineSettings } from '../options/library.js';
-import type { CommandIo, Command } from './context.js';
+import { engineSettings } from '../options/library.js';
+import { type CommandIo, type Command, loadWhileCheckingCredentials } from './context.js';
 
 export const run: Command = async ({ values, positionals }, io) => {
   const config = exportConfig(values, positionals, io.env, { stdoutIsTTY: Boolean(io.stdout.isTTY), stderrIsTTY: Boolean(io.stderr.isTTY) });
   io.setVerbose(config.verbose);
   return config.folder ? exportToFolder(config, config.folder.ranges, io) : exportOne(config, io);
 };
-
-/** The engine, progress and sinks load while the credentials file is read. */
-async function load<T>(config: ExportConfig, modules: Promise<T>): Promise<T> {
-  // Left behind if the check throws: its failure (a broken install) is reported when awaited, not as a crash.
-  modules.catch(() => undefined);
-  await checkCredentials(config.credentials, '--credentials');
-  return modules;
-}
 
 /** The progress display of a run: a NDJSON object export writes no header line. */
 function progressFor(config: ExportConfig, io: CommandIo, attach: typeof import('../progress.js').attachProgress, events: import('../run.js').ExportEvents) {
@@ -31,7 +23,7 @@ function progressFor(config: ExportConfig, io: CommandIo, attach: typeof import(
 
 async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
   // What stdout needs is loaded, no more: files and gzip only when written.
-  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, files, bytes] = await load(
+  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, files, bytes] = await loadWhileCheckingCredentials(
     config,
     Promise.all([
       import('../run.js'),
@@ -67,7 +59,7 @@ async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
 }
 
 async function exportToFolder(config: ExportConfig, ranges: readonly A1[] | undefined, io: CommandIo): Promise<number> {
-  const [{ exportFolder }, { ExportEvents }, { attachProgress, formatFolderSummary }] = await load(
+  const [{ exportFolder }, { ExportEvents }, { attachProgress, formatFolderSummary }] = await loadWhileCheckingCredentials(
     config,
     Promise.all([import('../folder-export.js'), import('../run.js'), import('../progress.js')]),
   );

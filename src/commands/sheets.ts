@@ -3,17 +3,16 @@
  */
 import { ExitCode } from '../errors.js';
 import { sheetsConfig } from '../options/config.js';
-import { checkCredentials, engineSettings } from '../options/library.js';
-import type { Command } from './context.js';
+import { engineSettings } from '../options/library.js';
+import { type Command, loadWhileCheckingCredentials } from './context.js';
 
 export const run: Command = async ({ values, positionals }, io) => {
   const config = sheetsConfig(values, positionals, io.env);
   io.setVerbose(config.verbose);
-  const modules = Promise.all([import('../run.js'), import('../progress.js')]);
-  // Left behind if the check throws: its failure (a broken install) is reported when awaited, not as a crash.
-  modules.catch(() => undefined);
-  await checkCredentials(config.credentials, '--credentials');
-  const [{ readSpreadsheetMeta, ExportEvents }, { attachProgress }] = await modules;
+  const [{ readSpreadsheetMeta, ExportEvents }, { attachProgress }] = await loadWhileCheckingCredentials(
+    config,
+    Promise.all([import('../run.js'), import('../progress.js')]),
+  );
 
   const events = new ExportEvents();
   // No bar for one request, but retries are announced as in an export.

@@ -22,7 +22,7 @@ const STATUS_BY_CODE: Record<number, [status: string, message: string]> = {
 
 const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';
 /** The ErrorInfo domain of the answers that are the emulator's own, not the API's. */
-export const EMULATOR_DOMAIN = 'sheetpipe-emulator';
+const EMULATOR_DOMAIN = 'sheetpipe-emulator';
 
 export interface FailureParts {
   /** Default: the API's message for the code. */
@@ -94,7 +94,8 @@ export function internalError(error: unknown): ApiFailure {
   });
 }
 
-function badRequest(field: string, description: string): ApiFailure {
+/** The API's 400 for one bad request field: the description is the message and the field's violation. */
+export function badRequest(field: string, description: string): ApiFailure {
   return new ApiFailure(400, {
     message: description,
     details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description }] }],
@@ -109,14 +110,19 @@ export function exceedsGridLimits(range: string, rowCount: number, columnCount: 
   return new ApiFailure(400, { message: `Range (${range}) exceeds grid limits. Max rows: ${rowCount}, max columns: ${columnCount}` });
 }
 
+/** A query parameter as the API names it in errors: `valueRenderOption` → `value_render_option`. */
+function snakeCase(param: string): string {
+  return param.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+}
+
 export function invalidEnum(param: string, value: string): ApiFailure {
-  const field = param.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+  const field = snakeCase(param);
   const type = param.charAt(0).toUpperCase() + param.slice(1);
   return badRequest(field, `Invalid value at '${field}' (type.googleapis.com/google.apps.sheets.v4.${type}), "${value}"`);
 }
 
 export function invalidBool(param: string, value: string): ApiFailure {
-  const field = param.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+  const field = snakeCase(param);
   return badRequest(field, `Invalid value at '${field}' (TYPE_BOOL), "${value}"`);
 }
 
@@ -132,14 +138,14 @@ export function invalidFieldMask(mask: string, why: string): ApiFailure {
 }
 
 /** The project number in the quota answers: the emulator has no project, so any fixed one does. */
-export const EMULATOR_PROJECT_NUMBER = '123456789012';
+const EMULATOR_PROJECT_NUMBER = '123456789012';
 
-export const RATE_LIMIT_MESSAGE =
+const RATE_LIMIT_MESSAGE =
   "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service " +
   `'sheets.googleapis.com' for consumer 'project_number:${EMULATOR_PROJECT_NUMBER}'.`;
 
 /** The one detail of a 429 for the per-minute read quota, as the API sends it. */
-export const RATE_LIMIT_DETAILS: readonly unknown[] = [
+const RATE_LIMIT_DETAILS: readonly unknown[] = [
   {
     '@type': ERROR_INFO,
     reason: 'RATE_LIMIT_EXCEEDED',

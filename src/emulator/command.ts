@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { type EmulatorValues, emulatorArgs } from '../options/config.js';
 import { type TabSource, fileTab } from './data.js';
 import { generatedTab } from './generated.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from './options.js';
+import { DEFAULT_COLS, DEFAULT_HOST, DEFAULT_PORT } from './options.js';
 import { startEmulator, type Emulator } from './server.js';
 
 export interface EmulatorCommandArgs {
@@ -58,7 +58,7 @@ async function loadTabs(args: EmulatorCommandArgs): Promise<TabSource[] | undefi
   const tabs: TabSource[] = [];
   for (const file of args.data ?? []) tabs.push(await fileTab(file));
   if (args.rows !== undefined) {
-    tabs.push(generatedTab({ title: 'Generated', rows: args.rows, cols: args.cols ?? 8, seed: args.seed ?? 1 }));
+    tabs.push(generatedTab({ rows: args.rows, cols: args.cols ?? DEFAULT_COLS, seed: args.seed }));
   }
   const titles = new Map<string, string>();
   for (const [i, tab] of tabs.entries()) {

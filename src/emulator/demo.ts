@@ -11,6 +11,7 @@
  *   (formulas over Orders) with an empty row before its total: data below empty rows, as people
  *   lay sheets out. The named range `MonthlyRevenue` is that table.
  */
+import { formatCount } from '../plural.js';
 import { type Cell, type RichCell, dateToSerial, serialToText } from './cells.js';
 import { type TabSource, memoryTab } from './data.js';
 import { DOMAINS, FIRST_NAMES, LAST_NAMES, emailOf } from './people.js';
@@ -51,14 +52,10 @@ const NOTES = [
   'VIP, priority',
 ];
 
-function grouped(n: number): string {
-  return n < 1000 ? String(n) : `${grouped(Math.floor(n / 1000))},${String(n % 1000).padStart(3, '0')}`;
-}
-
 /** A number of cents in the sheet's currency format, `$1,234.50`. */
 function money(cents: number): RichCell {
   const abs = Math.abs(cents);
-  const text = `${cents < 0 ? '-' : ''}$${grouped(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')}`;
+  const text = `${cents < 0 ? '-' : ''}$${formatCount(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')}`;
   return { value: cents / 100, formatted: text };
 }
 

@@ -4,7 +4,7 @@
  * that no client reads a 200 without it as "there is none"; a name that is no field at all is the
  * API's own 400. Pure.
  */
-import { NotServed, ApiFailure } from './api-error.js';
+import { type ApiFailure, NotServed, badRequest } from './api-error.js';
 import type { FieldMask } from './mask.js';
 
 /** A field held (`true`), a resource with fields, or what the emulator does not hold, in words. */
@@ -88,11 +88,7 @@ export function notServed(what: string, asked: string): NotServed {
 }
 
 function unknownField(path: string): ApiFailure {
-  const description = `Error expanding 'fields' parameter. Cannot find matching fields for path '${path}'.`;
-  return new ApiFailure(400, {
-    message: description,
-    details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'fields', description }] }],
-  });
+  return badRequest('fields', `Error expanding 'fields' parameter. Cannot find matching fields for path '${path}'.`);
 }
 
 /**

@@ -10,8 +10,10 @@
  */
 import { MAX_COLUMN, MAX_ROW } from '../a1.js';
 import { UsageError } from '../errors.js';
+import { formatCount } from '../plural.js';
 import { type Cell, type RichCell, dateToSerial, serialToText } from './cells.js';
 import type { TabSource } from './data.js';
+import { DEFAULT_SEED } from './options.js';
 import { DOMAINS, FIRST_NAMES, LAST_NAMES, emailOf } from './people.js';
 import { hash3 } from './random.js';
 
@@ -112,16 +114,11 @@ function dateCell(day: number): RichCell {
   return cell;
 }
 
-function grouped(n: number): string {
-  if (n < 1000) return String(n);
-  return `${grouped(Math.floor(n / 1000))},${String(n % 1000).padStart(3, '0')}`;
-}
-
 function amountCell(h: number): RichCell {
   const cents = (h >>> 4) % ((h & 0x300) === 0 ? 100_000_000 : 100_000);
   const negative = (h & 0xf000) === 0;
   const frac = cents % 100;
-  const text = `${negative ? '-' : ''}${grouped(Math.floor(cents / 100))}.${frac < 10 ? '0' : ''}${frac}`;
+  const text = `${negative ? '-' : ''}${formatCount(Math.floor(cents / 100))}.${frac < 10 ? '0' : ''}${frac}`;
   return { value: (negative ? -cents : cents) / 100, formatted: text };
 }
 
@@ -174,7 +171,7 @@ function columnPlan(cols: number): { header: string[]; kinds: Kind[] } {
 export function generatedTab(spec: GeneratedTabSpec): TabSource {
   const { rows, cols } = spec;
   const title = spec.title ?? 'Generated';
-  const seed = spec.seed ?? 1;
+  const seed = spec.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(rows) || rows < 1 || rows > MAX_ROW) {
     throw new UsageError(`generated tab "${title}": rows must be an integer from 1 to ${MAX_ROW}, got ${rows}`);
   }

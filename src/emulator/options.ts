@@ -10,6 +10,10 @@ import type { NamedRangeSpec } from './spreadsheet.js';
 
 export const DEFAULT_PORT = 8089;
 export const DEFAULT_HOST = '127.0.0.1';
+/** Columns of a generated tab, when its rows are given and its columns not. */
+export const DEFAULT_COLS = 8;
+/** Seed of the generated data, the jitter, the failRate draws and the fault probabilities. */
+export const DEFAULT_SEED = 1;
 
 export interface EmulatorOptions {
   /** TCP port; 0 picks a free one. Default 8089. */

@@ -10,7 +10,7 @@ import { checkCredentials, redactedTarget } from './auth.js';
 import { prepareAnswer, type AnswerBuilder } from './answers.js';
 import { DEMO_SPREADSHEET_ID, demoSpreadsheet } from './demo.js';
 import { FaultPicker, GARBAGE_BODY, HTML_PAGE, statusFailure, withBadRow } from './faults.js';
-import { type EmulatorOptions, DEFAULT_HOST, DEFAULT_PORT, checkOptions } from './options.js';
+import { type EmulatorOptions, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, checkOptions } from './options.js';
 import { readParams } from './params.js';
 import { SlidingWindowQuota } from './quota.js';
 import { seededRandom } from './random.js';
@@ -50,7 +50,7 @@ class EmulatorServer {
       options.tabs ?? demo?.tabs ?? [],
       options.namedRanges ?? demo?.namedRanges,
     );
-    this.random = seededRandom(options.seed ?? 1);
+    this.random = seededRandom(options.seed ?? DEFAULT_SEED);
     this.quota = options.maxRpm !== undefined ? new SlidingWindowQuota(options.maxRpm, options.quotaWindowMs ?? 60_000) : undefined;
     this.faults = new FaultPicker(options.faults ?? [], this.random);
     const log = options.log;

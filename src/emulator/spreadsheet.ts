@@ -2,7 +2,7 @@
  * One emulated spreadsheet: its tabs and named ranges, its metadata as spreadsheets.get answers
  * it, and ranges resolved and read the way values.get does. Pure apart from the tab sources.
  */
-import { type A1, columnToLetters, parseA1, quoteSheetName } from '../a1.js';
+import { type A1, columnToLetters, isCellShaped, parseA1, quoteSheetName, sheetPrefix } from '../a1.js';
 import { UsageError } from '../errors.js';
 import { exceedsGridLimits, unableToParseRange } from './api-error.js';
 import type { CellRenderer, Rendered } from './cells.js';
@@ -52,16 +52,11 @@ export interface ValueRange {
   values?: Rendered[][];
 }
 
-const PLAIN_TITLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const CELL_LIKE = /^[A-Za-z]{1,3}[0-9]+$/;
-const R1C1_LIKE = /^[Rr][0-9]*[Cc][0-9]*$/;
 const NAMED_RANGE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,249}$/;
 const MAX_SHEET_ID = 2_147_483_647;
 
-/** A tab title as the API writes it in answers: quoted only when it must be. */
-export function apiSheetName(title: string): string {
-  return PLAIN_TITLE.test(title) && !CELL_LIKE.test(title) && !R1C1_LIKE.test(title) ? title : quoteSheetName(title);
-}
+/** A tab title as the API writes it in answers: quoted only when it must be, as before `!` in A1 text. */
+export const apiSheetName = sheetPrefix;
 
 function cellsText(firstRow: number, lastRow: number, firstCol: number, lastCol: number): string {
   const start = `${columnToLetters(firstCol)}${firstRow}`;
@@ -70,7 +65,7 @@ function cellsText(firstRow: number, lastRow: number, firstCol: number, lastCol:
 
 /** The answer's `range`: normalised, clipped, tab named. */
 export function rectText(rect: Rect): string {
-  return `${apiSheetName(rect.tab.title)}!${cellsText(rect.firstRow, rect.lastRow, rect.firstCol, rect.lastCol)}`;
+  return `${sheetPrefix(rect.tab.title)}!${cellsText(rect.firstRow, rect.lastRow, rect.firstCol, rect.lastCol)}`;
 }
 
 function assignSheetIds(sources: readonly TabSource[]): number[] {
@@ -180,7 +175,7 @@ export class Spreadsheet {
     const defined: NamedRange[] = [];
     for (const spec of specs) {
       const why = (reason: string): UsageError => new UsageError(`named range "${spec.name}": ${reason}`);
-      if (!NAMED_RANGE_NAME.test(spec.name) || CELL_LIKE.test(spec.name) || R1C1_LIKE.test(spec.name)) {
+      if (!NAMED_RANGE_NAME.test(spec.name) || isCellShaped(spec.name)) {
         throw why('a name is letters, digits and "_", starts with a letter or "_", and is not shaped like a cell');
       }
       if (defined.some((d) => d.name.toLowerCase() === spec.name.toLowerCase())) throw why('the name is taken');

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, showInput } from '../errors.js';
 import { shown } from './rules.js';
 import { closest } from './suggest.js';
-import { type OptionDef, type CommandName, COMMAND_NAMES, OPTION_LIST, flagOf, optionsFor } from './table.js';
+import { type OptionDef, type CommandName, COMMAND_NAMES, COMMAND_WORDS, OPTION_LIST, flagOf, optionsFor } from './table.js';
 
 export type Invocation =
   /** No arguments at all. */
@@ -21,9 +21,6 @@ export type Invocation =
   /** Help on a command, or the general help. */
   | { kind: 'help'; command?: CommandName }
   | { kind: 'run'; command: CommandName; values: Record<string, unknown>; positionals: string[] };
-
-/** Words that name a command in first position. `help` is one too, though not a command of its own. */
-const WORDS: readonly string[] = [...COMMAND_NAMES, 'help'];
 
 function isCommand(word: string | undefined): word is CommandName {
   return (COMMAND_NAMES as readonly string[]).includes(word ?? '');
@@ -35,13 +32,13 @@ function isCommand(word: string | undefined): word is CommandName {
  * longer one.
  */
 function misspeltCommand(word: string): string | undefined {
-  if (WORDS.includes(word)) return undefined;
-  return closest(word, WORDS, word.length <= 4 ? 1 : 2);
+  if (COMMAND_WORDS.includes(word)) return undefined;
+  return closest(word, COMMAND_WORDS, word.length <= 4 ? 1 : 2);
 }
 
 function unknownCommand(word: string): UsageError {
   const guess = misspeltCommand(word);
-  return new UsageError(`unknown command '${showInput(word, 40)}'${guess ? `; did you mean '${guess}'?` : ''} (commands: ${WORDS.join(', ')})`);
+  return new UsageError(`unknown command '${showInput(word, 40)}'${guess ? `; did you mean '${guess}'?` : ''} (commands: ${COMMAND_WORDS.join(', ')})`);
 }
 
 /** Reads the command line. Throws a one-line UsageError for anything it cannot take. */

@@ -5,9 +5,7 @@
  */
 import { COMMANDS } from './commands.js';
 import { SHELLS, type Shell } from './config.js';
-import { type OptionDef, type CommandName, COMMAND_NAMES, optionsFor } from './table.js';
-
-const WORDS = [...COMMAND_NAMES, 'help'];
+import { type OptionDef, type CommandName, COMMAND_NAMES, COMMAND_WORDS, flagOf, optionsFor } from './table.js';
 
 /** A description fit for a completion menu: its first clause. */
 function short(help: string): string {
@@ -23,7 +21,7 @@ function isFlag(def: OptionDef): boolean {
 }
 
 function spellings(def: OptionDef): string[] {
-  const names = [`--${def.name}`];
+  const names = [flagOf(def)];
   if (def.negatable) names.push(`--no-${def.name}`);
   if (def.short) names.push(`-${def.short}`);
   return names;
@@ -36,7 +34,7 @@ function bash(): string {
     const defs = optionsFor(command);
     optionLists.push(`      ${command}) COMPREPLY=($(compgen -W "${defs.flatMap(spellings).join(' ')}" -- "$cur")) ;;`);
     for (const def of defs.filter((d) => !isFlag(d))) {
-      const patterns = [`--${def.name}`, ...(def.short ? [`-${def.short}`] : [])].map((p) => `"${command} ${p}"`).join('|');
+      const patterns = [flagOf(def), ...(def.short ? [`-${def.short}`] : [])].map((p) => `"${command} ${p}"`).join('|');
       const choices = choicesOf(def);
       const action =
         def.completeFiles ? 'COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null'
@@ -56,10 +54,10 @@ _sheetpipe() {
   if [[ $prev == "=" ]]; then prev="\${COMP_WORDS[COMP_CWORD-2]}"; fi
   if [[ $cur == "=" ]]; then cur=""; fi
   case "\${COMP_WORDS[1]}" in
-    ${WORDS.join('|')}) cmd="\${COMP_WORDS[1]}" ;;
+    ${COMMAND_WORDS.join('|')}) cmd="\${COMP_WORDS[1]}" ;;
   esac
   if [[ $COMP_CWORD -eq 1 && $cur != -* ]]; then
-    COMPREPLY=($(compgen -W "${WORDS.join(' ')}" -- "$cur"))
+    COMPREPLY=($(compgen -W "${COMMAND_WORDS.join(' ')}" -- "$cur"))
     return
   fi
   case "$cmd $prev" in
@@ -86,7 +84,7 @@ function zshText(text: string): string {
 
 function zshSpec(def: OptionDef): string[] {
   const help = zshText(short(def.help));
-  const long = `--${def.name}`;
+  const long = flagOf(def);
   const letter = def.short ? `-${def.short}` : undefined;
   const exclusive = letter ? `(${letter} ${long})` : '';
   if (isFlag(def)) {
@@ -104,7 +102,7 @@ function zshSpec(def: OptionDef): string[] {
 }
 
 function zsh(): string {
-  const describe = WORDS.map((w) => `    '${w}:${zshText(w === 'help' ? 'help on a command' : COMMANDS[w as CommandName].summary)}'`).join('\n');
+  const describe = COMMAND_WORDS.map((w) => `    '${w}:${zshText(w === 'help' ? 'help on a command' : COMMANDS[w as CommandName].summary)}'`).join('\n');
   const cases = COMMAND_NAMES.filter((c) => c !== 'completion')
     .map((c) => `    ${c})\n      _arguments -s -S \\\n        ${optionsFor(c).flatMap(zshSpec).join(' \\\n        ')} \\\n        '*:argument: ' ;;`)
     .join('\n');
@@ -118,7 +116,7 @@ ${describe}
   )
   local cmd=export
   case $words[2] in
-    ${WORDS.join('|')}) cmd=$words[2] ;;
+    ${COMMAND_WORDS.join('|')}) cmd=$words[2] ;;
   esac
   if (( CURRENT == 2 )) && [[ $PREFIX != -* ]]; then
     _describe -t commands 'sheetpipe command' commands
@@ -147,14 +145,14 @@ function fishText(text: string): string {
 }
 
 function fish(): string {
-  const others = (command: CommandName) => WORDS.filter((w) => w !== command && w !== 'export');
+  const others = (command: CommandName) => COMMAND_WORDS.filter((w) => w !== command && w !== 'export');
   const when = (command: CommandName) =>
     command === 'export' ? `"not __fish_seen_subcommand_from ${others('export').join(' ')}"` : `"__fish_seen_subcommand_from ${command}"`;
   const lines = [
     '# sheetpipe completion for fish. Install:',
     '#   sheetpipe completion fish > ~/.config/fish/completions/sheetpipe.fish',
     'complete -c sheetpipe -f',
-    ...WORDS.map((w) => `complete -c sheetpipe -n __fish_use_subcommand -a ${w} -d ${fishText(w === 'help' ? 'help on a command' : COMMANDS[w as CommandName].summary)}`),
+    ...COMMAND_WORDS.map((w) => `complete -c sheetpipe -n __fish_use_subcommand -a ${w} -d ${fishText(w === 'help' ? 'help on a command' : COMMANDS[w as CommandName].summary)}`),
     `complete -c sheetpipe -n "__fish_seen_subcommand_from completion" -a ${fishText(SHELLS.join(' '))}`,
     `complete -c sheetpipe -n "__fish_seen_subcommand_from help" -a ${fishText(COMMAND_NAMES.join(' '))}`,
   ];
@@ -164,7 +162,7 @@ function fish(): string {
       const choices = choicesOf(def);
       const value = isFlag(def) ? '' : def.completeFiles ? ' -r -F' : choices ? ` -x -a ${fishText(choices.join(' '))}` : ' -x';
       lines.push(`complete -c sheetpipe -n ${when(command)} ${names}${value} -d ${fishText(short(def.help))}`);
-      if (def.negatable) lines.push(`complete -c sheetpipe -n ${when(command)} -l no-${def.name} -d ${fishText(`turn --${def.name} off`)}`);
+      if (def.negatable) lines.push(`complete -c sheetpipe -n ${when(command)} -l no-${def.name} -d ${fishText(`turn ${flagOf(def)} off`)}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -7,6 +7,7 @@
 import { extname } from 'node:path';
 import { parseA1, type A1 } from '../a1.js';
 import { UsageError, showInput } from '../errors.js';
+import { DEFAULT_COLS } from '../emulator/options.js';
 import { DEFAULT_ENDPOINT, normaliseEndpoint } from '../google/endpoint.js';
 import { formatCount } from '../plural.js';
 import { parseSpreadsheetRef, type SpreadsheetRef } from '../ref.js';
@@ -69,7 +70,7 @@ const EXTENSION_FORMATS: Readonly<Record<string, Format>> = { '.csv': 'csv', '.t
 const GZIP = /\.gz$/i;
 
 /** A file name that asks for gzip: `orders.csv.gz`. */
-export function isGzipPath(path: string): boolean {
+function isGzipPath(path: string): boolean {
   return GZIP.test(path);
 }
 
@@ -189,7 +190,7 @@ export function sheetsConfig(given: Readonly<Record<string, unknown>>, positiona
 }
 
 /** The most cells a spreadsheet may hold. */
-export const MAX_CELLS = 10_000_000;
+const MAX_CELLS = 10_000_000;
 
 export type EmulatorValues = Omit<ValuesOf<'emulator'>, 'help' | 'version'>;
 
@@ -200,7 +201,8 @@ export type EmulatorValues = Omit<ValuesOf<'emulator'>, 'help' | 'version'>;
 export function emulatorArgs(given: Readonly<Record<string, unknown>>, positionals: readonly string[] = []): EmulatorValues {
   if (positionals.length > 0) throw unexpected(positionals[0] as string);
   const { help: _help, version: _version, ...v } = commandValues('emulator', given);
-  const cells = (v.rows ?? 1000) * (v.cols ?? 8);
+  // Only a generated tab (--rows) has a size to check: --cols without --rows is refused below.
+  const cells = v.rows === undefined ? 0 : v.rows * (v.cols ?? DEFAULT_COLS);
   if (cells > MAX_CELLS) {
     throw new UsageError(`--rows × --cols is ${formatCount(cells)} cells; a spreadsheet holds at most ${formatCount(MAX_CELLS)}`);
   }

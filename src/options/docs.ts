@@ -5,13 +5,13 @@
 import { COMMANDS } from './commands.js';
 import { optionDefault, optionType, usageLine } from './help.js';
 import { TEXT_TYPES } from './rules.js';
-import { type CommandName, COMMAND_NAMES, type LibraryScope, type OptionDef, libraryOptions, optionsFor } from './table.js';
+import { type CommandName, COMMAND_NAMES, type LibraryScope, type OptionDef, flagOf, libraryOptions, longSpelling, optionsFor } from './table.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 const code = (text: string) => `\`${text}\``;
 
 function spelling(def: OptionDef): string {
-  const long = `--${def.name}${def.arity === 'flag' ? '' : ` ${def.placeholder ?? 'VALUE'}`}`;
+  const long = longSpelling(def);
   const parts = [def.short ? `-${def.short}, ${long}` : long, ...(def.negatable ? [`--no-${def.name}`] : [])];
   return parts.map(code).join(' / ');
 }
@@ -46,7 +46,7 @@ const TAKEN_BY: Readonly<Record<LibraryScope, string>> = { read: '', stream: ' (
 /** The library's options: name, type, default and the command-line option it mirrors. */
 export function libraryMarkdown(): string {
   const rows = libraryOptions('folder').map(
-    (d) => `| ${code(d.key)} | ${libraryType(d)} | ${cell(libraryDefault(d))} | ${code(`--${d.name}`)}${TAKEN_BY[d.library ?? 'read']} |`,
+    (d) => `| ${code(d.key)} | ${libraryType(d)} | ${cell(libraryDefault(d))} | ${code(flagOf(d))}${TAKEN_BY[d.library ?? 'read']} |`,
   );
   return ['| option | type | default | as the command line\'s |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }

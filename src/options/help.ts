@@ -5,12 +5,12 @@
 import { formatCount } from '../plural.js';
 import { TEXT_TYPES } from './rules.js';
 import { COMMANDS, COMMON_EXAMPLES, EXIT_CODES, TAGLINE, type CommandSpec } from './commands.js';
-import { type OptionDef, type CommandName, COMMAND_NAMES, GROUPS, optionsFor } from './table.js';
+import { type OptionDef, type CommandName, COMMAND_NAMES, GROUPS, longSpelling, optionsFor } from './table.js';
 
 
 /** `-c, --concurrency N`, `    --header, --no-header`. */
 export function optionSpelling(def: OptionDef): string {
-  const long = `--${def.name}${def.arity === 'flag' ? '' : ` ${def.placeholder ?? 'VALUE'}`}`;
+  const long = longSpelling(def);
   const negated = def.negatable ? `, --no-${def.name}` : '';
   return `${def.short ? `-${def.short}, ` : '    '}${long}${negated}`;
 }
@@ -28,7 +28,7 @@ export function optionDefault(def: OptionDef): string | undefined {
   return typeof value === 'number' ? formatCount(value) : String(value);
 }
 
-export function optionDescription(def: OptionDef): string {
+function optionDescription(def: OptionDef): string {
   const type = optionType(def);
   const fallback = optionDefault(def);
   return `${def.help}${type ? ` (${type})` : ''}${fallback ? ` [default: ${fallback}]` : ''}`;

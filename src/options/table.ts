@@ -12,6 +12,8 @@ import { type Rule, choice, decimal, flag, integer, list, matching, seconds, tex
 
 export type CommandName = 'export' | 'sheets' | 'emulator' | 'completion';
 export const COMMAND_NAMES: readonly CommandName[] = ['export', 'sheets', 'emulator', 'completion'];
+/** Words that name a command in first position. `help` is one too, though not a command of its own. */
+export const COMMAND_WORDS: readonly string[] = [...COMMAND_NAMES, 'help'];
 
 export type Group = 'Output' | 'Connection' | 'Emulator' | 'General';
 export const GROUPS: readonly Group[] = ['Output', 'Connection', 'Emulator', 'General'];
@@ -300,6 +302,11 @@ export function libraryOptions(scope: LibraryScope): OptionDef[] {
 /** `--chunk-rows`, `-c`: how the command line spells an option. */
 export function flagOf(def: { name: string }): string {
   return `--${def.name}`;
+}
+
+/** `--concurrency N`, `--header`: the long spelling, with the value's placeholder. */
+export function longSpelling(def: OptionDef): string {
+  return `${flagOf(def)}${def.arity === 'flag' ? '' : ` ${def.placeholder ?? 'VALUE'}`}`;
 }
 
 /**
