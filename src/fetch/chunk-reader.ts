@@ -89,8 +89,8 @@ class BatchRouter implements ValuesHandler {
   rowEnd(): void {
     (this.current as PartWriter).rowEnd();
   }
-  rangeEnd(index: number, range: string | undefined): void {
-    (this.current as PartWriter).rangeEnd(index, range);
+  rangeEnd(index: number): void {
+    (this.current as PartWriter).rangeEnd();
     this.ranges = index + 1;
   }
   rangeEcho(index: number, range: string): void {

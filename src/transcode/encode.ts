@@ -11,7 +11,7 @@
  */
 import { columnToLetters } from '../a1.js';
 import type { ByteBuffer } from './bytes.js';
-import { COMMA, ESCAPED, decodeJsonString } from './scanner.js';
+import { COMMA, ESCAPED, decodeJsonString, isDigit } from './scanner.js';
 import { writeCsvUnescaped, writeJsonUnescaped, writeTsvUnescaped } from './unescape.js';
 
 export type Format = 'csv' | 'tsv' | 'ndjson';
@@ -31,10 +31,6 @@ export interface Encoding {
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 const NULL_BYTES = Buffer.from('null');
-
-function isDigit(b: number | undefined): boolean {
-  return b !== undefined && b >= 0x30 && b <= 0x39;
-}
 
 /**
  * True when `String(Number(text)) === text` for a valid JSON number text, decided without
@@ -64,7 +60,7 @@ export function isCanonicalNumber(buf: Buffer, start: number, end: number): bool
 }
 
 /** The JS number a JSON number text denotes (Infinity past the double range, as JSON.parse gives). */
-export function numberValue(buf: Buffer, start: number, end: number): number {
+function numberValue(buf: Buffer, start: number, end: number): number {
   return Number(buf.toString('latin1', start, end));
 }
 
@@ -200,8 +196,12 @@ class TsvEncoding extends DelimitedEncoding {
 
 /** NDJSON values; rows are arrays, or objects when a subclass writes keys. */
 class NdjsonArrayEncoding implements Encoding {
+  /** The bytes that open and close a row: '[' and ']'. */
+  protected readonly openByte: number = 0x5b;
+  protected readonly closeByte: number = 0x5d;
+
   open(out: ByteBuffer): void {
-    out.pushByte(0x5b);
+    out.pushByte(this.openByte);
   }
 
   beforeCell(out: ByteBuffer, col: number): void {
@@ -235,33 +235,24 @@ class NdjsonArrayEncoding implements Encoding {
       this.beforeCell(out, c);
       out.pushBytes(NULL_BYTES, 0, 4);
     }
-    out.pushByte(0x5d);
+    out.pushByte(this.closeByte);
     out.pushByte(NEWLINE);
   }
 }
 
 class NdjsonObjectEncoding extends NdjsonArrayEncoding {
+  /** '{' and '}'. */
+  protected override readonly openByte: number = 0x7b;
+  protected override readonly closeByte: number = 0x7d;
+
   constructor(private readonly keys: HeaderKeys) {
     super();
-  }
-
-  override open(out: ByteBuffer): void {
-    out.pushByte(0x7b);
   }
 
   override beforeCell(out: ByteBuffer, col: number): void {
     if (col > 0) out.pushByte(0x2c);
     const key = this.keys.keyBytes(col);
     out.pushBytes(key, 0, key.length);
-  }
-
-  override close(out: ByteBuffer, cells: number, width: number): void {
-    for (let c = cells; c < width; c++) {
-      this.beforeCell(out, c);
-      out.pushBytes(NULL_BYTES, 0, 4);
-    }
-    out.pushByte(0x7d);
-    out.pushByte(NEWLINE);
   }
 }
 

@@ -19,7 +19,7 @@ import { type RowForm, RowBytes, type RowTarget, type Segment, type WideRow, emp
 /** Rows sampled for the width when the range does not name its last column. */
 export const SAMPLE_ROWS = 1000;
 /** A sample also ends at this many held bytes, so that a few very wide rows cannot hold memory. */
-export const SAMPLE_BYTES = 8 * 1024 * 1024;
+const SAMPLE_BYTES = 8 * 1024 * 1024;
 
 export interface RangeOutputOptions {
   format: Format;
@@ -46,6 +46,8 @@ type State = 'header' | 'sample' | 'stream';
 
 export class RangeOutput implements RowTarget {
   private state: State;
+  /** NDJSON objects: the range's first row names the keys and is not an output row. */
+  private readonly keyed: boolean;
   private current: Encoding | undefined;
   private form: RowForm | undefined;
   private confirmed: boolean;
@@ -76,7 +78,8 @@ export class RangeOutput implements RowTarget {
   constructor(private readonly options: RangeOutputOptions) {
     this.confirmed = options.confirmed ?? true;
     this.maxWidth = options.maxWidth;
-    if (options.format === 'ndjson' && options.header) this.state = 'header';
+    this.keyed = options.format === 'ndjson' && options.header;
+    if (this.keyed) this.state = 'header';
     else {
       this.state = 'sample';
       this.current = createEncoding(options.format);
@@ -121,7 +124,8 @@ export class RangeOutput implements RowTarget {
   // ---- RowTarget, for the head part ----
 
   encoding(): Encoding {
-    return this.state === 'stream' ? (this.form as RowForm).encoding : (this.current as Encoding);
+    // The form, once made, is made of this encoding.
+    return this.current as Encoding;
   }
 
   beginRow(): ByteBuffer | undefined {
@@ -270,9 +274,9 @@ export class RangeOutput implements RowTarget {
       form.encoding.close(padded, this.heldCells[i] as number, width);
       start = end;
     }
-    const headerRows = this.options.format === 'ndjson' && this.options.header ? 1 : 0;
-    const direct = new RowBytes(form, this.options.firstRow + headerRows);
-    if (this.heldEnds.length > 0) direct.appendRows(padded.copy(0, padded.length), this.heldEnds.length);
+    const direct = new RowBytes(form, this.options.firstRow + (this.keyed ? 1 : 0));
+    // appendRows copies the bytes: a view of `padded` is enough.
+    if (this.heldEnds.length > 0) direct.appendRows(padded.buf.subarray(0, padded.length), this.heldEnds.length);
     direct.skip(this.pending);
     this.committed += this.heldEnds.length;
     this.pending = 0;

@@ -90,8 +90,8 @@ export class PartWriter implements ValuesHandler {
     this.rows += 1;
   }
 
-  rangeEnd(_index: number, range: string | undefined): void {
-    this.range = range;
+  /** `range` was kept by rangeEcho: the scanner gives both the same text. */
+  rangeEnd(): void {
     this.onRangeEnd?.();
   }
 

@@ -16,6 +16,7 @@
  * written as an escape is allowed, as JSON.parse allows it).
  */
 import { ByteBuffer } from './bytes.js';
+import { HEX_VALUE, SIMPLE } from './unescape.js';
 
 /** The string holds at least one backslash escape. */
 export const ESCAPED = 1;
@@ -34,11 +35,8 @@ export interface ValuesHandler {
   numberCell(buf: Buffer, start: number, end: number): void;
   boolCell(value: boolean): void;
   rowEnd(): void;
-  /**
-   * The i-th ValueRange ended; `range` is its "range" member's text, undefined when absent
-   * (this scanner refuses a ValueRange without one, so it always passes the text).
-   */
-  rangeEnd(index: number, range: string | undefined): void;
+  /** The i-th ValueRange ended; `range` is its "range" member's text (one without it is refused). */
+  rangeEnd(index: number, range: string): void;
   /** The i-th ValueRange's `range` member, as soon as it is read (the API sends it first). */
   rangeEcho?(index: number, range: string): void;
 }
@@ -111,18 +109,11 @@ STRING_CLASS[0x22] = S_QUOTE;
 STRING_CLASS[0x5c] = S_BACKSLASH;
 STRING_CLASS[0x2c] = S_COMMA;
 
-/** Bytes that may follow a backslash, other than 'u'. */
-const SIMPLE_ESCAPE = new Uint8Array(256);
-for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
-
-const HEX = new Uint8Array(256);
-for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
-
 /** Bytes that can continue a number token (its end is the first byte outside these). */
 const NUMBER_BYTE = new Uint8Array(256);
 for (const c of '0123456789+-.eE') NUMBER_BYTE[c.charCodeAt(0)] = 1;
 
-function isDigit(b: number | undefined): boolean {
+export function isDigit(b: number | undefined): boolean {
   return b !== undefined && b >= 0x30 && b <= 0x39;
 }
 
@@ -771,11 +762,11 @@ export class ValuesScanner {
         if (e === 0x75) {
           const last = Math.min(i + 6, end);
           for (let k = i + 2; k < last; k++) {
-            if (HEX[buf[k] as number] === 0) throw this.fail(`a string holds a bad \\u escape at byte ${this.base + i}`);
+            if (HEX_VALUE[buf[k] as number] === -1) throw this.fail(`a string holds a bad \\u escape at byte ${this.base + i}`);
           }
           if (i + 6 > end) return -1;
           i += 6;
-        } else if (SIMPLE_ESCAPE[e] === 1) {
+        } else if (SIMPLE[e] !== -1) {
           i += 2;
         } else {
           throw this.fail(`a string holds a bad escape ${describeByte(e)} at byte ${this.base + i}`);

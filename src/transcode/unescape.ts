@@ -9,7 +9,8 @@
  */
 import type { ByteBuffer } from './bytes.js';
 
-const HEX_VALUE = new Int8Array(256).fill(-1);
+/** A hex digit's value by its byte; -1 for any other byte. */
+export const HEX_VALUE = new Int8Array(256).fill(-1);
 for (let d = 0; d < 10; d++) HEX_VALUE[0x30 + d] = d;
 for (let d = 0; d < 6; d++) {
   HEX_VALUE[0x41 + d] = 10 + d;
@@ -17,8 +18,8 @@ for (let d = 0; d < 6; d++) {
 }
 const HEX_DIGITS = '0123456789abcdef';
 
-/** The code unit a simple escape stands for, by the byte after the backslash. */
-const SIMPLE = new Int16Array(256).fill(-1);
+/** The code unit a simple escape stands for, by the byte after the backslash; -1 for a byte that is not one ('u' included). */
+export const SIMPLE = new Int16Array(256).fill(-1);
 SIMPLE[0x22] = 0x22;
 SIMPLE[0x5c] = 0x5c;
 SIMPLE[0x2f] = 0x2f;
