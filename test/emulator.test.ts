@@ -570,6 +570,39 @@ describe('emulator faults', () => {
   });
 });
 
+describe('emulator faults that spoil the shape', () => {
+  const A1 = (base: string, range = 'A1'): string => `${base}/values/${encodeURIComponent(range)}`;
+
+  it('columns: 200 JSON in column-major order whatever was asked', async () => {
+    await withEmulator({ ...fixtureOptions(), faults: [{ fault: 'columns' }] }, async (_emu, base) => {
+      const rows = (await getJson(A1(base, 'Sheet1!A1:B2'))).body;
+      expect(rows.majorDimension).toBe('COLUMNS');
+      expect(rows.range).toBe('Sheet1!A1:B2');
+      const batch = await getJson(`${base}/values:batchGet?ranges=${encodeURIComponent('Sheet1!A1:B2')}`);
+      expect(batch.body.valueRanges[0]).toEqual(rows);
+    });
+    await withEmulator(fixtureOptions(), async (_emu, base) => {
+      const columns = (await getJson(`${A1(base, 'Sheet1!A1:B2')}?majorDimension=COLUMNS`)).body;
+      await withEmulator({ ...fixtureOptions(), faults: [{ fault: 'columns' }] }, async (_other, spoilt) => {
+        expect((await getJson(A1(spoilt, 'Sheet1!A1:B2'))).body).toEqual(columns);
+      });
+    });
+  });
+
+  it('trailing-bytes: the right answer, then more JSON', async () => {
+    await withEmulator({ ...fixtureOptions(), faults: [{ fault: 'trailing-bytes' }] }, async (_emu, base) => {
+      const res = await fetch(`${A1(base, 'Sheet1!A1:B2')}?prettyPrint=false`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      await withEmulator(fixtureOptions(), async (_other, clean) => {
+        const right = await (await fetch(`${A1(clean, 'Sheet1!A1:B2')}?prettyPrint=false`)).text();
+        expect(text.startsWith(right)).toBe(true);
+        expect(text.length).toBeGreaterThan(right.length);
+      });
+    });
+  });
+});
+
 describe('emulator generated tabs', () => {
   it('the same seed serves the same bytes, another seed other bytes', async () => {
     const tabs = [

@@ -15,6 +15,8 @@ export interface TabSource {
   readonly sheetId?: number;
   /** GRID (the default) or OBJECT: a chart sheet, listed in the metadata but holding no cells. */
   readonly sheetType?: 'GRID' | 'OBJECT';
+  /** Hidden from view: listed with `hidden: true`, and a range without a tab name skips it, as the API reads the first visible tab. */
+  readonly hidden?: boolean;
   /** The grid size (gridProperties), which may exceed the data. */
   readonly rowCount: number;
   readonly columnCount: number;
@@ -43,6 +45,8 @@ export interface MemoryTabSpec {
   gridCols?: number;
   /** The tab's gid. Default: see TabSource.sheetId. */
   sheetId?: number;
+  /** Hidden from view (see TabSource.hidden). */
+  hidden?: boolean;
 }
 
 function checkGridSize(title: string, rows: number, cols: number): void {
@@ -67,6 +71,7 @@ export function memoryTab(spec: MemoryTabSpec): TabSource {
   return {
     title,
     sheetId: spec.sheetId,
+    hidden: spec.hidden,
     rowCount,
     columnCount,
     dataRowCount: rows.length,

@@ -5,6 +5,8 @@
 import { parseA1 } from '../a1.js';
 import { UsageError } from '../errors.js';
 import { ApiFailure, rateLimited } from './api-error.js';
+import type { Rendered } from './cells.js';
+import { transpose } from './spreadsheet.js';
 
 /**
  * - `status`: an API error (`status`, default 503) with its JSON body, and Retry-After if given.
@@ -14,8 +16,10 @@ import { ApiFailure, rateLimited } from './api-error.js';
  * - `html`: 200 with an HTML page instead of JSON.
  * - `no-values-garbage`: 200 JSON that has no `range` and no `values`, only junk.
  * - `bad-row`: 200 JSON whose `values` holds a row that is not an array.
+ * - `columns`: 200 JSON in column-major order (`majorDimension` COLUMNS) whatever was asked.
+ * - `trailing-bytes`: the right answer, then more JSON after its end.
  */
-export const FAULT_KINDS = ['status', 'hang', 'truncate', 'reset', 'html', 'no-values-garbage', 'bad-row'] as const;
+export const FAULT_KINDS = ['status', 'hang', 'truncate', 'reset', 'html', 'no-values-garbage', 'bad-row', 'columns', 'trailing-bytes'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /**
@@ -137,6 +141,21 @@ export const HTML_PAGE =
   '<p>Please try again in 30 seconds. That’s all we know.</html>\n';
 
 export const GARBAGE_BODY = JSON.stringify({ kind: 'sheets#unexpected', status: 'ok', data: [1, 'two', { three: 3 }] });
+
+/** The bytes a `trailing-bytes` fault adds after a whole answer. */
+export const TRAILING_BYTES = '{"values":[["after","the","end"]]}';
+
+/** A values answer (each of a batch's) as if majorDimension=COLUMNS had been asked. */
+export function asColumns(answer: Record<string, unknown>): Record<string, unknown> {
+  const turn = (range: Record<string, unknown>): Record<string, unknown> => {
+    const rows = Array.isArray(range.values) ? (range.values as Rendered[][]) : [];
+    const { values: _values, ...rest } = range;
+    const columns = transpose(rows);
+    return { ...rest, majorDimension: 'COLUMNS', ...(columns.length > 0 ? { values: columns } : {}) };
+  };
+  if (Array.isArray(answer.valueRanges)) return { ...answer, valueRanges: (answer.valueRanges as Record<string, unknown>[]).map(turn) };
+  return turn(answer);
+}
 
 /** A values answer with one row replaced by something that is not an array. */
 export function withBadRow(answer: Record<string, unknown>): Record<string, unknown> {

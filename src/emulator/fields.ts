@@ -18,8 +18,8 @@ export const GRID_DATA = 'grid data';
 const GRID_RANGE: Schema = { sheetId: true, startRowIndex: true, endRowIndex: true, startColumnIndex: true, endColumnIndex: true };
 
 /**
- * A Spreadsheet. Frozen rows, hidden tabs and the like are held: an emulated tab has none, and
- * the API leaves such defaults out, so an answer without them is the true one.
+ * A Spreadsheet. Frozen rows and the like are held: an emulated tab has none, and the API leaves
+ * such defaults out, so an answer without them is the true one; `hidden` is sent for a hidden tab.
  */
 const SPREADSHEET: Schema = {
   spreadsheetId: true,

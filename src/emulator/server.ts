@@ -9,7 +9,7 @@ import { ApiFailure, NotServed, internalError, rateLimited } from './api-error.j
 import { checkCredentials, redactedTarget } from './auth.js';
 import { prepareAnswer, type AnswerBuilder } from './answers.js';
 import { DEMO_SPREADSHEET_ID, demoSpreadsheet } from './demo.js';
-import { FaultPicker, GARBAGE_BODY, HTML_PAGE, statusFailure, withBadRow } from './faults.js';
+import { FaultPicker, GARBAGE_BODY, HTML_PAGE, TRAILING_BYTES, asColumns, statusFailure, withBadRow } from './faults.js';
 import { type EmulatorOptions, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, checkOptions } from './options.js';
 import { readParams } from './params.js';
 import { SlidingWindowQuota } from './quota.js';
@@ -198,6 +198,10 @@ class EmulatorServer {
         return this.answer(req, res, { status: 200, body: GARBAGE_BODY });
       case 'bad-row':
         return this.answer(req, res, jsonAnswer(withBadRow(build()), pretty));
+      case 'columns':
+        return this.answer(req, res, jsonAnswer(asColumns(build()), pretty));
+      case 'trailing-bytes':
+        return this.answer(req, res, { status: 200, body: `${jsonAnswer(build(), pretty).body}${TRAILING_BYTES}` });
     }
   }
 }

@@ -22,6 +22,7 @@ export interface Tab {
   sheetId: number;
   index: number;
   isGrid: boolean;
+  hidden: boolean;
 }
 
 /** A resolved request range: 1-based, inclusive, inside the grid. */
@@ -115,6 +116,7 @@ export class Spreadsheet {
       sheetId: ids[index] as number,
       index,
       isGrid: (source.sheetType ?? 'GRID') === 'GRID',
+      hidden: source.hidden === true,
     }));
     this.namedRanges = this.defineNamedRanges(namedRanges);
     this.metadataObject = this.buildMetadata();
@@ -141,6 +143,7 @@ export class Spreadsheet {
           index: tab.index,
           sheetType: tab.isGrid ? 'GRID' : 'OBJECT',
           ...(tab.isGrid ? { gridProperties: { rowCount: tab.source.rowCount, columnCount: tab.source.columnCount } } : {}),
+          ...(tab.hidden ? { hidden: true } : {}),
         },
       })),
     };
@@ -160,6 +163,11 @@ export class Spreadsheet {
     }
     answer.spreadsheetUrl = `https://docs.google.com/spreadsheets/d/${this.id}/edit`;
     return answer;
+  }
+
+  /** The tab a range without a tab name reads: the first one not hidden, as the API reads it. */
+  private firstVisible(): Tab | undefined {
+    return this.tabs.find((tab) => !tab.hidden);
   }
 
   private findTab(title: string): Tab | undefined {
@@ -186,7 +194,7 @@ export class Spreadsheet {
         throw why((error as Error).message);
       }
       const tabTitle = a1.kind === 'name' ? a1.name : a1.sheet;
-      const tab = tabTitle === undefined ? this.tabs[0] : this.findTab(tabTitle);
+      const tab = tabTitle === undefined ? this.firstVisible() : this.findTab(tabTitle);
       if (!tab || !tab.isGrid) throw why(`"${spec.range}" is not on a grid tab of this spreadsheet`);
       const named: NamedRange = { name: spec.name, namedRangeId: hashText(spec.name).toString(36).padStart(7, '0'), tab };
       if (a1.kind === 'range') {
@@ -231,7 +239,7 @@ export class Spreadsheet {
         lastCol: named.endColumnIndex ?? grid.columnCount,
       };
     }
-    const tab = a1.sheet === undefined ? this.tabs[0] : this.findTab(a1.sheet);
+    const tab = a1.sheet === undefined ? this.firstVisible() : this.findTab(a1.sheet);
     if (!tab || !tab.isGrid) throw unableToParseRange(text);
     const { rowCount, columnCount } = tab.source;
     const firstRow = a1.start?.row ?? 1;
@@ -274,7 +282,8 @@ export function readRows(rect: Rect, render: CellRenderer): Rendered[][] {
   return rows;
 }
 
-function transpose(rows: Rendered[][]): Rendered[][] {
+/** Rows → columns, each trimmed of its trailing empty cells as the API trims them. */
+export function transpose(rows: Rendered[][]): Rendered[][] {
   const width = rows.reduce((max, row) => Math.max(max, row.length), 0);
   const columns: Rendered[][] = [];
   for (let c = 0; c < width; c += 1) {
