@@ -247,6 +247,34 @@ describe('cancellation', () => {
     await expect(iterated).rejects.toBe(reason);
   });
 
+  it('an abort from inside the reader of a whole answer on a kept-alive connection: the reason, and no uncaught error', async () => {
+    // The answer is complete before its reader acts on it, so its socket is about to go back to the
+    // pool: an abort there must not hand the reason to a socket that nobody listens to any more.
+    const body = answer(50);
+    const s = await server((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const t = transport();
+      for (let i = 0; i < 20; i++) {
+        const controller = new AbortController();
+        const res = await t.request({ url: new URL(`http://127.0.0.1:${s.port}/v4/x`), signal: controller.signal });
+        // Let the whole answer arrive before the reader takes its first chunk.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const reason = new Error(`dropped ${i}`);
+        const iterated = (async () => {
+          for await (const _ of res.body) controller.abort(reason);
+        })();
+        await expect(iterated).rejects.toBe(reason);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
+  });
+
   it('an already-aborted signal sends nothing', async () => {
     let requests = 0;
     const s = await server((_req, res) => {

@@ -93,11 +93,16 @@ class Body implements ResponseBody {
   constructor(
     private readonly stream: Readable,
     private readonly fail: (error: unknown) => unknown,
+    private readonly signal: AbortSignal,
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of this.stream) yield chunk as Buffer;
+      for await (const chunk of this.stream) {
+        yield chunk as Buffer;
+        // Aborted while the reader held the last chunk: the stream may end cleanly all the same.
+        this.signal.throwIfAborted();
+      }
     } catch (error) {
       throw this.fail(error);
     }
@@ -163,21 +168,28 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const req = via.send(url, { method: 'GET', agent: via.agent, headers });
       live.add(req);
       req.once('close', () => live.delete(req));
-      let answered = false;
-      const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+      let answer: IncomingMessage | undefined;
+      // Before an answer, the request is destroyed with the reason (its error listener below reports
+      // it). After, the answer is: destroying the request then would hand the reason to a socket that
+      // a complete answer is about to return to the pool, whose error listener is gone by the time
+      // the error is emitted: an uncaught 'error'. The body's reader sees the signal's reason.
+      const onAbort = () => {
+        if (answer) answer.destroy();
+        else req.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       const release = () => signal.removeEventListener('abort', onAbort);
 
       req.on('error', (error: NodeJS.ErrnoException) => {
         // After the answer began, the body stream reports the failure.
-        if (answered) return;
+        if (answer) return;
         release();
         if (signal.aborted) return reject(signal.reason);
         if (req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) state.reusedReset = true;
         reject(networkFailure(error, { ...facts, phase: 'request' }));
       });
       req.on('response', (res) => {
-        answered = true;
+        answer = res;
         // Unread errors must not crash the process: the iterator finds them on the stream.
         res.on('error', () => {});
         const status = res.statusCode ?? 0;
@@ -194,7 +206,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
             }
             if (stream.destroyed) release();
             else stream.once('close', release);
-            resolve({ status, statusMessage: res.statusMessage ?? '', headers: res.headers, body: new Body(stream, fail), proxy: via.proxy });
+            resolve({ status, statusMessage: res.statusMessage ?? '', headers: res.headers, body: new Body(stream, fail, signal), proxy: via.proxy });
           },
           (error: unknown) => {
             release();
