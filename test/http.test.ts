@@ -660,27 +660,31 @@ describe('malformed answers are retried', () => {
     expect(summary.retries).toBe(1);
   });
 
-  // Rows stream out as they arrive: an answer spoilt only after every row asked for came whole has
-  // delivered them all, so nothing is read again; the fault is still seen and reported.
+  // An answer is written only once it is known good: one refused after every row asked for came
+  // whole counts for nothing, and its rows are read again, and written once.
   it.each([
     ['a row more than asked', (values: Row[]) => ({ range: 'Sheet1!A3:C4', majorDimension: 'ROWS', values: [...values, ['extra', 'row', 'x']] })],
     ['no range', (values: Row[]) => ({ majorDimension: 'ROWS', values })],
-  ] as const)('an answer spoilt after the rows asked (%s): those rows written once, nothing asked again, no retry counted', async (_, spoil) => {
+    ['values twice', (values: Row[]) => `{"range":"Sheet1!A3:C4","majorDimension":"ROWS","values":${JSON.stringify(values)},"values":[["x","y","z"]]}`],
+    ['bytes after its end', (values: Row[]) => `${JSON.stringify({ range: 'Sheet1!A3:C4', majorDimension: 'ROWS', values })}{"values":[]}`],
+    ['column-major', (values: Row[]) => ({ range: 'Sheet1!A3:C4', majorDimension: 'COLUMNS', values: [values.map((r) => r[0]), values.map((r) => r[1])] })],
+  ] as const)('an answer spoilt after the rows asked (%s): refused whole, its rows read again and written once, one retry', async (_, spoil) => {
     const events = new ExportEvents();
     const retries: string[] = [];
     events.on('retry', (info) => retries.push(info.kind));
     fake = new FakeSheets({ rowCount: 6, columnCount: 3, rows }, {
       values: (req, answer) => {
         if (req.range?.firstRow !== 3 || req.attempt !== 1) return answer();
-        return [200, spoil((answer()[1] as { values: Row[] }).values)];
+        return [200, spoil((answer()[1] as { values: Row[] }).values), JSON_TYPE];
       },
     });
     const out = collector();
-    await exportToStream({ ...base, chunkRows: 2, concurrency: 2, events }, out.stream);
+    const summary = await exportToStream({ ...base, chunkRows: 2, concurrency: 2, events }, out.stream);
     expect(out.text()).toBe(plainCsv(rows));
-    expect(out.text()).not.toContain('extra');
-    expect(fake.attemptsAt(3)).toHaveLength(1);
-    expect(retries).toEqual([]);
+    expect(out.text()).not.toMatch(/extra|x,y,z/);
+    expect(fake.attemptsAt(3).map((s) => s.range?.a1)).toEqual(["'Sheet1'!A3:C4", "'Sheet1'!A3:C4"]);
+    expect(retries).toEqual(['malformed']);
+    expect(summary.rows).toBe(5);
   });
 
   it('a connection reset is retried', async () => {

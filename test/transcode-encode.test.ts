@@ -12,13 +12,13 @@ type Cell = string | number | boolean;
 
 /** Rows written as a compact values.get answer and transcoded whole at the given width. */
 function encode(rows: Cell[][], format: Format, width: number, keys?: HeaderKeys): string {
-  const body = Buffer.from(JSON.stringify({ range: 'S!A1', values: rows }));
+  const body = Buffer.from(JSON.stringify({ range: 'S!A1', majorDimension: 'ROWS', values: rows }));
   return transcode(body, [], 'value-range', createEncoding(format, keys), width).out.toString('utf8');
 }
 
 /** The text of one encoded number cell. */
 function numberOut(text: string, format: Format): string {
-  const body = Buffer.from(`{"range":"A","values":[[${text}]]}`);
+  const body = Buffer.from(`{"range":"A","majorDimension":"ROWS","values":[[${text}]]}`);
   return transcode(body, [], 'value-range', createEncoding(format), 0).out.toString('utf8').slice(format === 'ndjson' ? 1 : 0, format === 'ndjson' ? -2 : -1);
 }
 
@@ -107,7 +107,7 @@ describe('NDJSON', () => {
   });
 
   it('strings as JSON.stringify writes them, escapes normalised', () => {
-    const body = Buffer.from('{"range":"A","values":[["\\u0041\\/\\u00e9","\\ud83d\\ude80","\\ud800","\\u001f\\u007f","\u2028"]]}');
+    const body = Buffer.from('{"range":"A","majorDimension":"ROWS","values":[["\\u0041\\/\\u00e9","\\ud83d\\ude80","\\ud800","\\u001f\\u007f","\u2028"]]}');
     const out = transcode(body, [], 'value-range', createEncoding('ndjson'), 0).out.toString('utf8');
     expect(out).toBe(`${JSON.stringify(['A/é', '🚀', '\ud800', '\u001f\u007f', '\u2028'])}\n`);
   });

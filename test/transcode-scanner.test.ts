@@ -50,10 +50,12 @@ function refusal(body: string | Buffer, shape: 'value-range' | 'batch' = 'value-
 }
 
 const R = '"range":"S!A1:B2"';
+/** The envelope the API sends before `values`. */
+const E = `${R},"majorDimension":"ROWS"`;
 
 describe('ValuesScanner accepts', () => {
   it('reports cells as slices of their JSON text, with flags', () => {
-    expect(events(`{${R},"values":[["a","b,c","é","\\n",""],[1,-2.5e3,true,false]]}`)).toEqual([
+    expect(events(`{${E},"values":[["a","b,c","é","\\n",""],[1,-2.5e3,true,false]]}`)).toEqual([
       ['range', 0],
       ['row'],
       ['s', 'a', 0],
@@ -72,8 +74,8 @@ describe('ValuesScanner accepts', () => {
     ]);
   });
 
-  it('members in any order, unknown members of every type, nested junk with brackets and quotes', () => {
-    const body = `{"values":[["x"]],"x":{"a":["]","}",{"b":"\\"[{"}],"c":null},"y":[1,[2,[3]]],"z":"]}","n":-0.5e-3,"t":true,"f":false,"nul":null,${R},"majorDimension":"ROWS"}`;
+  it('unknown members of every type anywhere, nested junk with brackets and quotes', () => {
+    const body = `{"x":{"a":["]","}",{"b":"\\"[{"}],"c":null},"y":[1,[2,[3]]],${R},"z":"]}","majorDimension":"ROWS","n":-0.5e-3,"values":[["x"]],"t":true,"f":false,"nul":null}`;
     expect(events(body)).toEqual([['range', 0], ['row'], ['s', 'x', 0], ['end'], ['rangeEnd', 0, 'S!A1:B2']]);
   });
 
@@ -86,13 +88,13 @@ describe('ValuesScanner accepts', () => {
 
   it('a missing values, an empty values, and [] rows', () => {
     expect(events(`{${R}}`)).toEqual([['range', 0], ['rangeEnd', 0, 'S!A1:B2']]);
-    expect(events(`{${R},"values":[]}`)).toEqual([['range', 0], ['rangeEnd', 0, 'S!A1:B2']]);
-    expect(events(`{${R},"values":[[],[]]}`)).toEqual([['range', 0], ['row'], ['end'], ['row'], ['end'], ['rangeEnd', 0, 'S!A1:B2']]);
+    expect(events(`{${E},"values":[]}`)).toEqual([['range', 0], ['rangeEnd', 0, 'S!A1:B2']]);
+    expect(events(`{${E},"values":[[],[]]}`)).toEqual([['range', 0], ['row'], ['end'], ['row'], ['end'], ['rangeEnd', 0, 'S!A1:B2']]);
   });
 
   it('every escape, \\u in either case, surrogate pairs and lone surrogates (JSON.parse allows them)', () => {
     const text = '"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00e9\\u00E9\\ud83d\\ude80\\uD800x\\udfff"';
-    const [, , [kind, raw, flags]] = events(`{${R},"values":[[${text}]]}`) as [Event, Event, ['s', string, number]];
+    const [, , [kind, raw, flags]] = events(`{${E},"values":[[${text}]]}`) as [Event, Event, ['s', string, number]];
     expect(kind).toBe('s');
     expect(flags).toBe(ESCAPED);
     expect(JSON.parse(`"${raw}"`)).toBe(JSON.parse(text));
@@ -100,16 +102,16 @@ describe('ValuesScanner accepts', () => {
 
   it('every number form, passed on as its text', () => {
     const forms = ['0', '-0', '1e5', '1E5', '1.5E-7', '12.50', '1e+2', '-0.0', '123456789012345678901234567890', '1e400', '9.999e-400'];
-    const list = events(`{${R},"values":[[${forms.join(',')}]]}`);
+    const list = events(`{${E},"values":[[${forms.join(',')}]]}`);
     expect(list.filter((e) => e[0] === 'n').map((e) => e[1])).toEqual(forms);
   });
 
   it('a key written with escapes is the same key', () => {
-    expect(events('{"r\\u0061nge":"A","v\\u0061lues":[[1]]}')).toEqual([['range', 0], ['row'], ['n', '1'], ['end'], ['rangeEnd', 0, 'A']]);
+    expect(events('{"r\\u0061nge":"A","m\\u0061jorDimension":"ROWS","v\\u0061lues":[[1]]}')).toEqual([['range', 0], ['row'], ['n', '1'], ['end'], ['rangeEnd', 0, 'A']]);
   });
 
   it('batchGet answers: each ValueRange in order, none when valueRanges is absent or empty', () => {
-    const body = `{"spreadsheetId":"abc","valueRanges":[{${R},"values":[["a"]]},{"range":"T!A1"},{"values":[[true]],"range":"U!B2"}]}`;
+    const body = `{"spreadsheetId":"abc","valueRanges":[{${E},"values":[["a"]]},{"range":"T!A1"},{"majorDimension":"ROWS","range":"U!B2","values":[[true]]}]}`;
     expect(events(body, 'batch')).toEqual([
       ['range', 0],
       ['row'],
@@ -132,14 +134,14 @@ describe('ValuesScanner accepts', () => {
 
   it('a token split at every byte gives the same events; a long string is carried whole', () => {
     const long = 'ü'.repeat(40_000);
-    const body = `{${R},"values":[["${long}","a\\"b",12.5e-3,true,false],[-0]],"junk":{"k":["\\\\",null]}}`;
+    const body = `{${E},"values":[["${long}","a\\"b",12.5e-3,true,false],[-0]],"junk":{"k":["\\\\",null]}}`;
     const whole = events(body);
     expect(events(body, 'value-range', Array.from({ length: body.length }, (_, i) => i))).toEqual(whole);
     expect((whole[2] as ['s', string, number])[1]).toBe(long);
   });
 
   it('a token split across pushes is carried alone, never with the rest of its chunk', () => {
-    const body = Buffer.from(`{${R},"values":[${Array.from({ length: 2000 }, (_, i) => `["cell ${i}","é${'x'.repeat(i % 50)}",${i}.5]`).join(',')}]}`);
+    const body = Buffer.from(`{${E},"values":[${Array.from({ length: 2000 }, (_, i) => `["cell ${i}","é${'x'.repeat(i % 50)}",${i}.5]`).join(',')}]}`);
     const largest: number[] = [];
     const scanner = new ValuesScanner(
       {
@@ -174,7 +176,7 @@ describe('ValuesScanner accepts', () => {
       },
       'batch',
     );
-    scanner.push(Buffer.from('{"valueRanges":[{"range":"A","values":[[1],[],[2]]},{"range":"B","values":[[1]]},{"range":"C"}]}'));
+    scanner.push(Buffer.from('{"valueRanges":[{"range":"A","majorDimension":"ROWS","values":[[1],[],[2]]},{"range":"B","majorDimension":"ROWS","values":[[1]]},{"range":"C"}]}'));
     scanner.end();
     expect(seen).toEqual([3, 1, 0]);
     seen = [];
@@ -191,43 +193,43 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
   });
 
   it('a ValueRange without "range", or with a "range" that is not a string', () => {
-    expect(refusal('{"values":[]}').message).toBe('the answer has no "range"');
-    expect(refusal('{"valueRanges":[{"range":"A"},{"values":[]}]}', 'batch').message).toBe('value range 2 has no "range"');
+    expect(refusal('{"majorDimension":"ROWS"}').message).toBe('the answer has no "range"');
+    expect(refusal('{"valueRanges":[{"range":"A"},{"majorDimension":"ROWS"}]}', 'batch').message).toBe('value range 2 has no "range"');
     expect(refusal('{"range":null}').message).toBe('"range" is not a string');
     refusal('{"range":1}');
   });
 
   it('values that is not an array, a row that is not an array, a cell that is not a scalar', () => {
-    expect(refusal(`{${R},"values":{}}`).message).toBe('"values" is not an array');
-    refusal(`{${R},"values":null}`);
-    refusal(`{${R},"values":"[]"}`);
-    expect(refusal(`{${R},"values":[[1],"a"]}`).message).toBe('row 2 is not an array');
-    refusal(`{${R},"values":[1]}`);
-    expect(refusal(`{${R},"values":[[1],[2],["a",null]]}`).message).toBe('row 3 holds a null cell');
-    expect(refusal(`{${R},"values":[[{}]]}`).message).toBe('row 1 holds a non-scalar cell');
-    expect(refusal(`{${R},"values":[[1,[2]]]}`).message).toBe('row 1 holds a non-scalar cell');
-    expect(refusal(`{"valueRanges":[{"range":"A"},{${R},"values":[[],[{}]]}]}`, 'batch').message).toBe('range 2, row 2 holds a non-scalar cell');
+    expect(refusal(`{${E},"values":{}}`).message).toBe('"values" is not an array');
+    refusal(`{${E},"values":null}`);
+    refusal(`{${E},"values":"[]"}`);
+    expect(refusal(`{${E},"values":[[1],"a"]}`).message).toBe('row 2 is not an array');
+    refusal(`{${E},"values":[1]}`);
+    expect(refusal(`{${E},"values":[[1],[2],["a",null]]}`).message).toBe('row 3 holds a null cell');
+    expect(refusal(`{${E},"values":[[{}]]}`).message).toBe('row 1 holds a non-scalar cell');
+    expect(refusal(`{${E},"values":[[1,[2]]]}`).message).toBe('row 1 holds a non-scalar cell');
+    expect(refusal(`{"valueRanges":[{"range":"A"},{${E},"values":[[],[{}]]}]}`, 'batch').message).toBe('range 2, row 2 holds a non-scalar cell');
     expect(refusal('{"valueRanges":{}}', 'batch').message).toBe('"valueRanges" is not an array');
     expect(refusal('{"valueRanges":[{"range":"A"},[]]}', 'batch').message).toBe('value range 2 is not an object');
   });
 
   it('raw control characters in strings, in cells, keys and skipped members alike', () => {
-    expect(refusal(`{${R},"values":[["a\nb"]]}`).message).toBe('a string holds a raw control character (byte 0x0a) at byte 32');
-    refusal(`{${R},"values":[["a\tb"]]}`);
-    refusal(`{${R},"values":[["\u0000"]]}`);
+    expect(refusal(`{${E},"values":[["a\nb"]]}`).message).toBe('a string holds a raw control character (byte 0x0a) at byte 56');
+    refusal(`{${E},"values":[["a\tb"]]}`);
+    refusal(`{${E},"values":[["\u0000"]]}`);
     refusal(`{${R},"x\u001f":1}`);
     refusal(`{${R},"x":{"y":["\r"]}}`);
   });
 
   it('bad escapes', () => {
-    expect(refusal(`{${R},"values":[["\\x"]]}`).message).toBe('a string holds a bad escape "x" at byte 31');
-    for (const bad of ['\\u12G4', '\\u12"', '\\u', '\\U0041', '\\a', "\\'", '\\0']) refusal(`{${R},"values":[["${bad}"]]}`);
+    expect(refusal(`{${E},"values":[["\\x"]]}`).message).toBe('a string holds a bad escape "x" at byte 55');
+    for (const bad of ['\\u12G4', '\\u12"', '\\u', '\\U0041', '\\a', "\\'", '\\0']) refusal(`{${E},"values":[["${bad}"]]}`);
     refusal(`{${R},"x":"\\q"}`);
   });
 
   it('invalid number grammar', () => {
     for (const bad of ['01', '-01', '1.', '.5', '-', '+1', '1e', '1e+', '--1', '0x10', 'NaN', 'Infinity', '-Infinity', '1.e5', '1.5.2', '1e5e5', '00', '-.5']) {
-      refusal(`{${R},"values":[[${bad}]]}`);
+      refusal(`{${E},"values":[[${bad}]]}`);
       refusal(`{${R},"x":[${bad}]}`);
     }
   });
@@ -235,16 +237,16 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
   it('invalid UTF-8 inside a string', () => {
     const bad = [[0x80], [0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf0, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xff], [0xc3], [0xe2, 0x82], [0xc3, 0xc3]];
     for (const bytes of bad) {
-      const body = Buffer.concat([Buffer.from(`{${R},"values":[["a`), Buffer.from(bytes), Buffer.from('b"]]}')]);
+      const body = Buffer.concat([Buffer.from(`{${E},"values":[["a`), Buffer.from(bytes), Buffer.from('b"]]}')]);
       expect(refusal(body).message).toMatch(/^a string holds invalid UTF-8 at byte \d+$/);
     }
     refusal(Buffer.concat([Buffer.from(`{${R},"x":"`), Buffer.from([0xed, 0xbf, 0xbf]), Buffer.from('"}')]));
     // Outside strings, any byte ≥ 0x80 is simply unexpected.
-    refusal(Buffer.concat([Buffer.from(`{${R},"values":[[1`), Buffer.from([0xc3, 0xa9]), Buffer.from(']]}')]));
+    refusal(Buffer.concat([Buffer.from(`{${E},"values":[[1`), Buffer.from([0xc3, 0xa9]), Buffer.from(']]}')]));
   });
 
   it('literals that are not true/false/null', () => {
-    for (const bad of ['tru', 'truee', 'TRUE', 'fals', 'nul', 'nil', 'undefined']) refusal(`{${R},"values":[[${bad}]]}`);
+    for (const bad of ['tru', 'truee', 'TRUE', 'fals', 'nul', 'nil', 'undefined']) refusal(`{${E},"values":[[${bad}]]}`);
   });
 
   it('trailing bytes after the top-level value', () => {
@@ -256,14 +258,14 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
   it('grammar slips: trailing commas, missing colons or commas, stray closers', () => {
     for (const body of [
       `{${R},}`,
-      `{${R},"values":[[1,]]}`,
-      `{${R},"values":[[1],]}`,
-      `{${R},"values":[[1] [2]]}`,
-      `{${R},"values":[[1 2]]}`,
+      `{${E},"values":[[1,]]}`,
+      `{${E},"values":[[1],]}`,
+      `{${E},"values":[[1] [2]]}`,
+      `{${E},"values":[[1 2]]}`,
       `{${R} "values":[]}`,
       `{"range" "A"}`,
-      `{${R},"values":[[1]}`,
-      `{${R},"values":[[1]]]`,
+      `{${E},"values":[[1]}`,
+      `{${E},"values":[[1]]]`,
       `{${R},"x":[1,]}`,
       `{${R},"x":{"a":1,}}`,
       `{${R},"x":{"a" 1}}`,
@@ -278,11 +280,28 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
   });
 
   it('duplicate known members, and a column-major answer', () => {
-    expect(refusal(`{${R},"values":[[1]],"values":[[2]]}`).message).toBe('the answer holds "values" twice in one object');
+    expect(refusal(`{${E},"values":[[1]],"values":[[2]]}`).message).toBe('the answer holds "values" twice in one object');
     refusal(`{${R},${R}}`);
     refusal('{"valueRanges":[],"valueRanges":[]}', 'batch');
     expect(refusal(`{${R},"majorDimension":"COLUMNS","values":[[1,2]]}`).message).toBe('the answer has majorDimension "COLUMNS", not "ROWS"');
     refusal(`{${R},"majorDimension":1}`);
+  });
+
+  it('"values" before the envelope: refused before any row is reported', () => {
+    const seen: string[] = [];
+    const scanner = new ValuesScanner(
+      { rangeStart() {}, rowStart: () => seen.push('row'), stringCell() {}, numberCell() {}, boolCell() {}, rowEnd() {}, rangeEnd() {} },
+      'value-range',
+    );
+    expect(() => scanner.push(Buffer.from('{"values":[["a"]],"range":"S!A1","majorDimension":"ROWS"}'))).toThrow(
+      'the answer sends "values" before "range" and "majorDimension" (the API sends them first)',
+    );
+    expect(seen).toEqual([]);
+    expect(refusal(`{${R},"values":[[1]],"majorDimension":"ROWS"}`).message).toBe('the answer sends "values" before "majorDimension" (the API sends them first)');
+    expect(refusal('{"majorDimension":"ROWS","values":[],"range":"A"}').message).toBe('the answer sends "values" before "range" (the API sends them first)');
+    expect(refusal('{"valueRanges":[{"range":"A","values":[[1]]}]}', 'batch').message).toBe('value range 1 sends "values" before "majorDimension" (the API sends them first)');
+    // A column-major answer is refused at its majorDimension, before its values.
+    expect(refusal(`{${R},"majorDimension":"COLUMNS","values":[[1,2]]}`).message).toBe('the answer has majorDimension "COLUMNS", not "ROWS"');
   });
 
   it('unknown members nested past 512 levels', () => {
@@ -299,10 +318,10 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
       expect(() => events(prefix), `prefix of ${n} bytes`).toThrow(MalformedAnswer);
     }
     expect(() => events(bytes.subarray(0, complete))).not.toThrow();
-    expect(refusal(`{${R},"values":[["abc`).message).toBe('the answer ended inside a string (at byte 34)');
-    expect(refusal(`{${R},"values":[[12`).message).toBe('the answer ended inside a number (at byte 32)');
-    expect(refusal(`{${R},"values":[[1]`).message).toBe('the answer ended early (at byte 32, inside "values")');
-    expect(refusal(`{${R},"values":[[1,`).message).toBe('the answer ended early (at byte 32, inside row 1)');
+    expect(refusal(`{${E},"values":[["abc`).message).toBe('the answer ended inside a string (at byte 58)');
+    expect(refusal(`{${E},"values":[[12`).message).toBe('the answer ended inside a number (at byte 56)');
+    expect(refusal(`{${E},"values":[[1]`).message).toBe('the answer ended early (at byte 56, inside "values")');
+    expect(refusal(`{${E},"values":[[1,`).message).toBe('the answer ended early (at byte 56, inside row 1)');
     expect(refusal(`{${R},"x":[{`).message).toBe('the answer ended early (at byte 25, inside an unknown member)');
     expect(refusal('{"valueRanges":[{"range":"A"},{"range":"B"', 'batch').message).toBe('the answer ended early (at byte 42, inside value range 2)');
     expect(refusal(`{${R}`).message).toBe('the answer ended early (at byte 18, inside the answer object)');
@@ -364,14 +383,15 @@ describe('damaged answers are read exactly as JSON.parse reads them, or refused'
       { numRuns: 3000 },
     );
     // Both outcomes must actually occur, or the property tested little.
-    expect(accepted).toBeGreaterThan(50);
+    // (About 2 % survive their mutations: 60 of 3,000 on average, rarely under 40.)
+    expect(accepted).toBeGreaterThan(25);
     expect(refused).toBeGreaterThan(100);
   });
 
   it('random bytes, never anything but MalformedAnswer', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), fc.constantFrom<'value-range' | 'batch'>('value-range', 'batch'), (bytes, shape) => {
-        const body = Buffer.concat([Buffer.from('{"range":"A","values":[['), Buffer.from(bytes)]);
+        const body = Buffer.concat([Buffer.from('{"range":"A","majorDimension":"ROWS","values":[['), Buffer.from(bytes)]);
         try {
           events(body, shape);
         } catch (error) {

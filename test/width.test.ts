@@ -33,13 +33,13 @@ beforeAll(async () => {
 });
 afterAll(() => emu?.stop());
 
-async function exported(options: Partial<StreamExportOptions>): Promise<{ text: string; warnings: string[] }> {
+async function exported(options: Partial<StreamExportOptions>): Promise<{ text: string; warnings: string[]; columns: number }> {
   const out = collector();
   const events = new ExportEvents();
   const warnings: string[] = [];
   events.on('warning', (w) => warnings.push(w));
-  await exportToStream({ spreadsheet: emu.spreadsheetId, endpoint: emu.url, maxRpm: 0, events, ...options }, out.stream);
-  return { text: out.text(), warnings };
+  const summary = await exportToStream({ spreadsheet: emu.spreadsheetId, endpoint: emu.url, maxRpm: 0, events, ...options }, out.stream);
+  return { text: out.text(), warnings, columns: summary.columns };
 }
 
 const FORMATS: ExportRule[] = [{ format: 'csv' }, { format: 'tsv' }, { format: 'ndjson' }, { format: 'ndjson', header: false }];
@@ -48,7 +48,7 @@ describe.each(Object.keys(TABS))('tab %s', (tab) => {
   it.each(FORMATS)('%o: every chunk size gives the unchunked rendering', async (rule) => {
     const whole = await readWhole(emu.url, emu.spreadsheetId, tab);
     const expected = expectedExport(whole, rule);
-    for (const chunkRows of [undefined, 1, 2, 3, 7, 999, 1000, 1001]) {
+    for (const chunkRows of [undefined, 1, 2, 3, 7, 999, 1000, 1001, 1500, 5000]) {
       const { text } = await exported({ range: tab, format: rule.format, header: rule.header, chunkRows, concurrency: 3 });
       expect(text, `${tab}, ${rule.format}, --chunk-rows ${chunkRows ?? 'default'}`).toBe(expected);
     }
@@ -78,11 +78,20 @@ describe('the rule on the shapes of real sheets', () => {
   });
 
   it('a row wider than the first 1,000 is written whole, with one warning that says how to avoid it', async () => {
-    const { text, warnings } = await exported({ range: 'WideLater' });
+    const { text, warnings, columns } = await exported({ range: 'WideLater' });
     expect(text.split('\n')[1199]).toBe('1200,wide,x,y,z');
     expect(text.split('\n')[1198]).toBe('1199,n1199');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^warning: row 1200 has 5 cells, more than the 2 columns of its first 1,000 rows; .*name the last column, e\.g\. A:Z/);
+    // The summary states the widest row written, not the narrower width.
+    expect(columns).toBe(5);
+    // The same warning and the same figure however the range is read: the wide row in the sample's
+    // own answer (1,500 or 5,000 rows a request) or in a later one.
+    for (const chunkRows of [1, 999, 1500, 5000]) {
+      const again = await exported({ range: 'WideLater', chunkRows, concurrency: 3 });
+      expect(again.warnings, `--chunk-rows ${chunkRows}`).toEqual(warnings);
+      expect(again.columns, `--chunk-rows ${chunkRows}`).toBe(5);
+    }
   });
 
   it('a range that names its last column keeps that many columns', async () => {

@@ -44,7 +44,7 @@ export function factsOf(error: unknown, timedOut: boolean, runAborted: boolean):
   if (runAborted) return { aborted: true };
   if (timedOut) return { timedOut: true };
   if (error instanceof HttpFailure) return error.failure;
-  if (error instanceof MalformedAnswer) return { malformed: true, message: error.message };
+  if (error instanceof MalformedAnswer) return { malformed: true, truncated: error.truncated, message: error.message };
   return { internal: true, message: error instanceof Error ? error.message : String(error) };
 }
 

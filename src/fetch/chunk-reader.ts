@@ -3,6 +3,12 @@
  * that times out twice is read in halves; an answer cut midway continues from its first row not
  * yet read, so that nothing is lost or written twice.
  *
+ * An answer's rows are written only once it is known good: the scanner refuses one whose envelope
+ * is not the API's before its first row, and the rows of an answer refused later (a duplicate
+ * `values`, bytes after its end, a bad row) are dropped, not counted, and read again. The rows of
+ * an answer that broke off (a reset, a stall) are good as far as they came: the next attempt
+ * starts after them.
+ *
  * The timeout measures the server, not us: it runs while we wait for the answer to begin and
  * between its parts, and stops while we wait for the destination (a slow reader is not a stall).
  *
@@ -53,12 +59,24 @@ class ServerTimer {
   }
 }
 
+/**
+ * An answer's rows are held until it is known good, up to this many bytes; past them they are
+ * written as they come (only a --chunk-rows far above the cell budget gets there), and a refusal
+ * after that fails the request for good rather than write rows twice.
+ */
+const ANSWER_HOLD_BYTES = 8 * 1024 * 1024;
+
 interface Piece {
   part: Part;
   first: number;
   last: number;
   writer?: PartWriter;
+  /** Its ValueRange closed in the answer. */
   ended: boolean;
+  /** Read whole in this attempt: its rows are committed and the part moved on. */
+  done: boolean;
+  /** Rows of this answer were written before it was known good. */
+  spilled: boolean;
 }
 
 /** batchGet answers: the i-th ValueRange belongs to the i-th piece. */
@@ -98,15 +116,24 @@ class BatchRouter implements ValuesHandler {
   }
 }
 
-/** Marks a piece read whole: the rows its answer left out are empty rows. */
-function endPiece(piece: Piece): void {
-  if (piece.ended) return;
-  piece.ended = true;
+/** Marks a piece read whole: the rows its answer left out are empty rows; its rows are committed. */
+function completePiece(piece: Piece): void {
+  if (piece.done) return;
+  piece.done = true;
   const writer = piece.writer as PartWriter;
   writer.finish();
+  writer.commit();
   if (writer.range !== undefined) piece.part.echo = writer.range;
   piece.part.nextRow = piece.last + 1;
   if (piece.part.nextRow > piece.part.lastRow) piece.part.complete();
+}
+
+/** An answer too large to hold: what it holds so far is written, and the piece remembers it. */
+function spillIfLarge(piece: Piece): void {
+  const writer = piece.writer;
+  if (!writer || writer.answerBytes <= ANSWER_HOLD_BYTES) return;
+  writer.commit();
+  piece.spilled = true;
 }
 
 /** One attempt: the answer streamed through the scanner into the pieces' writers. */
@@ -116,7 +143,7 @@ async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal
   const start = (): ValuesScanner => {
     for (const piece of pieces) {
       const writer = new PartWriter(piece.part.target() as NonNullable<ReturnType<Part['target']>>, piece.last - piece.first + 1);
-      writer.onRangeEnd = () => endPiece(piece);
+      writer.onRangeEnd = () => (piece.ended = true);
       writer.onEcho = (echo) => piece.part.echoed(echo);
       piece.writer = writer;
     }
@@ -133,8 +160,10 @@ async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal
   try {
     for await (const chunk of body) {
       timer.notWaiting();
-      if (scanner) scanner.push(chunk);
-      else if (raw) {
+      if (scanner) {
+        scanner.push(chunk);
+        pieces.forEach(spillIfLarge);
+      } else if (raw) {
         raw.raw.push(chunk);
         raw.rawBytes += chunk.length;
         if (raw.target() !== undefined) replay(start(), raw);
@@ -154,6 +183,8 @@ async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal
     } else if (!(pieces[0] as Piece).ended) {
       throw new MalformedAnswer('the answer ended without its range');
     }
+    // The whole answer is the API's: its rows may be written.
+    pieces.forEach(completePiece);
     await deliver(pieces, ctx, signal);
   } finally {
     body.destroy();
@@ -205,6 +236,8 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
       first: part.nextRow,
       last: request.batch ? part.lastRow : Math.min(part.lastRow, part.nextRow + rowLimit - 1),
       ended: false,
+      done: false,
+      spilled: false,
     }));
     await ctx.gate.acquire(ctx.signal);
     // acquire() may return without waiting; a listener added to an aborted signal never fires.
@@ -228,28 +261,6 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
       dispose();
     }
 
-    // Rows completed before a failure stay written; the next attempt starts after them.
-    let progress = false;
-    for (const piece of pieces) {
-      if (piece.ended) {
-        progress = true;
-        continue;
-      }
-      const writer = piece.writer;
-      if (!writer) {
-        piece.part.dropRaw();
-        continue;
-      }
-      writer.abort();
-      // Every row asked for came whole (only the answer's closing bytes were lost): the piece is read.
-      if (error === undefined || writer.rows === piece.last - piece.first + 1) {
-        endPiece(piece);
-        progress = true;
-      } else if (writer.rows > 0) {
-        piece.part.nextRow = piece.first + writer.rows;
-        progress = true;
-      }
-    }
     if (error === undefined) {
       timeouts = 0;
       failures = 0;
@@ -261,6 +272,45 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
     const classification = classify(facts);
     if (classification.kind === 'aborted') throw ctx.signal.reason;
     const reason = describeFailure(facts, ctx.timeoutMs);
+    // A refused answer counts for nothing: its rows are dropped and read again. Rows of an answer
+    // that broke off came from the API as far as they go: they stand, and the next attempt starts
+    // after them.
+    const refused = classification.kind === 'malformed' && facts.truncated !== true;
+    let progress = false;
+    let spilled = false;
+    for (const piece of pieces) {
+      const writer = piece.writer;
+      if (piece.done) {
+        progress = true;
+        continue;
+      }
+      if (!writer) {
+        piece.part.dropRaw();
+        continue;
+      }
+      if (refused) {
+        spilled ||= piece.spilled;
+        writer.rollback();
+        continue;
+      }
+      writer.abort();
+      // Every row asked for came whole (only the answer's closing bytes were lost): the piece is read.
+      if (piece.ended || writer.rows === piece.last - piece.first + 1) {
+        completePiece(piece);
+        progress = true;
+      } else {
+        writer.commit();
+        if (writer.rows > 0) {
+          piece.part.nextRow = piece.first + writer.rows;
+          progress = true;
+        }
+      }
+    }
+    if (spilled) {
+      // Rows of it are written already: reading it again would write them twice.
+      const final = { kind: classification.kind, retryable: false };
+      throw new AttemptsFailed(final, facts, attempts, false, `${reason}, after rows of it were written`, { cause: error });
+    }
     if (!classification.retryable) throw new AttemptsFailed(classification, facts, attempts, false, reason, { cause: error });
     if (progress) {
       failures = 0;

@@ -50,6 +50,8 @@ export interface AttemptFailure {
   aborted?: boolean;
   /** 200, but the body is not the JSON shape the API promises. */
   malformed?: boolean;
+  /** The malformed body is a good prefix that stopped short (a cut), not a body the API never sends. */
+  truncated?: boolean;
   /** Not a failure of the API or the network at all: a bug. */
   internal?: boolean;
 }

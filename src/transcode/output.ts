@@ -44,6 +44,19 @@ export interface RangeOutputOptions {
 
 type State = 'header' | 'sample' | 'stream';
 
+/** What the output held when an answer began at the head: rolling back restores it. */
+interface AnswerMark {
+  state: State;
+  current: Encoding | undefined;
+  passed: number;
+  committed: number;
+  widest: number;
+  sampled: boolean;
+  heldLength: number;
+  heldRows: number;
+  pending: number;
+}
+
 export class RangeOutput implements RowTarget {
   private state: State;
   /** NDJSON objects: the range's first row names the keys and is not an output row. */
@@ -62,8 +75,13 @@ export class RangeOutput implements RowTarget {
   private readonly heldEnds: number[] = [];
   private readonly heldCells: number[] = [];
   private heldStart = -1;
+  /** The widest row of the sample (while sampling), then of every row written. */
   private widest = 0;
+  /** The sample is complete: the width is `widest`, and rows held after it no longer count. */
+  private sampled = false;
   private pending = 0;
+  /** The head's answer under way: its rows are provisional until it is committed. */
+  private answer: AnswerMark | undefined;
 
   /** Rows of the head once the width is known, and what waits to be written, in order. */
   private direct: RowBytes | undefined;
@@ -92,6 +110,12 @@ export class RangeOutput implements RowTarget {
     return this.form?.width;
   }
 
+  /** The columns written: the width, or more where a row was written wider than it. */
+  get columns(): number | undefined {
+    if (!this.form) return undefined;
+    return Math.max(this.form.width, this.widest, this.direct?.widest ?? 0);
+  }
+
   /** True once the width and keys are known: later parts can be encoded as they arrive. */
   get ready(): boolean {
     return this.form !== undefined;
@@ -111,6 +135,7 @@ export class RangeOutput implements RowTarget {
   confirm(maxWidth?: number): void {
     this.confirmed = true;
     if (maxWidth !== undefined) this.maxWidth = maxWidth;
+    this.noteSample();
     this.settle();
   }
 
@@ -132,7 +157,8 @@ export class RangeOutput implements RowTarget {
     if (this.state === 'header') return undefined;
     if (this.state === 'stream') return (this.direct as RowBytes).beginRow();
     // Empty rows before this one are rows of the sample too.
-    for (; this.pending > 0; this.pending--) {
+    while (this.pending > 0) {
+      this.pending -= 1;
       (this.current as Encoding).open(this.held);
       this.holdRow(0);
     }
@@ -147,7 +173,7 @@ export class RangeOutput implements RowTarget {
       const direct = this.direct as RowBytes;
       direct.endRow(cells);
       this.committed += 1;
-      if (!this.warned && direct.firstWide) this.warnWide(direct.firstWide);
+      if (!this.warned && !this.answer && direct.firstWide) this.warnWide(direct.firstWide);
       return;
     }
     this.heldStart = -1;
@@ -169,6 +195,44 @@ export class RangeOutput implements RowTarget {
     }
   }
 
+  beginAnswer(): void {
+    const { state, current, passed, committed, widest, sampled, pending } = this;
+    this.answer = { state, current, passed, committed, widest, sampled, heldLength: this.held.length, heldRows: this.heldEnds.length, pending };
+    if (state === 'stream') (this.direct as RowBytes).beginAnswer();
+  }
+
+  commitAnswer(): void {
+    if (!this.answer) return;
+    this.answer = undefined;
+    if (this.state === 'stream') {
+      const direct = this.direct as RowBytes;
+      direct.commitAnswer();
+      if (!this.warned && direct.firstWide) this.warnWide(direct.firstWide);
+    }
+    this.settle();
+  }
+
+  rollbackAnswer(): void {
+    const mark = this.answer;
+    if (!mark) return;
+    this.answer = undefined;
+    // The state never leaves 'stream', and never reaches it, while an answer is open.
+    if (this.state === 'stream') (this.direct as RowBytes).rollbackAnswer();
+    else {
+      this.held.truncate(mark.heldLength);
+      this.heldEnds.length = mark.heldRows;
+      this.heldCells.length = mark.heldRows;
+      this.heldStart = -1;
+    }
+    ({ state: this.state, current: this.current, passed: this.passed, committed: this.committed, widest: this.widest, sampled: this.sampled, pending: this.pending } = mark);
+  }
+
+  get answerBytes(): number {
+    const mark = this.answer;
+    if (!mark) return 0;
+    return this.state === 'stream' ? (this.direct as RowBytes).answerBytes : this.held.length - mark.heldLength;
+  }
+
   skip(rows: number): void {
     if (rows <= 0) return;
     this.passed += rows;
@@ -181,6 +245,7 @@ export class RangeOutput implements RowTarget {
     if (this.state === 'stream') (this.direct as RowBytes).skip(left);
     else {
       this.pending += left;
+      this.noteSample();
       this.settle();
     }
   }
@@ -195,17 +260,19 @@ export class RangeOutput implements RowTarget {
     const direct = this.direct as RowBytes;
     const before = part.takenRows;
     const segments = part.take();
-    const rows = part.rows - before;
+    const rows = part.takenRows - before;
     if (rows > 0) {
       // The empty rows before these exist only because these rows follow them.
       direct.commitPending();
       this.queue.push(...direct.take(), ...segments);
-      direct.sheetRow = part.sheetRow;
+      direct.sheetRow = part.committedSheetRow;
       this.committed += rows;
       this.passed += rows;
-      if (!this.warned && part.firstWide) this.warnWide(part.firstWide);
     }
     if (last) {
+      // The part is read whole: its widest and first wide row are those of rows written.
+      if (part.widest > this.widest) this.widest = part.widest;
+      if (!this.warned && part.firstWide) this.warnWide(part.firstWide);
       this.passed += part.pendingEmpty;
       direct.skip(part.pendingEmpty);
       part.pendingEmpty = 0;
@@ -237,44 +304,60 @@ export class RangeOutput implements RowTarget {
   private setKeys(texts: readonly string[]): void {
     this.current = createEncoding(this.options.format, new HeaderKeys(texts, this.options.firstCol));
     this.state = 'sample';
+    this.noteSample();
     this.settle();
   }
 
   private holdRow(cells: number): void {
     this.heldEnds.push(this.held.length);
     this.heldCells.push(cells);
-    if (cells > this.widest) this.widest = cells;
+    if (!this.sampled && cells > this.widest) this.widest = cells;
+    this.noteSample();
     if (!this.confirmed && this.held.length >= SAMPLE_BYTES && !this.holdFull) {
       this.holdFull = true;
       this.options.onHoldFull?.();
     }
   }
 
-  /** Releases the sample once it is complete and confirmed, and wakes whoever waits for the form. */
-  private settle(): void {
-    if (this.state !== 'sample' || !this.confirmed) return;
-    // A row being read is released with the rest when it ends.
-    if (this.heldStart >= 0) return;
-    const complete =
-      this.options.width !== undefined ||
-      this.finished ||
+  /**
+   * Marks the sample complete the moment it is: its first SAMPLE_ROWS rows (or SAMPLE_BYTES) decide
+   * the width however the range was chunked, though the rows held after them are released only
+   * once their answer is known good.
+   */
+  private noteSample(): void {
+    if (this.sampled || this.state !== 'sample') return;
+    this.sampled =
       this.heldEnds.length + this.pending >= SAMPLE_ROWS ||
       this.held.length >= SAMPLE_BYTES ||
       (this.maxWidth !== undefined && this.widest >= this.maxWidth);
-    if (complete) this.release(this.options.width ?? this.widest);
+  }
+
+  /** Releases the sample once it is complete, confirmed and its answer known good, and wakes whoever waits for the form. */
+  private settle(): void {
+    if (this.state !== 'sample' || !this.confirmed || this.answer) return;
+    // A row being read is released with the rest when it ends.
+    if (this.heldStart >= 0) return;
+    if (this.options.width !== undefined || this.finished || this.sampled) this.release(this.options.width ?? this.widest);
   }
 
   private release(width: number): void {
     const form = rowFormOf(this.current as Encoding, width);
     const padded = new ByteBuffer(this.held.length + this.heldEnds.length * 4 + 16);
+    const firstSheetRow = this.options.firstRow + (this.keyed ? 1 : 0);
     let start = 0;
     for (let i = 0; i < this.heldEnds.length; i++) {
       const end = this.heldEnds[i] as number;
+      const cells = this.heldCells[i] as number;
       padded.pushBytes(this.held.buf, start, end);
-      form.encoding.close(padded, this.heldCells[i] as number, width);
+      form.encoding.close(padded, cells, width);
+      // Rows held after the sample was complete may be wider than it.
+      if (cells > width) {
+        if (cells > this.widest) this.widest = cells;
+        if (!this.warned) this.warnWide({ sheetRow: firstSheetRow + i, cells }, form);
+      }
       start = end;
     }
-    const direct = new RowBytes(form, this.options.firstRow + (this.keyed ? 1 : 0));
+    const direct = new RowBytes(form, firstSheetRow);
     // appendRows copies the bytes: a view of `padded` is enough.
     if (this.heldEnds.length > 0) direct.appendRows(padded.buf.subarray(0, padded.length), this.heldEnds.length);
     direct.skip(this.pending);
@@ -289,9 +372,9 @@ export class RangeOutput implements RowTarget {
     for (const wake of this.readyWaiters.splice(0)) wake();
   }
 
-  private warnWide(wide: WideRow): void {
+  private warnWide(wide: WideRow, form = this.form as RowForm): void {
     this.warned = true;
-    const width = (this.form as RowForm).width;
+    const { width } = form;
     const basis = this.options.width !== undefined ? 'the range' : `its first ${SAMPLE_ROWS.toLocaleString('en-US')} rows`;
     this.options.onWarning?.(
       `warning: row ${wide.sheetRow} has ${wide.cells} cells, more than the ${width} columns of ${basis}; it is written whole (name the last column, e.g. A:Z, to fix the width)`,

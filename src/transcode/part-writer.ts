@@ -1,6 +1,8 @@
 /**
  * Scanner events of one answer → rows of one part, written into a RowTarget: the range's output
- * when the part is at the head, or the part's own RowBytes when it is read ahead.
+ * when the part is at the head, or the part's own RowBytes when it is read ahead. The answer's rows
+ * stay provisional in the target until its reader commits them (the answer is known good, or broke
+ * off after them) or rolls them back (the answer was refused).
  */
 import type { ByteBuffer } from './bytes.js';
 import { type Encoding, cellText } from './encode.js';
@@ -29,6 +31,24 @@ export class PartWriter implements ValuesHandler {
   ) {}
 
   rangeStart(): void {
+    this.rows = 0;
+    this.target.beginAnswer();
+  }
+
+  /** Bytes the answer's provisional rows hold. */
+  get answerBytes(): number {
+    return this.target.answerBytes;
+  }
+
+  /** The rows read so far are known good: they may be written, and count as read. */
+  commit(): void {
+    this.target.commitAnswer();
+  }
+
+  /** The answer was refused: none of its rows count. */
+  rollback(): void {
+    this.abort();
+    this.target.rollbackAnswer();
     this.rows = 0;
   }
 

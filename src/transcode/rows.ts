@@ -15,7 +15,13 @@ export interface RowForm {
   emptyRow: Buffer;
 }
 
-/** Where a part's rows go: the output itself for the head part, a RowBytes for a later one. */
+/**
+ * Where a part's rows go: the output itself for the head part, a RowBytes for a later one.
+ *
+ * Rows arrive inside answers. An answer's rows are provisional until it is known good: nothing of
+ * them is written, taken or counted before commitAnswer(), and rollbackAnswer() drops them as if
+ * they had never come (the answer turned out not to be the API's).
+ */
 export interface RowTarget {
   /** The encoding of the row about to begin. */
   encoding(): Encoding;
@@ -27,6 +33,14 @@ export interface RowTarget {
   abortRow(): void;
   /** Empty rows that end an answer: written only if a later row follows. */
   skip(rows: number): void;
+  /** An answer begins: the rows from here on are provisional. */
+  beginAnswer(): void;
+  /** The open answer's rows (those read before a cut included) are known good. No-op without one. */
+  commitAnswer(): void;
+  /** The open answer was refused: its rows are dropped. No-op without one. */
+  rollbackAnswer(): void;
+  /** Bytes the open answer's rows hold (0 without one). */
+  readonly answerBytes: number;
 }
 
 /** Empty rows are written inline up to this many bytes, else as a counted run. */
@@ -62,15 +76,29 @@ export interface WideRow {
   cells: number;
 }
 
+/** What a RowBytes held when an answer began: rolling back restores it. */
+interface RowBytesMark {
+  /** Segments before the answer (those not yet taken). */
+  segments: number;
+  rows: number;
+  bytes: number;
+  sheetRow: number;
+  pendingEmpty: number;
+  firstWide: WideRow | undefined;
+  widest: number;
+}
+
 /**
  * Rows written one by one into a buffer: beginRow() gives the buffer to encode into, endRow()
  * closes the row at the width. Bytes of a row not yet ended are never handed out, so an answer
- * cut mid-row leaves nothing half-written.
+ * cut mid-row leaves nothing half-written; the rows of an answer not yet committed are not handed
+ * out either.
  */
 export class RowBytes implements RowTarget {
   readonly out = new ByteBuffer(16 * 1024);
   private readonly segments: Segment[] = [];
   private rowStart = -1;
+  private mark: RowBytesMark | undefined;
   /** Empty rows known to come next; written only when a later row follows. */
   pendingEmpty = 0;
   /** Rows completed (empty rows included). */
@@ -78,6 +106,8 @@ export class RowBytes implements RowTarget {
   /** Bytes handed over or waiting, for the window's byte budget. */
   bytes = 0;
   firstWide: WideRow | undefined;
+  /** The most cells any row held: more than the width when a row was written wide. */
+  widest = 0;
 
   constructor(
     readonly form: RowForm,
@@ -105,6 +135,7 @@ export class RowBytes implements RowTarget {
     const { encoding, width } = this.form;
     encoding.close(this.out, cells, width);
     if (cells > width && this.firstWide === undefined) this.firstWide = { sheetRow: this.sheetRow, cells };
+    if (cells > this.widest) this.widest = cells;
     this.bytes += this.out.length - this.rowStart;
     this.rowStart = -1;
     this.rows += 1;
@@ -160,13 +191,50 @@ export class RowBytes implements RowTarget {
     if (this.rowStart >= 0) this.rowStart -= end;
   }
 
+  beginAnswer(): void {
+    // The answer's rows start a segment of their own, so that a rollback drops whole segments.
+    this.cutSegment();
+    const { rows, bytes, sheetRow, pendingEmpty, firstWide, widest } = this;
+    this.mark = { segments: this.segments.length, rows, bytes, sheetRow, pendingEmpty, firstWide, widest };
+  }
+
+  commitAnswer(): void {
+    this.mark = undefined;
+  }
+
+  rollbackAnswer(): void {
+    const mark = this.mark;
+    if (!mark) return;
+    this.mark = undefined;
+    this.segments.length = mark.segments;
+    this.out.truncate(0);
+    this.rowStart = -1;
+    ({ rows: this.rows, bytes: this.bytes, sheetRow: this.sheetRow, pendingEmpty: this.pendingEmpty, firstWide: this.firstWide, widest: this.widest } = mark);
+  }
+
+  get answerBytes(): number {
+    return this.mark ? this.bytes - this.mark.bytes : 0;
+  }
+
   /** Rows already taken by take(). */
   takenRows = 0;
   /** Bytes already taken by take(). */
   takenBytes = 0;
 
-  /** Takes every complete row so far, as segments in order; the row being read stays. */
+  /** The sheet row after the rows that may be taken: those of an open answer are not. */
+  get committedSheetRow(): number {
+    return this.mark ? this.mark.sheetRow : this.sheetRow;
+  }
+
+  /** Takes every complete row so far, as segments in order; the row being read, and an open answer's rows, stay. */
   take(): Segment[] {
+    if (this.mark) {
+      this.takenRows = this.mark.rows;
+      this.takenBytes = this.mark.bytes;
+      const taken = this.segments.splice(0, this.mark.segments);
+      this.mark.segments = 0;
+      return taken;
+    }
     this.cutSegment();
     this.takenRows = this.rows;
     this.takenBytes = this.bytes;

@@ -44,6 +44,14 @@ export interface ValuesHandler {
 /** The answer is not the promised ValueRange / batchGet JSON. */
 export class MalformedAnswer extends Error {
   override name = 'MalformedAnswer';
+
+  constructor(
+    message: string,
+    /** The body stopped before its JSON did: what came is a good prefix, as after a cut connection. */
+    readonly truncated = false,
+  ) {
+    super(message);
+  }
 }
 
 // Where the scanner stands, between tokens.
@@ -139,7 +147,6 @@ export class ValuesScanner {
   private seen = 0;
   private batchSeen = 0;
   private range: string | undefined;
-  private major: string | undefined;
   private rangeIndex = -1;
   private rowCount = 0;
   private readonly skip: number[] = [];
@@ -196,7 +203,7 @@ export class ValuesScanner {
       problem = `the answer ended early (at byte ${this.received}, ${this.whereText()})`;
     }
     if (problem !== undefined) {
-      this.failure = new MalformedAnswer(problem);
+      this.failure = new MalformedAnswer(problem, true);
       throw this.failure;
     }
   }
@@ -320,17 +327,27 @@ export class ValuesScanner {
     this.rowCount = 0;
     this.seen = 0;
     this.range = undefined;
-    this.major = undefined;
     this.obj = OBJ_RANGE;
     this.handler.rangeStart(this.rangeIndex);
   }
 
+  private whichRange(): string {
+    return this.batch ? `value range ${this.rangeIndex + 1}` : 'the answer';
+  }
+
   private endRange(): void {
-    const which = this.batch ? `value range ${this.rangeIndex + 1}` : 'the answer';
-    if (this.range === undefined) throw this.fail(`${which} has no "range"`);
-    // Rows are what this reader promises; a column-major answer would transpose the output.
-    if (this.major !== undefined && this.major !== 'ROWS') throw this.fail(`${which} has majorDimension "${this.major}", not "ROWS"`);
+    if (this.range === undefined) throw this.fail(`${this.whichRange()} has no "range"`);
     this.handler.rangeEnd(this.rangeIndex, this.range);
+  }
+
+  /**
+   * The envelope is checked before the first row is reported, so that no row of an answer that is
+   * not the API's ever reaches the output: the API sends `range` and `majorDimension` before
+   * `values`, and only rows (a column-major answer would come out transposed).
+   */
+  private checkEnvelope(): void {
+    const missing = [(this.seen & M_RANGE) === 0 ? '"range"' : '', (this.seen & M_MAJOR) === 0 ? '"majorDimension"' : ''].filter(Boolean);
+    if (missing.length > 0) throw this.fail(`${this.whichRange()} sends "values" before ${missing.join(' and ')} (the API sends them first)`);
   }
 
   /** A '}' closed the current known object; returns the next state. */
@@ -357,6 +374,7 @@ export class ValuesScanner {
     if (member !== M_OTHER) {
       const seen = this.obj === OBJ_RANGE ? this.seen : this.batchSeen;
       if ((seen & member) !== 0) throw this.fail(`the answer holds "${name}" twice in one object`);
+      if (member === M_VALUES) this.checkEnvelope();
       if (this.obj === OBJ_RANGE) this.seen |= member;
       else this.batchSeen |= member;
     }
@@ -525,8 +543,10 @@ export class ValuesScanner {
             if (member === M_RANGE) {
               this.range = text;
               this.handler.rangeEcho?.(this.rangeIndex, text);
+            } else if (text !== 'ROWS') {
+              // Rows are what this reader promises; a column-major answer would come out transposed.
+              throw this.fail(`${this.whichRange()} has majorDimension "${text}", not "ROWS"`);
             }
-            else this.major = text;
             pos = q + 1;
             state = O_NEXT;
             continue;

@@ -106,6 +106,10 @@ describe.concurrent('malformed and cut answers are retried', () => {
     ['html', 'a 200 with an HTML page'],
     ['no-values-garbage', 'a 200 whose JSON has neither range nor values'],
     ['bad-row', 'a 200 with one row more than asked, that row not an array'],
+    // Refused before its first row is written: a column-major answer would come out transposed.
+    ['columns', 'a 200 in column-major order'],
+    // Refused after its rows came whole: none of them is written or counted until the answer is known good.
+    ['trailing-bytes', 'the right answer, then more JSON after its end'],
   ] as const)('%s (%s): identical output', async (fault, _what) => {
     const { stats, retries } = await expectIdentical([{ match: { requests: [3] }, fault }]);
     expect(stats.faults).toEqual({ [fault]: 1 });

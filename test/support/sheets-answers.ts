@@ -109,7 +109,16 @@ function rangeNode(spec: RangeSpec, rng: Rng): Node {
     members.push(['values', { arr: spec.rows.map((row) => ({ arr: row.map((cell) => cellNode(cell, rng)) })) }]);
   }
   for (const [name, value] of spec.unknown) members.push([name, junkNode(value, rng)]);
-  return { obj: shuffle(members, rng).map(([name, node]) => [encodeJsonString(name, rng), node]) };
+  const ordered = shuffle(members, rng);
+  // The API sends range and majorDimension before values: most bodies keep that order, the rest
+  // are there to be refused.
+  const at = ordered.findIndex(([name]) => name === 'values');
+  if (at >= 0 && rng() < 0.93) {
+    const [values] = ordered.splice(at, 1) as [[string, Node]];
+    const envelope = Math.max(...ordered.map(([name], i) => (name === 'range' || name === 'majorDimension' ? i : -1)));
+    ordered.splice(envelope + 1, 0, values);
+  }
+  return { obj: ordered.map(([name, node]) => [encodeJsonString(name, rng), node]) };
 }
 
 const SPACES = ['', '', '', ' ', '  ', '\n', '\t', '\r\n', ' \n    ', '\r'];
@@ -216,7 +225,7 @@ export const rangeSpec: fc.Arbitrary<RangeSpec> = fc.record({
   range: fc.oneof(fc.constantFrom('Sheet1!A1:Z1000', "'Q1'!A1:D3", "'It''s \"x\"'!B2:C9"), fc.string({ maxLength: 12 })),
   rows: rowsSpec,
   omitValues: fc.boolean(),
-  withMajor: fc.boolean(),
+  withMajor: fc.oneof({ weight: 12, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   unknown: unknownMembers(['range', 'values', 'majorDimension']),
 });
 

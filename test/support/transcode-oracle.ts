@@ -21,6 +21,10 @@ function valueRange(value: unknown): { range: string; rows: Cell[][] } {
   if (typeof value.range !== 'string') throw new Error('a ValueRange has no string "range"');
   if ('majorDimension' in value && value.majorDimension !== 'ROWS') throw new Error('majorDimension is not "ROWS"');
   if (!('values' in value)) return { range: value.range, rows: [] };
+  // The API sends range and majorDimension before values: an answer that does not is not the API's.
+  const keys = Object.keys(value);
+  const at = (key: string) => keys.indexOf(key);
+  if (at('range') > at('values') || at('majorDimension') < 0 || at('majorDimension') > at('values')) throw new Error('"values" comes before the envelope');
   const values = value.values;
   if (!Array.isArray(values)) throw new Error('"values" is not an array');
   for (const row of values) {
