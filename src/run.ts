@@ -17,7 +17,7 @@ import type { Format } from './transcode/encode.js';
 import type { RangeOutput } from './transcode/output.js';
 
 export { ExportEvents } from './events.js';
-export type { ExportEventMap, PlanInfo } from './events.js';
+export type { ExportEventMap, PlanInfo, WarningKind } from './events.js';
 export type { ExportOptions } from './session.js';
 
 export interface StreamExportOptions extends ExportOptions {
@@ -97,7 +97,7 @@ async function exportInto(options: StreamExportOptions, destination: Writable, o
       return {
         range: describeRange(range),
         rows: dataRows(output, rules),
-        columns: output?.width ?? 0,
+        columns: output?.columns ?? 0,
         requests: session.counters.requests,
         retries: session.counters.retries,
         seconds: (performance.now() - started) / 1000,
@@ -179,7 +179,11 @@ export async function exportRangesTo(options: ExportOptions, plan: RangesExport)
     const meta = await readMetadata(session, signal);
     const ranges = await plan.select(meta);
     const writes: Write[] = [];
-    for (const [i, range] of ranges.entries()) writes.push(await plan.open(range, i));
+    for (const [i, range] of ranges.entries()) {
+      // Hundreds of files take a moment to open: a signal meanwhile stops the run at once.
+      signal.throwIfAborted();
+      writes.push(await plan.open(range, i));
+    }
     const files = ranges.map((range, i) => plan.file?.(range, i));
     const outputs = new Set<RangeOutput>();
     const onWritten: OnWritten = (output, i = 0) => {
@@ -198,7 +202,7 @@ export async function exportRangesTo(options: ExportOptions, plan: RangesExport)
     const written = await exportRanges(session, rules, ranges, writes, signal, onWritten, files);
     return {
       meta,
-      written: ranges.map((range, i) => ({ range, rows: dataRows(written[i], rules), columns: written[i]?.width ?? 0 })),
+      written: ranges.map((range, i) => ({ range, rows: dataRows(written[i], rules), columns: written[i]?.columns ?? 0 })),
       requests: session.counters.requests,
       retries: session.counters.retries,
     };

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, chartTab, memoryTab, startEmulator } from '../src/emulator/index.js';
-import { type FolderExportOptions, InterruptedError, UsageError, exportToFolder, exportToStream } from '../src/index.js';
+import { ExportEvents, type FolderExportOptions, InterruptedError, UsageError, exportToFolder, exportToStream } from '../src/index.js';
 import { expectManifestMatchesFiles, plantOldSet, readManifest, snapshot } from './support/folder.js';
 
 let emu: Emulator;
@@ -90,6 +90,30 @@ describe('exportToFolder', () => {
     controller.abort(reason);
     await expect(exportToFolder({ ...base(), output, signal: controller.signal })).rejects.toBe(reason);
     expect(snapshot(output)).toEqual(before);
+  });
+
+  it('a run cancelled once its files are open, before any values request: rejects with the reason, the folder as it was', async () => {
+    const existing = fresh();
+    mkdirSync(existing);
+    const before = plantOldSet(existing, ['Orders.csv']);
+    const created = fresh();
+    const values = emu.stats().values;
+    for (const output of [existing, created]) {
+      const controller = new AbortController();
+      const reason = new InterruptedError('SIGINT');
+      const events = new ExportEvents();
+      // The plan is made once every file is open, and before the first request starts.
+      events.once('plan', () => controller.abort(reason));
+      const settled = Promise.race([
+        exportToFolder({ ...base(), output, signal: controller.signal, events }),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('the export never settled')), 10_000)),
+      ]);
+      await expect(settled).rejects.toBe(reason);
+    }
+    expect(snapshot(existing)).toEqual(before);
+    // A folder the run created is removed again.
+    expect(existsSync(created)).toBe(false);
+    expect(emu.stats().values).toBe(values);
   });
 
   it('refuses what the command line refuses, before any request and without creating the folder', async () => {

@@ -51,6 +51,8 @@ export class Window {
   private running = 0;
   private readonly settled: Promise<unknown>[] = [];
   private failure: { error: unknown } | undefined;
+  /** The window is done (or failed): its own closing abort is not a failure. */
+  private closing = false;
   private readonly concurrency: number;
   private readonly ahead: number;
 
@@ -68,7 +70,13 @@ export class Window {
     this.ahead = Math.max(this.concurrency, options.ahead ?? 2 * this.concurrency + 1);
     this.pending = requests[Symbol.iterator]();
     for (const { request, done } of running) this.track(request, done);
-    this.controller.signal.addEventListener('abort', () => this.wakeRoom(), { once: true });
+    // A cancel fails the window even where no request is in flight to carry it (none started yet).
+    this.controller.signal.addEventListener('abort', () => this.cancelled(), { once: true });
+  }
+
+  private cancelled(): void {
+    if (!this.closing) this.fail(this.controller.signal.reason);
+    this.wakeRoom();
   }
 
   /** The signal every request of the window listens to. */
@@ -79,6 +87,8 @@ export class Window {
   /** Reads everything; resolves when every range is written, rejects with the first failure. */
   async run(): Promise<void> {
     try {
+      // Cancelled before it ran (a signal while the destinations were opened): nothing starts.
+      if (this.controller.signal.aborted) this.fail(this.controller.signal.reason);
       this.fill();
       await Promise.all(this.targets.map((target) => this.drain(target)));
     } catch (error) {
@@ -86,6 +96,7 @@ export class Window {
     } finally {
       // A part is complete a moment before its request returns: nothing outlives the window.
       await Promise.allSettled(this.settled);
+      this.closing = true;
       if (!this.controller.signal.aborted) this.controller.abort(new Error('the window closed'));
       this.dispose();
     }
