@@ -4,9 +4,9 @@
  * see half a file, and on failure the target is untouched and the temp file removed. The new file
  * keeps the old one's mode (and, when running as root, its owner); a new target gets what `>` gives.
  */
-import { existsSync, unlinkSync, type WriteStream } from 'node:fs';
-import { type FileHandle, open, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createWriteStream, existsSync, unlinkSync, type WriteStream } from 'node:fs';
+import { type FileHandle, lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './errors.js';
 
@@ -46,7 +46,9 @@ function explain(error: unknown, path: string): string {
     case 'EFBIG':
       return `cannot write ${path}: the file is larger than this system allows; ${path} was left as it was`;
     case 'EISDIR':
-      return `cannot write ${path}: it is a folder`;
+      return `cannot write ${path}: it is a folder; name a file in it, or give --all-sheets or several ranges to write one file each into it`;
+    case 'ENOTDIR':
+      return `cannot write ${path}: ${dirname(path)} is not a folder (a file is in the way)`;
     default:
       return `cannot write ${path}: ${code ?? (error as Error).message}`;
   }
@@ -83,10 +85,36 @@ export function outputError(error: unknown, path: string): OutputError {
   return error instanceof OutputError ? error : new OutputError(explain(error, path), { cause: error });
 }
 
+/** A process's open files: `/proc/self/fd` (or `/proc/PID/fd`), which `/dev/fd`, `/dev/stdout` and `/dev/stderr` lead to. */
+const DESCRIPTORS = /^\/proc\/(self|\d+)\/fd$/;
+
+/**
+ * The open file `path` names, when following its links leads through a descriptor folder
+ * (`/dev/stdout`, `/dev/fd/3`): the file behind it is whatever the shell opened there
+ * (`>> app.csv`), to be written through, never replaced. `fd` is set when it is this process's own.
+ */
+async function openFileNamed(path: string): Promise<{ fd: number | undefined } | undefined> {
+  let hop = resolve(path);
+  for (let links = 0; links < 40; links++) {
+    const folder = await realpath(dirname(hop)).catch(() => undefined);
+    const owner = folder === undefined ? undefined : DESCRIPTORS.exec(folder)?.[1];
+    if (owner !== undefined) {
+      const fd = Number(basename(hop));
+      return { fd: Number.isInteger(fd) && (owner === 'self' || Number(owner) === process.pid) ? fd : undefined };
+    }
+    const info = await lstat(hop).catch(() => undefined);
+    if (!info?.isSymbolicLink()) return undefined;
+    hop = resolve(dirname(hop), await readlink(hop));
+  }
+  return undefined;
+}
+
 /**
  * Opens the temp file now, so a bad output path fails before any request is made. A target that
- * exists but is not a regular file (/dev/null, a FIFO) is written in place: renaming over it
- * would replace the device. A symlink is followed, so the file it points at is replaced.
+ * is not a regular file the user named is written in place, as `>` would write it: a device or a
+ * FIFO (renaming over it would replace it), and an open file of this process such as `/dev/stdout`
+ * (appended to, so that `-o /dev/stdout >> app.csv` keeps app.csv's earlier lines). Any other
+ * symlink is followed, so the file it points at is replaced.
  */
 export async function openFileSink(requested: string): Promise<FileSink> {
   let path = requested;
@@ -94,7 +122,9 @@ export async function openFileSink(requested: string): Promise<FileSink> {
   try {
     const target = await stat(requested);
     if (target.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
-    if (!target.isFile()) return openInPlace(requested);
+    if (!target.isFile()) return openInPlace(requested, 'w');
+    const named = await openFileNamed(requested);
+    if (named) return named.fd !== undefined ? openDescriptor(named.fd, requested) : openInPlace(requested, 'a');
     path = await realpath(requested);
     old = { mode: target.mode & 0o7777, uid: target.uid, gid: target.gid };
   } catch (error) {
@@ -205,10 +235,46 @@ export async function syncFolder(dir: string, requested: string): Promise<void> 
   }
 }
 
-async function openInPlace(path: string): Promise<FileSink> {
+/**
+ * One of this process's open files (`/dev/stdout` when stdout is a file): written through its own
+ * descriptor, so that the bytes land where the shell's redirection puts them (its offset, `>>`'s
+ * append) and interleave in order with anything else written there. The descriptor stays open.
+ */
+function openDescriptor(fd: number, path: string): FileSink {
+  const stream = createWriteStream('', { fd, autoClose: false });
+  const failedWith = recordErrors(stream);
+  const written = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (stream.errored) reject(stream.errored);
+      else if (stream.writableFinished) resolve();
+      else {
+        stream.once('finish', () => resolve());
+        stream.once('error', reject);
+      }
+    });
+  return {
+    stream,
+    failedWith,
+    finish: written,
+    async commit() {
+      try {
+        await written();
+      } catch (error) {
+        throw outputError(error, path);
+      }
+    },
+    async discard() {
+      if (!stream.destroyed) stream.destroy();
+    },
+    discardSync: () => undefined,
+  };
+}
+
+/** `flags`: 'w' for a device or a FIFO, 'a' for another process's open file (its offset and mode are its own). */
+async function openInPlace(path: string, flags: 'w' | 'a'): Promise<FileSink> {
   let handle;
   try {
-    handle = await open(path, 'w');
+    handle = await open(path, flags);
   } catch (error) {
     throw outputError(error, path);
   }
