@@ -7,6 +7,9 @@
  */
 import { UsageError, showInput } from './errors.js';
 
+/** Half of a UTF-16 pair (global: for replace). It has no UTF-8 spelling, so no URL or file name can carry it. */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 /** The last column the API accepts: ZZZ. */
 export const MAX_COLUMN = 18_278;
 /** No grid holds more rows than the 10 M cells a spreadsheet may have. */

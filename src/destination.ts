@@ -3,7 +3,7 @@
  * stream's own error, so a full disk or a reader gone stops the export.
  */
 import type { Writable } from 'node:stream';
-import { BrokenPipe } from './errors.js';
+import { BrokenPipe, OutputError } from './errors.js';
 
 export type Write = (chunk: Buffer) => Promise<void> | void;
 
@@ -39,4 +39,20 @@ export function endOf(destination: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
     destination.end((error?: Error | null) => (error ? reject(error) : resolve()));
   });
+}
+
+/** What a failed write to stdout means: stdout is a file, a device or a pipe the shell chose. */
+const STDOUT_FAILURES: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EFBIG: 'the file is larger than this system allows',
+  EIO: 'an input/output error',
+  EDQUOT: 'the disk quota is used up',
+};
+
+/** A write to stdout that failed (ENOSPC, EIO, EFBIG...) as the output family's error; undefined for any other error. */
+export function stdoutFailure(error: unknown): OutputError | undefined {
+  const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  if (syscall !== 'write' || code === undefined || code === 'EPIPE') return undefined;
+  const what = STDOUT_FAILURES[code] ?? code;
+  return new OutputError(`cannot write to stdout: ${what} (${code}); the output is incomplete`, { cause: error });
 }

@@ -157,6 +157,8 @@ export interface FinalFailure {
     reasons?: readonly string[];
     networkCode?: string;
     host?: string;
+    /** host:port of the proxy the request went through, never its credentials. */
+    proxy?: string;
     message?: string;
     phase?: string;
   };
@@ -168,6 +170,8 @@ export interface FinalFailure {
 export interface FailureContext {
   /** What was being done: `chunk 3/40 ('Data'!A2201:Z2400)`, `reading spreadsheet ID`. */
   what: string;
+  /** The metadata request, or a values request (made once the metadata was read). */
+  stage: 'metadata' | 'values';
   spreadsheetId: string;
   /** The service account, when known: named in sharing advice. */
   principal?: string;
@@ -177,10 +181,17 @@ export interface FailureContext {
 
 const READONLY_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
 
-function connectionMessage(host: string, code: string): string {
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+
+function connectionMessage(host: string, code: string, proxy: string | undefined): string {
+  // Through a proxy, a connection or lookup that fails is the proxy's: the API's host is its to reach.
+  if (proxy !== undefined && !TLS_CODE.test(code) && !/^ERR_PROXY_/.test(code)) {
+    const why = code === 'ECONNREFUSED' ? 'the connection was refused' : /^(ENOTFOUND|EAI_)/.test(code) ? 'its DNS lookup failed' : 'it cannot be reached';
+    return `cannot connect to the proxy ${proxy} (on the way to ${host}): ${why} (${code}); check HTTPS_PROXY and NO_PROXY`;
+  }
   if (/^(ENOTFOUND|EAI_)/.test(code)) return `cannot connect to ${host}: the DNS lookup failed (${code}); check the network, the proxy settings or --endpoint`;
   if (code === 'ECONNREFUSED') return `cannot connect to ${host}: the connection was refused (${code}); check --endpoint and the proxy settings (is the emulator running?)`;
-  if (/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/.test(code)) {
+  if (TLS_CODE.test(code)) {
     return `cannot connect to ${host}: the TLS handshake failed (${code}); check --endpoint and the proxy settings (a proxy that inspects TLS needs its CA in NODE_EXTRA_CA_CERTS)`;
   }
   if (/^ERR_PROXY_/.test(code)) return `cannot connect to ${host} through the proxy (${code}); check HTTPS_PROXY and NO_PROXY`;
@@ -218,8 +229,14 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
     }
   }
   switch (classification.kind) {
+    case 'malformed':
+      // Only an answer too large to hold before it is checked fails so: its first rows are written.
+      return new UnavailableError(
+        `${what}: ${host} answered with something that is not a Sheets API answer (${reason}); rerun, or lower --chunk-rows so that each answer is checked whole before it is written`,
+        options,
+      );
     case 'connect':
-      return new ConnectionError(connectionMessage(host, f.networkCode ?? 'unknown'), options);
+      return new ConnectionError(connectionMessage(host, f.networkCode ?? 'unknown', f.proxy), options);
     case 'internal':
       return new InternalError(`internal error while ${what}: ${f.message ?? reason} (rerun with --verbose for details, and report it)`, options);
     case 'auth': {
@@ -248,6 +265,12 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
       return new AuthError(`${what}: ${reason}; ${who}`, options);
     }
     case 'not-found':
+      if (context.stage === 'values') {
+        return new NotFoundError(
+          `${what}: spreadsheet ${context.spreadsheetId} was not found (404) after its metadata was read: it was deleted, or access to it was removed, while the export ran`,
+          options,
+        );
+      }
       return new NotFoundError(`spreadsheet ${context.spreadsheetId} was not found (404); check the ID or URL`, options);
     case 'bad-request':
       // The API's answer for an Office file carries no reason; other refusals (an emulator's) do.

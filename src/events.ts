@@ -2,6 +2,8 @@
 import { EventEmitter } from 'node:events';
 import type { RetryInfo } from './fetch/retry.js';
 
+export type WarningKind = 'output' | 'notice';
+
 export interface PlanInfo {
   range: string;
   /** The file the range goes to, when an export writes several. */
@@ -33,7 +35,11 @@ export interface ExportEventMap {
       current?: string;
     },
   ];
-  warning: [string];
+  /**
+   * A line for the user. 'output': the output is not shaped as promised (a row wider than the width
+   * is written whole): said even under -q, since it is about the data. 'notice': anything else.
+   */
+  warning: [message: string, kind: WarningKind];
 }
 
 export class ExportEvents extends EventEmitter<ExportEventMap> {}

@@ -52,7 +52,7 @@ function skippedLine(tabs: readonly SheetInfo[]): string {
 function everyTab(meta: SpreadsheetMeta, events: ExportEvents): Picked[] {
   const tabs = tabsInOrder(meta);
   const skipped = tabs.filter((t) => t.sheetType !== 'GRID');
-  if (skipped.length > 0) events.emit('warning', skippedLine(skipped));
+  if (skipped.length > 0) events.emit('warning', skippedLine(skipped), 'notice');
   const grid = tabs.filter((t) => t.sheetType === 'GRID');
   if (grid.length === 0) throw new NotFoundError('the spreadsheet has no grid tabs to export (only charts)');
   return grid.map((sheet) => ({

@@ -6,7 +6,7 @@
  * each old file is kept reachable by a hard link until the whole set is in place.
  */
 import { constants, rmdirSync } from 'node:fs';
-import { access, link, mkdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { access, link, mkdir, readlink, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Write, endOf, writerFor } from './destination.js';
 import { OutputError, UsageError, showInput } from './errors.js';
@@ -37,29 +37,56 @@ interface Entry {
   done: Promise<WrittenBytes>;
 }
 
+const isFileError = (dir: string, label: string) =>
+  new UsageError(`${label} ${showInput(dir, 80)} is a file: several ranges, or every tab, are written one file each into a folder; name a folder (a new one is created)`);
+
+/** Why the folder itself cannot take new files: named as the folder, not its parent. */
+function folderError(error: unknown, dir: string): OutputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return new OutputError(`cannot write into the folder ${dir}: permission denied`, { cause: error });
+  if (code === 'EROFS') return new OutputError(`cannot write into the folder ${dir}: it is on a read-only file system`, { cause: error });
+  return outputError(error, dir);
+}
+
+/** A folder that cannot be created: a missing parent, a dangling link in its place. */
+async function creationError(error: unknown, dir: string): Promise<OutputError> {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new OutputError(`cannot create the folder ${dir}: ${dirname(dir)} does not exist`, { cause: error });
+  if (code === 'EEXIST') {
+    const link = await readlink(dir).catch(() => undefined);
+    if (link !== undefined) return new OutputError(`cannot create the folder ${dir}: it is a symbolic link to ${link}, which does not exist; create that folder, or name another`, { cause: error });
+  }
+  return folderError(error, dir);
+}
+
 /**
  * Checks (or creates) the folder before any request: an existing file there is a usage error
  * (`label` spells the option: `-o`, `output`); a missing folder is created when its parent exists.
  */
 async function prepare(dir: string, label: string): Promise<boolean> {
   try {
-    if (!(await stat(dir)).isDirectory()) {
-      throw new UsageError(`${label} ${showInput(dir, 80)} is a file: several ranges, or every tab, are written one file each into a folder; name a folder (a new one is created)`);
-    }
+    if (!(await stat(dir)).isDirectory()) throw isFileError(dir, label);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error instanceof UsageError ? error : outputError(error, dir);
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') {
+      // `afile/` is the file `afile`, named as a folder; in `afile/sub` the file is on the way.
+      const named = dir.replace(/\/+$/, '');
+      if (named !== dir && (await stat(named).catch(() => undefined))?.isFile()) throw isFileError(dir, label);
+      throw new OutputError(`cannot create the folder ${dir}: ${dirname(dir)} is not a folder (a file is in the way)`, { cause: error });
+    }
+    if (code !== 'ENOENT') throw folderError(error, dir);
     try {
       await mkdir(dir);
       return true;
     } catch (failed) {
-      if ((failed as NodeJS.ErrnoException).code === 'ENOENT') throw new OutputError(`cannot create the folder ${dir}: ${dirname(dir)} does not exist`, { cause: failed });
-      throw outputError(failed, dir);
+      throw await creationError(failed, dir);
     }
   }
   try {
     await access(dir, constants.W_OK | constants.X_OK);
   } catch (error) {
-    throw outputError(error, dir);
+    throw folderError(error, dir);
   }
   return false;
 }

@@ -49,7 +49,7 @@ export async function readSpreadsheetMeta(options: ExportOptions): Promise<Sprea
 }
 
 export { ExportEvents } from './run.js';
-export type { ExportSummary, ExportEventMap, PlanInfo } from './run.js';
+export type { ExportSummary, ExportEventMap, PlanInfo, WarningKind } from './run.js';
 export type { ExportOptions, StreamExportOptions, FolderExportOptions, RunControls } from './options/library.js';
 export type { Manifest, ManifestFile } from './manifest.js';
 export type { LibraryInput } from './options/table.js';

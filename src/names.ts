@@ -13,6 +13,8 @@
  *   even that is taken).
  */
 
+import { LONE_SURROGATE } from './a1.js';
+
 export interface NameSource {
   /** The tab's title. */
   title: string;
@@ -27,8 +29,6 @@ export interface NameSource {
 const MAX_STEM_BYTES = 160;
 // eslint-disable-next-line no-control-regex -- control characters are what this replaces
 const UNSAFE = /[/\\:*?"<>|\u0000-\u001f\u007f]/g;
-// Half a UTF-16 pair has no UTF-8 spelling: the file system would get U+FFFD in its place.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?=\.|$)/i;
 
 /** Clipped to `max` bytes of UTF-8 without splitting a character. */

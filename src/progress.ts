@@ -187,8 +187,8 @@ export function attachProgress(events: ExportEvents, options: ProgressOptions): 
     else if (!retried) say(retryNotice(info.kind, info.reason));
     retried = true;
   });
-  events.on('warning', (message) => {
-    if (!quiet) say(`sheetpipe: ${message}`);
+  events.on('warning', (message, kind) => {
+    if (!quiet || kind === 'output') say(`sheetpipe: ${message}`);
   });
   events.on('connect', ({ host, credentials, principal }) => {
     if (!verbose) return;

@@ -3,8 +3,8 @@
  * Open ends are closed against the tab's grid size; tabs and named ranges are looked up here,
  * so an unknown tab is a NotFoundError rather than the API's ambiguous 400.
  */
-import { type A1, type A1Range, formatA1, quoteSheetName, sheetPrefix } from './a1.js';
-import { NotFoundError, UsageError, showInput } from './errors.js';
+import { type A1, type A1Range, LONE_SURROGATE, formatA1, quoteSheetName, sheetPrefix } from './a1.js';
+import { ApiError, NotFoundError, UsageError, showInput } from './errors.js';
 
 export interface SheetInfo {
   sheetId: number;
@@ -80,9 +80,14 @@ function defaultSheet(meta: SpreadsheetMeta, gid: number | undefined): SheetInfo
   return first;
 }
 
+/** A tab that can be read: a grid, and a title a request can name (no URL carries half a UTF-16 pair). */
 function gridOnly(sheet: SheetInfo): SheetInfo {
   if (sheet.sheetType !== 'GRID') {
     throw new UsageError(`tab ${quoteSheetName(sheet.title)} is a ${sheet.sheetType} sheet with no cells; pick a grid tab`);
+  }
+  const shown = sheet.title.replace(LONE_SURROGATE, (half) => `\\u${half.charCodeAt(0).toString(16)}`);
+  if (shown !== sheet.title) {
+    throw new ApiError(`tab ${quoteSheetName(shown)} cannot be read: its title holds half of a UTF-16 character, which no request can name; rename the tab`);
   }
   return sheet;
 }

@@ -121,7 +121,8 @@ export function readContext(session: Session, signal: AbortSignal, window?: Wind
 /** Why a request failed for good, as the error family the CLI maps to an exit code. */
 export function failed(error: unknown, session: Session, what?: string): unknown {
   if (!(error instanceof AttemptsFailed)) return error;
-  return finalError(error, { what: what ?? error.label ?? 'a request', spreadsheetId: session.ref.id, principal: session.api.principal, host: session.api.host });
+  const stage = what === undefined ? 'values' : 'metadata';
+  return finalError(error, { what: what ?? error.label ?? 'a request', stage, spreadsheetId: session.ref.id, principal: session.api.principal, host: session.api.host });
 }
 
 export async function readMetadata(session: Session, signal: AbortSignal): Promise<SpreadsheetMeta> {

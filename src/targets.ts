@@ -48,7 +48,7 @@ export function outputFor(session: Session, rules: OutputRules, spec: OutputSpec
       onWritten(output);
       return wait;
     },
-    onWarning: (message) => session.events.emit('warning', message),
+    onWarning: (message) => session.events.emit('warning', message, 'output'),
   });
   return output;
 }
@@ -69,6 +69,7 @@ export function warnPastGrid(session: Session, range: GridRange): void {
   session.events.emit(
     'warning',
     `warning: ${describeRange(range)} starts past the end of tab ${quoteSheetName(sheet.title)} (${plural(sheet.rowCount, 'row')} × ${plural(sheet.columnCount, 'column')}), so it holds no cells`,
+    'notice',
   );
 }
 

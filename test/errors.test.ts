@@ -111,7 +111,8 @@ describe('oneLine', () => {
 });
 
 describe('finalError: what failed, and the fix that matches it', () => {
-  const context = { what: "chunk 2/9 ('Data'!A2:C9)", spreadsheetId: 'SHEET_ID_123', host: 'sheets.googleapis.com' };
+  const context = { what: "chunk 2/9 ('Data'!A2:C9)", stage: 'values', spreadsheetId: 'SHEET_ID_123', host: 'sheets.googleapis.com' } as const;
+  const metadata = { ...context, what: 'reading spreadsheet SHEET_ID_123', stage: 'metadata' } as const;
   const final = (failure: AttemptFailure, attempts = 1, exhausted = false): FinalFailure => ({
     classification: classify(failure),
     failure,
@@ -136,7 +137,10 @@ describe('finalError: what failed, and the fix that matches it', () => {
     ['the API is disabled (legacy)', final({ status: 403, reasons: ['accessNotConfigured'] }), AuthError, /enable the Google Sheets API/],
     ['no permission', final({ status: 403, apiStatus: 'PERMISSION_DENIED' }), AuthError, /share the spreadsheet with the account you use/],
     ['refused credentials', final({ status: 401, apiStatus: 'UNAUTHENTICATED' }), AuthError, /the credentials were refused: refresh them/],
-    ['not found', final({ status: 404, apiStatus: 'NOT_FOUND' }), NotFoundError, /^spreadsheet SHEET_ID_123 was not found \(404\)/],
+    ['not found after the metadata was read', final({ status: 404, apiStatus: 'NOT_FOUND' }), NotFoundError, /^chunk 2\/9 \('Data'!A2:C9\): spreadsheet SHEET_ID_123 was not found \(404\) after its metadata was read: it was deleted, or access to it was removed, while the export ran$/],
+    ['a proxy that refuses', final({ networkCode: 'ECONNREFUSED', host: 'sheets.googleapis.com', proxy: 'proxy.example:3128' }), ConnectionError, /^cannot connect to the proxy proxy\.example:3128 \(on the way to sheets\.googleapis\.com\): the connection was refused \(ECONNREFUSED\); check HTTPS_PROXY and NO_PROXY$/],
+    ['a TLS failure through a proxy is the API host\'s', final({ networkCode: 'CERT_HAS_EXPIRED', host: 'h', proxy: 'p:1' }), ConnectionError, /^cannot connect to h: the TLS handshake failed/],
+    ['an answer refused after its first rows were written', final({ malformed: true, message: 'x' }), UnavailableError, /not a Sheets API answer .*; rerun, or lower --chunk-rows so that each answer is checked whole before it is written$/],
     ['an Office file', final({ status: 400, apiStatus: 'FAILED_PRECONDITION', message: 'This operation is not supported for this document' }), ApiError, /is an Excel \(Office\) file, not a Google Sheet/],
     ['another FAILED_PRECONDITION', final({ status: 400, apiStatus: 'FAILED_PRECONDITION', reasons: ['NOT_SERVED_BY_EMULATOR'], message: 'not served' }), ApiError, /: 400 FAILED_PRECONDITION not served$/],
   ];
@@ -145,6 +149,11 @@ describe('finalError: what failed, and the fix that matches it', () => {
     expect(error).toBeInstanceOf(Family);
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain('\n');
+  });
+  it('a 404 on the metadata request: the ID or URL', () => {
+    const error = finalError(final({ status: 404, apiStatus: 'NOT_FOUND' }), metadata);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.message).toBe('spreadsheet SHEET_ID_123 was not found (404); check the ID or URL');
   });
   it('names the service account in sharing advice', () => {
     const error = finalError(final({ status: 403 }), { ...context, principal: 'bot@p.iam.gserviceaccount.com' });

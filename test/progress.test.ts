@@ -81,7 +81,7 @@ describe('the bar', () => {
     const events = new ExportEvents();
     attachProgress(events, { stream, mode: 'bar' });
     events.emit('plan', PLAN);
-    events.emit('warning', 'warning: row 7 has 4 cells');
+    events.emit('warning', 'warning: row 7 has 4 cells', 'output');
     expect(stream.text()).toContain('\r\x1b[Ksheetpipe: warning: row 7 has 4 cells\n\rsheetpipe ');
   });
 });
@@ -189,13 +189,16 @@ describe('retries', () => {
     attachProgress(events, { stream: quiet, mode: 'off', quiet: true });
     events.emit('retry', retry(1));
     events.emit('retry', retry(2));
-    events.emit('warning', 'warning: something');
+    events.emit('warning', 'warning: something', 'notice');
+    events.emit('warning', 'warning: row 7 has 4 cells', 'output');
     expect(verbose.text().trimEnd().split('\n')).toEqual([
       'sheetpipe: chunk 2/10: 503 UNAVAILABLE The service is currently unavailable.; retry 1 in 1.2 s',
       'sheetpipe: chunk 2/10: 503 UNAVAILABLE The service is currently unavailable.; retry 2 in 1.2 s',
       'sheetpipe: warning: something',
+      'sheetpipe: warning: row 7 has 4 cells',
     ]);
-    expect(quiet.text()).toBe('');
+    // -q: a warning about the output's shape is about the data, and is said all the same.
+    expect(quiet.text()).toBe('sheetpipe: warning: row 7 has 4 cells\n');
   });
 
   it('the notice names what the API is doing', () => {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, describeResult } from './e2e/harness.js';
 import { type FaultEmulator, expectExit, mixedTab, runWithEnv, startFaultEmulator } from './faults/helpers.js';
-import { CA_FILE, type Running, TEST_HOST, startConnectProxy, startTlsFront } from './support/tls.js';
+import { CA_FILE, type Running, TEST_HOST, closedPort, startConnectProxy, startTlsFront } from './support/tls.js';
 
 const KEY = 'AIzaSyTEST-proxy-0123456789abcdefghijkl';
 let emu: FaultEmulator;
@@ -90,6 +90,16 @@ describe('a loopback endpoint is never proxied', () => {
 });
 
 describe('a proxy setting that cannot be used', () => {
+  it('a proxy that refuses the connection is named, without its credentials, not the endpoint (exit 5)', async () => {
+    const port = await closedPort();
+    const r = await run(`https://${TEST_HOST}/`, { HTTPS_PROXY: `http://user:hunter2@127.0.0.1:${port}` }, ['--retries', '0']);
+    expectExit(r, 5);
+    expect(r.stderr.trimEnd(), describeResult(r)).toBe(
+      `sheetpipe: cannot connect to the proxy 127.0.0.1:${port} (on the way to ${TEST_HOST}): the connection was refused (ECONNREFUSED); check HTTPS_PROXY and NO_PROXY`,
+    );
+    expect(r.stderr).not.toContain('hunter2');
+  });
+
   it('a socks proxy is a usage error (exit 2) that does not show the value', async () => {
     const r = await run(`https://${TEST_HOST}/`, { HTTPS_PROXY: 'socks5://user:hunter2@127.0.0.1:1080' });
     expectExit(r, 2);

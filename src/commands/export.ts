@@ -4,6 +4,7 @@
  * one set; progress and a summary on stderr.
  */
 import type { A1 } from '../a1.js';
+import { stdoutFailure } from '../destination.js';
 import { ExitCode } from '../errors.js';
 import type { ExportConfig } from '../options/config.js';
 import { exportConfig } from '../options/config.js';
@@ -54,7 +55,7 @@ async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
     await sink?.discard();
     // Only the file's own errors are output errors; anything else keeps its meaning.
     if (files && sink?.failedWith(error)) throw files.outputError(error, config.output as string);
-    throw error;
+    throw (sink ? undefined : stdoutFailure(error)) ?? error;
   }
 }
 

@@ -138,7 +138,7 @@ export const OPTIONS = [
   option({
     name: 'quiet', key: 'quiet', short: 'q', arity: 'flag', group: 'Output', commands: CONNECTING,
     rule: flag(), default: false,
-    help: 'no progress, no retry notice, no summary; errors still go to stderr',
+    help: 'no progress, no retry notice, no summary; errors still go to stderr, and so does a warning that a row was written wider than the width',
   }),
   option({
     name: 'verbose', key: 'verbose', arity: 'flag', group: 'Output', commands: CONNECTING,

@@ -94,7 +94,7 @@ describe('a read-only place', () => {
   it('-o names a folder: exit 1, one line', async () => {
     const { dir } = folder('a-folder');
     const r = await runCli([...emu.base, '-o', dir]);
-    expectOneLine(r, /^sheetpipe: cannot write .*a-folder: it is a folder\n$/);
+    expectOneLine(r, /^sheetpipe: cannot write .*a-folder: it is a folder; name a file in it, or give --all-sheets or several ranges to write one file each into it\n$/);
   });
 });
 
