@@ -3,7 +3,7 @@
  * warnings, stdout and stderr, and the final error line. Commands load only when run.
  */
 import type { Command, CommandIo } from './commands/context.js';
-import { BrokenPipe, ExitCode, InterruptedError, SheetpipeError, type StopSignal, oneLine, redact, signalExitCode } from './errors.js';
+import { BrokenPipe, ExitCode, InterruptedError, SheetpipeError, type StopSignal, oneLine, redact, signalExitCode } from './shared/errors.js';
 import { parseCommandLine } from './options/argv.js';
 import type { CommandName } from './options/table.js';
 
@@ -63,7 +63,7 @@ export async function main(args: string[]): Promise<number> {
     const invocation = parseCommandLine(args);
     switch (invocation.kind) {
       case 'version': {
-        const { version } = await import('./version.js');
+        const { version } = await import('./shared/version.js');
         stdout.write(`${version()}\n`);
         return ExitCode.ok;
       }

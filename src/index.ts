@@ -8,12 +8,12 @@
  *   const manifest = await exportToFolder({ spreadsheet: ID, output: '/data/shop', gzip: true });
  */
 import type { Writable } from 'node:stream';
-import { exportFolder } from './folder-export.js';
-import type { Manifest } from './manifest.js';
-import { type ExportOptions, type FolderExportOptions, type StreamExportOptions, engineOptions, folderOptions } from './options/library.js';
-import type { SpreadsheetMeta } from './resolve.js';
-import type { Row } from './run.js';
-import * as engine from './run.js';
+import { exportFolder } from './engine/folder-export.js';
+import type { Manifest } from './output/manifest.js';
+import { type ExportOptions, type FolderExportOptions, type StreamExportOptions, engineOptions, folderOptions } from './library.js';
+import type { SpreadsheetMeta } from './sheet/resolve.js';
+import type { Row } from './engine/run.js';
+import * as engine from './engine/run.js';
 
 /**
  * The rows of a range, in sheet order, as the export writes them: every row padded to the range's
@@ -48,18 +48,18 @@ export async function readSpreadsheetMeta(options: ExportOptions): Promise<Sprea
   return engine.readSpreadsheetMeta(await engineOptions(options, 'read'));
 }
 
-export { ExportEvents } from './run.js';
-export type { ExportSummary, ExportEventMap, PlanInfo, WarningKind } from './run.js';
-export type { ExportOptions, StreamExportOptions, FolderExportOptions, RunControls } from './options/library.js';
-export type { Manifest, ManifestFile } from './manifest.js';
+export { ExportEvents } from './engine/run.js';
+export type { ExportSummary, ExportEventMap, PlanInfo, WarningKind } from './engine/run.js';
+export type { ExportOptions, StreamExportOptions, FolderExportOptions, RunControls } from './library.js';
+export type { Manifest, ManifestFile } from './output/manifest.js';
 export type { LibraryInput } from './options/table.js';
-export type { Row, Cell } from './run.js';
+export type { Row, Cell } from './engine/run.js';
 export type { Format } from './transcode/encode.js';
-export { parseA1, formatA1, columnToLetters, lettersToColumn } from './a1.js';
-export type { A1, A1Range, A1Name } from './a1.js';
-export { parseSpreadsheetRef } from './ref.js';
-export type { SpreadsheetRef } from './ref.js';
-export type { SpreadsheetMeta, SheetInfo } from './resolve.js';
+export { parseA1, formatA1, columnToLetters, lettersToColumn } from './sheet/a1.js';
+export type { A1, A1Range, A1Name } from './sheet/a1.js';
+export { parseSpreadsheetRef } from './sheet/ref.js';
+export type { SpreadsheetRef } from './sheet/ref.js';
+export type { SpreadsheetMeta, SheetInfo } from './sheet/resolve.js';
 export {
   SheetpipeError,
   UsageError,
@@ -71,4 +71,4 @@ export {
   InterruptedError,
   BrokenPipe,
   ExitCode,
-} from './errors.js';
+} from './shared/errors.js';

@@ -12,8 +12,8 @@ import {
   parseA1,
   quoteSheetName,
   sheetPrefix,
-} from '../src/a1.js';
-import { UsageError } from '../src/errors.js';
+} from '../src/sheet/a1.js';
+import { UsageError } from '../src/shared/errors.js';
 import { usageMessage } from './support/usage.js';
 
 

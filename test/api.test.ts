@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SheetsApi, type SheetsApiOptions, createSheetsApi } from '../src/google/api.js';
 import { HttpFailure } from '../src/google/failure.js';
-import type { AttemptFailure } from '../src/fetch/retry.js';
+import type { AttemptFailure } from '../src/google/failure.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';
 const GOOGLE = 'https://sheets.googleapis.com';

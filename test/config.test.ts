@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/shared/errors.js';
 import { DEFAULT_ENDPOINT } from '../src/google/endpoint.js';
 import { parseCommandLine } from '../src/options/argv.js';
-import { type Terminal, emulatorArgs, exportConfig, formatOfPath, sheetsConfig } from '../src/options/config.js';
+import { emulatorArgs } from '../src/emulator/args.js';
+import { type Terminal, exportConfig, formatOfPath, sheetsConfig } from '../src/options/config.js';
 import { normaliseEndpoint } from '../src/google/endpoint.js';
 import { usageMessage as usage } from './support/usage.js';
 

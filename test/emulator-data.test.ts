@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/shared/errors.js';
 import { type Cell, cellRenderer, dateToSerial, numberToText, serialToText } from '../src/emulator/cells.js';
 import { memoryTab, typedCell } from '../src/emulator/data.js';
 import { parseCsv, parseTsv } from '../src/emulator/delimited.js';

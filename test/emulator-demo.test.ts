@@ -5,7 +5,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/shared/errors.js';
 import { DEMO_SPREADSHEET_ID, type Emulator, serialToText, serveEmulator, startEmulator } from '../src/emulator/index.js';
 import { describeResult, runCli, startEmulatorProcess } from './e2e/harness.js';
 

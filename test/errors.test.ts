@@ -12,13 +12,13 @@ import {
   UsageError,
   ConnectionError,
   InternalError,
-  type FinalFailure,
-  finalError,
   oneLine,
   redact,
-} from '../src/errors.js';
-import { times } from '../src/plural.js';
-import { classify, describeFailure, type AttemptFailure } from '../src/fetch/retry.js';
+} from '../src/shared/errors.js';
+import { times } from '../src/shared/plural.js';
+import { type FinalFailure, finalError } from '../src/fetch/final-error.js';
+import { classify, describeFailure } from '../src/fetch/retry.js';
+import type { AttemptFailure } from '../src/google/failure.js';
 
 const TOKEN = 'ya29.a0AfB_byC-Secret_Token.1234567890abcdef';
 const OPAQUE = 'opaqueBearerTokenXYZ987';

@@ -10,7 +10,7 @@ import { type Emulator, memoryTab, startEmulator } from '../src/emulator/index.j
 import { AuthError, UsageError, exportToStream, readRows, readSpreadsheetMeta, type StreamExportOptions } from '../src/index.js';
 import { parseCommandLine } from '../src/options/argv.js';
 import { exportConfig } from '../src/options/config.js';
-import { engineOptions } from '../src/options/library.js';
+import { engineOptions } from '../src/library.js';
 import { DEFAULT_ENDPOINT } from '../src/google/endpoint.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';

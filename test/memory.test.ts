@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_COLUMN } from '../src/a1.js';
+import { MAX_COLUMN } from '../src/sheet/a1.js';
 import { type TabSource, startEmulator } from '../src/emulator/index.js';
 import { BIN, childEnv } from './e2e/harness.js';
 import { LONG_CELL_HEADERS, LONG_HEADER, denseColumnTab, longCell, longCellTab, sparseColumnTab, wideTab } from './support/memory-shapes.js';

@@ -1,7 +1,7 @@
 /** File names of a folder export: safe on every OS, never empty, unique ignoring case. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type NameSource, fileNames, safeStem } from '../src/names.js';
+import { type NameSource, fileNames, safeStem } from '../src/output/names.js';
 
 const tab = (title: string, gid = 0, extra: Partial<NameSource> = {}): NameSource => ({ title, gid, ...extra });
 const one = (title: string, extension = '.csv') => fileNames([tab(title)], extension)[0];

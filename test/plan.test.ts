@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseA1, columnToLetters } from '../src/a1.js';
+import { parseA1, columnToLetters } from '../src/sheet/a1.js';
 import {
   BATCH_CELLS,
   BATCH_RANGES,
@@ -12,8 +12,8 @@ import {
   planRequests,
   rowSpans,
   rowsPerChunk,
-} from '../src/plan.js';
-import { earlyMatches, earlySpan, echoedSheet } from '../src/early.js';
+} from '../src/engine/plan.js';
+import { earlyMatches, earlySpan, echoedSheet } from '../src/engine/early.js';
 
 /** The rows the width rule samples: the first part's size when the budget allows. */
 const SAMPLE = 1000;
@@ -33,7 +33,7 @@ function planChunks(r: GridRange, options: PlanOptions = {}): Generator<Chunk> {
     }
   })();
 }
-import type { GridRange, SheetInfo } from '../src/resolve.js';
+import type { GridRange, SheetInfo } from '../src/sheet/resolve.js';
 
 function range(over: Partial<Omit<GridRange, 'sheet'>> & { rowCount?: number; columnCount?: number; title?: string } = {}): GridRange {
   const rowCount = over.rowCount ?? 1000;

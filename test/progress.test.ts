@@ -1,11 +1,11 @@
 /**
- * progress.ts through its public functions, on a stream that records what a terminal would get.
+ * commands/progress.ts through its public functions, on a stream that records what a terminal would get.
  * (The same behaviour through the real binary and a pseudo-terminal: test/e2e/progress.test.ts.)
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { attachProgress, formatFolderSummary, formatSummary, retryNotice } from '../src/progress.js';
-import { ExportEvents, type PlanInfo } from '../src/run.js';
+import { attachProgress, formatFolderSummary, formatSummary, retryNotice } from '../src/commands/progress.js';
+import { ExportEvents, type PlanInfo } from '../src/engine/run.js';
 
 function terminal(columns = 120): Writable & { columns: number; text: () => string } {
   let text = '';

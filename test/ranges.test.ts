@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collector } from './support/collect.js';
 import { type Cell, type Emulator, generatedTab, memoryTab, startEmulator } from '../src/emulator/index.js';
 import { exportToStream } from '../src/index.js';
-import { resolveRange, type GridRange } from '../src/resolve.js';
-import { exportRangesTo } from '../src/run.js';
+import { resolveRange, type GridRange } from '../src/sheet/resolve.js';
+import { exportRangesTo } from '../src/engine/run.js';
 
 
 const smallTab = (i: number) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseSpreadsheetRef, type SpreadsheetRef } from '../src/ref.js';
-import { UsageError } from '../src/errors.js';
+import { parseSpreadsheetRef, type SpreadsheetRef } from '../src/sheet/ref.js';
+import { UsageError } from '../src/shared/errors.js';
 import { usageMessage } from './support/usage.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MAX_COLUMN, MAX_ROW, columnToLetters, parseA1 } from '../src/a1.js';
-import { NotFoundError, UsageError } from '../src/errors.js';
-import { describeRange, type GridRange, holdsNoCells, resolveRange, type SheetInfo, type SpreadsheetMeta } from '../src/resolve.js';
+import { MAX_COLUMN, MAX_ROW, columnToLetters, parseA1 } from '../src/sheet/a1.js';
+import { NotFoundError, UsageError } from '../src/shared/errors.js';
+import { describeRange, type GridRange, holdsNoCells, resolveRange, type SheetInfo, type SpreadsheetMeta } from '../src/sheet/resolve.js';
 import { usageMessage } from './support/usage.js';
 
 function sheet(over: Partial<SheetInfo> & Pick<SheetInfo, 'title' | 'sheetId' | 'index'>): SheetInfo {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type AttemptFailure, type Classification, backoffDelay, classify, describeFailure, formatSeconds, parseRetryAfter } from '../src/fetch/retry.js';
+import type { AttemptFailure } from '../src/google/failure.js';
+import { type Classification, backoffDelay, classify, describeFailure, formatSeconds, parseRetryAfter } from '../src/fetch/retry.js';
 
 describe('classify', () => {
   const table: [string, AttemptFailure, Classification][] = [

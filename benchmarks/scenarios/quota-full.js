@@ -1,6 +1,6 @@
 // Quota-bound at the real rate: 10 M cells under the API's 60 requests per 60 s window, sheetpipe
 // with its defaults (--max-rpm 60). About 70 s, so only with `npm run bench -- --full`.
-import { DEFAULT_CELL_BUDGET } from '../../dist/plan.js';
+import { DEFAULT_CELL_BUDGET } from '../../dist/engine/plan.js';
 import { CLI, TAB, fmt, runNode } from '../lib/harness.js';
 import { measured, withEmulator } from '../lib/emulator.js';
 

@@ -1,7 +1,7 @@
 // Quota-bound, scaled: the API's 60 requests per 60 s window, time scaled 10× (60 per 6 s), so
 // that it fits the default run; sheetpipe against the seed design paced the same and unpaced.
 // The goal line at the real rate comes from quota-full.js (`npm run bench -- --full`).
-import { DEFAULT_CELL_BUDGET } from '../../dist/plan.js';
+import { DEFAULT_CELL_BUDGET } from '../../dist/engine/plan.js';
 import { CLI, TAB, contenderPath, fmt, runNode } from '../lib/harness.js';
 import { measured, withEmulator } from '../lib/emulator.js';
 import { oldClientEnv } from '../lib/old-client.js';

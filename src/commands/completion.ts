@@ -1,7 +1,7 @@
 /**
  * `sheetpipe completion bash|zsh|fish`: prints the shell's completion script, made from the option table.
  */
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../shared/errors.js';
 import { completionShell } from '../options/config.js';
 import type { Command } from './context.js';
 

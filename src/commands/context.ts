@@ -3,7 +3,7 @@
  * environment and the run's signal. Commands never touch `process` themselves.
  */
 import type { ConnectionConfig } from '../options/config.js';
-import { checkCredentials } from '../options/library.js';
+import { checkCredentials } from '../google/credentials.js';
 
 export interface CommandArgs {
   /** Raw option values by key, as the command line gave them. */

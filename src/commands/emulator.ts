@@ -1,8 +1,8 @@
 /**
  * `sheetpipe emulator`: serve a local Sheets API until a signal stops it (its normal end).
  */
-import { ExitCode } from '../errors.js';
-import { emulatorArgs } from '../options/config.js';
+import { ExitCode } from '../shared/errors.js';
+import { emulatorArgs } from '../emulator/args.js';
 import type { Command } from './context.js';
 
 export const run: Command = async ({ values, positionals }, io) => {

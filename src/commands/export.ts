@@ -3,12 +3,12 @@
  * atomically (gzipped when its name ends .gz), or several ranges — or every tab — into a folder as
  * one set; progress and a summary on stderr.
  */
-import type { A1 } from '../a1.js';
-import { stdoutFailure } from '../destination.js';
-import { ExitCode } from '../errors.js';
+import type { A1 } from '../sheet/a1.js';
+import { stdoutFailure } from '../output/destination.js';
+import { ExitCode } from '../shared/errors.js';
 import type { ExportConfig } from '../options/config.js';
 import { exportConfig } from '../options/config.js';
-import { engineSettings } from '../options/library.js';
+import { engineSettings } from '../engine/settings.js';
 import { type CommandIo, type Command, loadWhileCheckingCredentials } from './context.js';
 
 export const run: Command = async ({ values, positionals }, io) => {
@@ -18,7 +18,7 @@ export const run: Command = async ({ values, positionals }, io) => {
 };
 
 /** The progress display of a run: a NDJSON object export writes no header line. */
-function progressFor(config: ExportConfig, io: CommandIo, attach: typeof import('../progress.js').attachProgress, events: import('../run.js').ExportEvents) {
+function progressFor(config: ExportConfig, io: CommandIo, attach: typeof import('./progress.js').attachProgress, events: import('../engine/run.js').ExportEvents) {
   return attach(events, { stream: io.stderr, mode: config.progress, quiet: config.quiet, verbose: config.verbose, header: config.header && config.format !== 'ndjson' });
 }
 
@@ -27,10 +27,10 @@ async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
   const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, files, bytes] = await loadWhileCheckingCredentials(
     config,
     Promise.all([
-      import('../run.js'),
-      import('../progress.js'),
-      config.output ? import('../sink.js') : undefined,
-      config.gzip ? import('../file-bytes.js') : undefined,
+      import('../engine/run.js'),
+      import('./progress.js'),
+      config.output ? import('../output/sink.js') : undefined,
+      config.gzip ? import('../output/file-bytes.js') : undefined,
     ]),
   );
   const events = new ExportEvents();
@@ -62,7 +62,7 @@ async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
 async function exportToFolder(config: ExportConfig, ranges: readonly A1[] | undefined, io: CommandIo): Promise<number> {
   const [{ exportFolder }, { ExportEvents }, { attachProgress, formatFolderSummary }] = await loadWhileCheckingCredentials(
     config,
-    Promise.all([import('../folder-export.js'), import('../run.js'), import('../progress.js')]),
+    Promise.all([import('../engine/folder-export.js'), import('../engine/run.js'), import('./progress.js')]),
   );
   const events = new ExportEvents();
   const progress = progressFor(config, io, attachProgress, events);

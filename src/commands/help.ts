@@ -2,7 +2,7 @@
  * Help on stdout (exit 0) when asked for; the short usage on stderr (exit 2) when sheetpipe is run
  * with no arguments at all.
  */
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../shared/errors.js';
 import { helpText, shortUsage } from '../options/help.js';
 import type { CommandName } from '../options/table.js';
 import type { CommandIo } from './context.js';

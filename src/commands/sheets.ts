@@ -1,9 +1,9 @@
 /**
  * `sheetpipe sheets <spreadsheet>`: the tabs, from one metadata request, as a table or JSON.
  */
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../shared/errors.js';
 import { sheetsConfig } from '../options/config.js';
-import { engineSettings } from '../options/library.js';
+import { engineSettings } from '../engine/settings.js';
 import { type Command, loadWhileCheckingCredentials } from './context.js';
 
 export const run: Command = async ({ values, positionals }, io) => {
@@ -11,7 +11,7 @@ export const run: Command = async ({ values, positionals }, io) => {
   io.setVerbose(config.verbose);
   const [{ readSpreadsheetMeta, ExportEvents }, { attachProgress }] = await loadWhileCheckingCredentials(
     config,
-    Promise.all([import('../run.js'), import('../progress.js')]),
+    Promise.all([import('../engine/run.js'), import('./progress.js')]),
   );
 
   const events = new ExportEvents();

@@ -2,8 +2,8 @@
  * `sheetpipe emulator`: serve a local spreadsheet until cancelled. Takes plain values, checks them
  * all with the option table before any I/O, prints where to connect, and stops on abort.
  */
-import { UsageError } from '../errors.js';
-import { type EmulatorValues, emulatorArgs } from '../options/config.js';
+import { UsageError } from '../shared/errors.js';
+import { type EmulatorValues, emulatorArgs } from './args.js';
 import { type TabSource, fileTab } from './data.js';
 import { generatedTab } from './generated.js';
 import { DEFAULT_COLS, DEFAULT_HOST, DEFAULT_PORT } from './options.js';

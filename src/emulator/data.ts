@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { MAX_COLUMN, MAX_ROW } from '../a1.js';
-import { UsageError } from '../errors.js';
+import { MAX_COLUMN, MAX_ROW } from '../sheet/a1.js';
+import { UsageError } from '../shared/errors.js';
 import { type Cell, dateToSerial } from './cells.js';
 import { parseCsv, parseTsv } from './delimited.js';
 

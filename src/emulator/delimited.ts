@@ -1,7 +1,7 @@
 /**
  * CSV (RFC 4180) and TSV text → rows of field texts. Pure.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../shared/errors.js';
 
 const QUOTE = 34;
 const COMMA = 44;

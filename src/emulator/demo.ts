@@ -11,7 +11,7 @@
  *   (formulas over Orders) with an empty row before its total: data below empty rows, as people
  *   lay sheets out. The named range `MonthlyRevenue` is that table.
  */
-import { formatCount } from '../plural.js';
+import { formatCount } from '../shared/plural.js';
 import { type Cell, type RichCell, dateToSerial, serialToText } from './cells.js';
 import { type TabSource, memoryTab } from './data.js';
 import { DOMAINS, FIRST_NAMES, LAST_NAMES, emailOf } from './people.js';

@@ -2,8 +2,8 @@
  * Aimed faults: rules that pick requests and spoil their answers, to exercise a client's retries
  * and its checks of what comes back.
  */
-import { parseA1 } from '../a1.js';
-import { UsageError } from '../errors.js';
+import { parseA1 } from '../sheet/a1.js';
+import { UsageError } from '../shared/errors.js';
 import { ApiFailure, rateLimited } from './api-error.js';
 import type { Rendered } from './cells.js';
 import { transpose } from './spreadsheet.js';

@@ -8,9 +8,9 @@
  * line breaks; some cells are empty, some rows end early, and a rare row is wholly empty, so that
  * the API's trailing-empty rules come into play.
  */
-import { MAX_COLUMN, MAX_ROW } from '../a1.js';
-import { UsageError } from '../errors.js';
-import { formatCount } from '../plural.js';
+import { MAX_COLUMN, MAX_ROW } from '../sheet/a1.js';
+import { UsageError } from '../shared/errors.js';
+import { formatCount } from '../shared/plural.js';
 import { type Cell, type RichCell, dateToSerial, serialToText } from './cells.js';
 import type { TabSource } from './data.js';
 import { DEFAULT_SEED } from './options.js';

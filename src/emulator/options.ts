@@ -1,8 +1,8 @@
 /**
  * What `startEmulator` takes, its defaults, and the checks run before anything listens.
  */
-import { UsageError } from '../errors.js';
-import { SPREADSHEET_ID } from '../ref.js';
+import { UsageError } from '../shared/errors.js';
+import { SPREADSHEET_ID } from '../sheet/ref.js';
 import type { RequiredCredentials } from './auth.js';
 import type { TabSource } from './data.js';
 import type { FaultRule } from './faults.js';

@@ -2,8 +2,8 @@
  * One emulated spreadsheet: its tabs and named ranges, its metadata as spreadsheets.get answers
  * it, and ranges resolved and read the way values.get does. Pure apart from the tab sources.
  */
-import { type A1, columnToLetters, isCellShaped, parseA1, quoteSheetName, sheetPrefix } from '../a1.js';
-import { UsageError } from '../errors.js';
+import { type A1, columnToLetters, isCellShaped, parseA1, quoteSheetName, sheetPrefix } from '../sheet/a1.js';
+import { UsageError } from '../shared/errors.js';
 import { exceedsGridLimits, unableToParseRange } from './api-error.js';
 import type { CellRenderer, Rendered } from './cells.js';
 import type { TabSource } from './data.js';

@@ -5,11 +5,10 @@
  * AbortController, aborted by its own timer or by the run's signal; the timer and the listener are
  * removed when the attempt ends, so nothing outlives it. Backoff sleeps listen to the run's signal.
  */
-import { HttpFailure } from '../google/failure.js';
+import { type AttemptFailure, HttpFailure } from '../google/failure.js';
 import { MalformedAnswer } from '../transcode/scanner.js';
 import type { RequestGate } from './gate.js';
 import {
-  type AttemptFailure,
   AttemptsFailed,
   type BackoffOptions,
   type RetryInfo,
@@ -18,8 +17,8 @@ import {
   describeFailure,
   parseRetryAfter,
 } from './retry.js';
-import { linkedController } from './signals.js';
-import { sleep } from './sleep.js';
+import { linkedController } from '../shared/signals.js';
+import { sleep } from '../shared/sleep.js';
 
 export interface AttemptContext {
   gate: RequestGate;

@@ -21,7 +21,7 @@ import { MalformedAnswer, ValuesScanner, type ValuesHandler } from '../transcode
 import { type AttemptContext, AttemptTimeout, backOff, factsOf } from './attempts.js';
 import type { Part } from './part.js';
 import { AttemptsFailed, classify, describeFailure } from './retry.js';
-import { linkedController, untilAborted } from './signals.js';
+import { linkedController, untilAborted } from '../shared/signals.js';
 
 export interface Request {
   /** For messages: `chunk 3/40 ('Data'!A2201:Z2400)`. */

@@ -5,7 +5,7 @@
  * while it is the head, into its own RowBytes when it is read ahead of the head, or — while the
  * range's width is still unknown and it is not the head — kept as the answer's raw bytes.
  */
-import { columnToLetters, quoteSheetName } from '../a1.js';
+import { columnToLetters, quoteSheetName } from '../sheet/a1.js';
 import type { RangeOutput } from '../transcode/output.js';
 import type { RowBytes, RowTarget } from '../transcode/rows.js';
 

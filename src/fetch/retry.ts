@@ -5,56 +5,7 @@
  * shapes) and the network code, never the message text: Google rewords messages, and a client
  * that matched them broke when it did. Only what can heal is retried.
  */
-
-/** What went wrong with one attempt, as facts gathered by the transport. */
-export interface AttemptFailure {
-  /** HTTP status, when an answer came back. */
-  status?: number;
-  /** The error body's `error.status`, e.g. RESOURCE_EXHAUSTED. */
-  apiStatus?: string;
-  /** The first of `reasons`, e.g. RATE_LIMIT_EXCEEDED. */
-  reason?: string;
-  /**
-   * Every reason in the error body, in order: those of `error.details[]` google.rpc.ErrorInfo
-   * entries (ACCESS_TOKEN_SCOPE_INSUFFICIENT, API_KEY_INVALID, SERVICE_DISABLED...), then the legacy
-   * `error.errors[].reason` (insufficientPermissions, accessNotConfigured, rateLimitExceeded...).
-   */
-  reasons?: readonly string[];
-  /** The ErrorInfo entries as sent: `metadata` holds e.g. `service`, `consumer`, `activationUrl`, `quota_metric`. */
-  errorInfo?: { reason: string; domain?: string; metadata?: Record<string, string> }[];
-  /** The `error=` value of the WWW-Authenticate header, e.g. invalid_token or insufficient_scope. */
-  wwwAuthenticate?: string;
-  /** The body of an error answer is not the API's JSON (an HTML page from a proxy or a gateway). */
-  notFromApi?: boolean;
-  /** The API host the request was for (host:port of the endpoint), never a proxy's. */
-  host?: string;
-  /** The proxy the request went through (host:port, never its credentials), when one was used. */
-  proxy?: string;
-  /** Where the request failed: its credentials (a token refresh), before any answer, on the status line, or in a 200 body. */
-  phase?: 'credentials' | 'request' | 'answer' | 'body';
-  /** For a failed token refresh: the token endpoint's HTTP status (not the API's). */
-  tokenStatus?: number;
-  /** The error body's message, shown to the user, never classified on. */
-  message?: string;
-  /** The Retry-After header, as sent. */
-  retryAfter?: string;
-  /**
-   * The error's code when no usable answer came: a system code (ECONNREFUSED, ENOTFOUND, EAI_AGAIN,
-   * ECONNRESET, ETIMEDOUT, EPIPE), a TLS code (CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID...),
-   * ERR_STREAM_PREMATURE_CLOSE, or a zlib code for a broken gzip body.
-   */
-  networkCode?: string;
-  /** Our timeout fired. */
-  timedOut?: boolean;
-  /** The run was cancelled (signal, broken pipe, fatal error elsewhere). */
-  aborted?: boolean;
-  /** 200, but the body is not the JSON shape the API promises. */
-  malformed?: boolean;
-  /** The malformed body is a good prefix that stopped short (a cut), not a body the API never sends. */
-  truncated?: boolean;
-  /** Not a failure of the API or the network at all: a bug. */
-  internal?: boolean;
-}
+import { type AttemptFailure, reasonsOf } from '../google/failure.js';
 
 export type FailureKind =
   | 'rate-limit'
@@ -99,16 +50,6 @@ function isConnectCode(code: string): boolean {
     /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_PROXY_)/.test(code) ||
     code === 'HOSTNAME_MISMATCH'
   );
-}
-
-/** Every reason of the error body: `reasons`, else the lone `reason`. */
-export function reasonsOf(f: Pick<AttemptFailure, 'reason' | 'reasons'>): readonly string[] {
-  return f.reasons ?? (f.reason !== undefined ? [f.reason] : []);
-}
-
-/** True when the error body gives any of the `wanted` reasons. */
-export function hasReason(f: Pick<AttemptFailure, 'reason' | 'reasons'>, ...wanted: string[]): boolean {
-  return reasonsOf(f).some((r) => wanted.includes(r));
 }
 
 export function classify(f: AttemptFailure): Classification {

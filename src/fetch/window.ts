@@ -12,7 +12,7 @@
 import type { RangeOutput } from '../transcode/output.js';
 import type { Request } from './chunk-reader.js';
 import type { Part } from './part.js';
-import { linkedController, untilAborted } from './signals.js';
+import { linkedController, untilAborted } from '../shared/signals.js';
 
 export interface Target {
   output: RangeOutput;

@@ -6,12 +6,11 @@
  * Google's shapes, headers, network codes), never a judgement: classification happens in
  * fetch/retry.ts, which is also the one retry layer.
  */
-import type { AttemptFailure } from '../fetch/retry.js';
-import { version } from '../version.js';
-import type { SpreadsheetMeta } from '../resolve.js';
+import { version } from '../shared/version.js';
+import type { SpreadsheetMeta } from '../sheet/resolve.js';
 import { type RequestCredentials, loadCredentials } from './auth.js';
 import { DEFAULT_ENDPOINT, normaliseEndpoint } from './endpoint.js';
-import { HttpFailure, firstLine } from './failure.js';
+import { type AttemptFailure, HttpFailure, firstLine } from './failure.js';
 import { type ResponseBody, type TransportResponse, createTransport } from './transport.js';
 
 export type ValueRender = 'FORMATTED_VALUE' | 'UNFORMATTED_VALUE' | 'FORMULA';

@@ -8,8 +8,8 @@
  * its headers, which refreshes the token when it nears expiry.
  */
 import type { AuthClient } from 'google-auth-library';
-import { AuthError } from '../errors.js';
-import { untilAborted } from '../fetch/signals.js';
+import { AuthError } from '../shared/errors.js';
+import { untilAborted } from '../shared/signals.js';
 import { loadCredentialFile } from './credentials.js';
 import { isLoopback } from './endpoint.js';
 import { HttpFailure, errorCode, firstLine } from './failure.js';

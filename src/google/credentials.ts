@@ -3,7 +3,7 @@
  * where it came from, never its content.
  */
 import { readFile } from 'node:fs/promises';
-import { AuthError } from '../errors.js';
+import { AuthError } from '../shared/errors.js';
 
 const CREDENTIAL_TYPES = new Set(['service_account', 'authorized_user', 'external_account', 'impersonated_service_account']);
 
@@ -35,4 +35,12 @@ export async function loadCredentialFile(path: string, origin: string): Promise<
   }
   const record = json as Record<string, unknown>;
   return { json: record, clientEmail: typeof record.client_email === 'string' ? record.client_email : undefined };
+}
+
+/**
+ * A credentials file is read and checked on every endpoint: a local emulator needs no
+ * credentials, but a mistyped key path must fail there too, not first on the production run.
+ */
+export async function checkCredentials(path: string | undefined, origin: string): Promise<void> {
+  if (path !== undefined) await loadCredentialFile(path, origin);
 }

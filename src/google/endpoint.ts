@@ -6,7 +6,7 @@
  * unencrypted connection to another host.
  */
 import { isIP } from 'node:net';
-import { UsageError, showInput } from '../errors.js';
+import { UsageError, showInput } from '../shared/errors.js';
 
 export const DEFAULT_ENDPOINT = 'https://sheets.googleapis.com/';
 

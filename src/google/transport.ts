@@ -10,7 +10,7 @@
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { type Readable, type Transform, pipeline } from 'node:stream';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../shared/errors.js';
 import { isLoopback, requireTls } from './endpoint.js';
 import { HttpFailure, networkFailure } from './failure.js';
 

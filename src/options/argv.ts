@@ -9,7 +9,7 @@
  * options of the command being run), a value given to a flag, a missing value, an option repeated.
  */
 import { parseArgs } from 'node:util';
-import { UsageError, showInput } from '../errors.js';
+import { UsageError, showInput } from '../shared/errors.js';
 import { shown } from './rules.js';
 import { closest } from './suggest.js';
 import { type OptionDef, type CommandName, COMMAND_NAMES, COMMAND_WORDS, OPTION_LIST, flagOf, optionsFor } from './table.js';

@@ -5,13 +5,11 @@
  * a config out, or a one-line UsageError.
  */
 import { extname } from 'node:path';
-import { parseA1, type A1 } from '../a1.js';
-import { UsageError, showInput } from '../errors.js';
-import { DEFAULT_COLS } from '../emulator/options.js';
+import { parseA1, type A1 } from '../sheet/a1.js';
+import { UsageError, showInput } from '../shared/errors.js';
 import { DEFAULT_ENDPOINT, normaliseEndpoint } from '../google/endpoint.js';
-import { formatCount } from '../plural.js';
-import { parseSpreadsheetRef, type SpreadsheetRef } from '../ref.js';
-import { shown } from './rules.js';
+import { parseSpreadsheetRef, type SpreadsheetRef } from '../sheet/ref.js';
+import { shown, unexpectedArgument } from './rules.js';
 import { type ValuesOf, commandValues } from './table.js';
 
 type ExportValues = ValuesOf<'export'>;
@@ -100,10 +98,6 @@ export function checkDates(render: Render, dates: DatesMode | undefined, spell: 
 
 const cliSpelling = (option: string, value: string) => `--${option} ${value}`;
 
-function unexpected(argument: string): UsageError {
-  return new UsageError(`unexpected argument '${showInput(argument, 60)}'`);
-}
-
 function spreadsheetOf(text: string | undefined): SpreadsheetRef {
   if (text === undefined) throw new UsageError('missing <spreadsheet>: give a spreadsheet ID or URL (see sheetpipe --help)');
   return parseSpreadsheetRef(text);
@@ -185,35 +179,8 @@ export function exportConfig(given: Readonly<Record<string, unknown>>, positiona
 
 export function sheetsConfig(given: Readonly<Record<string, unknown>>, positionals: readonly string[], env: Env): SheetsConfig {
   const v = commandValues('sheets', given);
-  if (positionals.length > 1) throw unexpected(positionals[1] as string);
+  if (positionals.length > 1) throw unexpectedArgument(positionals[1] as string);
   return { ...connection(v, positionals[0], env), json: v.json };
-}
-
-/** The most cells a spreadsheet may hold. */
-const MAX_CELLS = 10_000_000;
-
-export type EmulatorValues = Omit<ValuesOf<'emulator'>, 'help' | 'version'>;
-
-/**
- * The emulator's options, from argv or from code: each through its rule, then the rules between
- * them. Absent options stay absent: the emulator fills in its defaults.
- */
-export function emulatorArgs(given: Readonly<Record<string, unknown>>, positionals: readonly string[] = []): EmulatorValues {
-  if (positionals.length > 0) throw unexpected(positionals[0] as string);
-  const { help: _help, version: _version, ...v } = commandValues('emulator', given);
-  // Only a generated tab (--rows) has a size to check: --cols without --rows is refused below.
-  const cells = v.rows === undefined ? 0 : v.rows * (v.cols ?? DEFAULT_COLS);
-  if (cells > MAX_CELLS) {
-    throw new UsageError(`--rows × --cols is ${formatCount(cells)} cells; a spreadsheet holds at most ${formatCount(MAX_CELLS)}`);
-  }
-  if (v.data !== undefined && v.data.length > 0 && v.rows === undefined && (v.cols !== undefined || v.seed !== undefined)) {
-    throw new UsageError('--cols and --seed shape a generated tab: add --rows to have one next to --data');
-  }
-  // The demo spreadsheet's tabs are fixed: a shape given without --rows would be silently ignored.
-  if (v.data === undefined && v.rows === undefined && v.cols !== undefined) {
-    throw new UsageError('--cols shapes a generated tab: add --rows N (the demo spreadsheet has fixed tabs)');
-  }
-  return v;
 }
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -221,7 +188,7 @@ export type Shell = (typeof SHELLS)[number];
 
 export function completionShell(positionals: readonly string[]): Shell {
   const [shell, extra] = positionals;
-  if (extra !== undefined) throw unexpected(extra);
+  if (extra !== undefined) throw unexpectedArgument(extra);
   if (shell === undefined) throw new UsageError('completion needs a shell: sheetpipe completion bash|zsh|fish');
   if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`completion expects one of ${SHELLS.join(', ')}, got ${shown(shell)}`);
   return shell as Shell;

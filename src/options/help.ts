@@ -2,7 +2,7 @@
  * Help text, derived from the option table and the command declarations: examples first, then
  * usage, arguments and the options of the command by group, with their types and defaults. Pure.
  */
-import { formatCount } from '../plural.js';
+import { formatCount } from '../shared/plural.js';
 import { TEXT_TYPES } from './rules.js';
 import { COMMANDS, COMMON_EXAMPLES, EXIT_CODES, TAGLINE, type CommandSpec } from './commands.js';
 import { type OptionDef, type CommandName, COMMAND_NAMES, GROUPS, longSpelling, optionsFor } from './table.js';

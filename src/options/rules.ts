@@ -3,8 +3,8 @@
  * gives (a string) and what code gives (a number, a boolean), and throws a UsageError that names
  * the option as the caller spelt it (`--chunk-rows` or `chunkRows`) and shows the value.
  */
-import { UsageError, showInput } from '../errors.js';
-import { formatCount } from '../plural.js';
+import { UsageError, showInput } from '../shared/errors.js';
+import { formatCount } from '../shared/plural.js';
 
 /** A value check. `In` is what the library takes; `Out` is what a validated config holds. */
 export interface Rule<In, Out> {
@@ -143,4 +143,9 @@ export function matching(expects: string, test: (text: string) => boolean, type 
       return value as string;
     },
   };
+}
+
+/** A positional argument the command does not take. */
+export function unexpectedArgument(argument: string): UsageError {
+  return new UsageError(`unexpected argument '${showInput(argument, 60)}'`);
 }

@@ -4,10 +4,10 @@
  * "did you mean", shell completion, README's option tables, each command's config and the
  * library's option type and validation are all derived from this list. Pure.
  */
-import { MAX_COLUMN, MAX_ROW } from '../a1.js';
-import { UsageError } from '../errors.js';
+import { MAX_COLUMN, MAX_ROW } from '../sheet/a1.js';
+import { UsageError } from '../shared/errors.js';
 import { DEFAULT_ENDPOINT, normaliseEndpoint } from '../google/endpoint.js';
-import { SPREADSHEET_ID } from '../ref.js';
+import { SPREADSHEET_ID } from '../sheet/ref.js';
 import { type Rule, choice, decimal, flag, integer, list, matching, seconds, text } from './rules.js';
 
 export type CommandName = 'export' | 'sheets' | 'emulator' | 'completion';

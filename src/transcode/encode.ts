@@ -9,7 +9,7 @@
  * escapes is decoded straight into output bytes (unescape.ts); and a number whose text is already
  * canonical is copied instead of converted.
  */
-import { columnToLetters } from '../a1.js';
+import { columnToLetters } from '../sheet/a1.js';
 import type { ByteBuffer } from './bytes.js';
 import { COMMA, ESCAPED, decodeJsonString, isDigit } from './scanner.js';
 import { writeCsvUnescaped, writeJsonUnescaped, writeTsvUnescaped } from './unescape.js';

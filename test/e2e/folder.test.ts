@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quoteSheetName } from '../../src/a1.js';
+import { quoteSheetName } from '../../src/sheet/a1.js';
 import { type Cell, chartTab, generatedTab, memoryTab } from '../../src/emulator/index.js';
 import { type FaultEmulator, expectExit, mixedTab, startFaultEmulator } from '../faults/helpers.js';
 import { expectManifestMatchesFiles, plantOldSet, readManifest, snapshot } from '../support/folder.js';

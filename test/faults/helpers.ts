@@ -178,7 +178,7 @@ export function runWithEnv(args: string[], env: Record<string, string>): Promise
 }
 
 
-/** The one line said when retries begin (progress.ts's retryNotice). */
+/** The one line said when retries begin (commands/progress.ts's retryNotice). */
 export const RETRY_NOTICE = /^sheetpipe: .*; (waiting and )?retrying( \(.*\))?$/;
 
 /**

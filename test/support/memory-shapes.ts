@@ -5,7 +5,7 @@
  * test process nothing up front.
  */
 import type { Cell, TabSource } from '../../src/emulator/index.js';
-import { MAX_COLUMN } from '../../src/a1.js';
+import { MAX_COLUMN } from '../../src/sheet/a1.js';
 
 const NO_CELLS: readonly Cell[] = Object.freeze([]);
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 
 /** Asserts that `fn` throws a UsageError (exit 2) with a one-line message, and returns the message. */
 export function usageMessage(fn: () => unknown): string {

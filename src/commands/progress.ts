@@ -4,9 +4,9 @@
  * --verbose); warnings; and the summary line. Nothing in the pipeline imports this file.
  */
 import type { Writable } from 'node:stream';
-import type { ProgressMode } from './options/config.js';
-import { formatCount, plural } from './plural.js';
-import type { ExportEvents, ExportSummary, PlanInfo } from './run.js';
+import type { ProgressMode } from '../options/config.js';
+import { formatCount, plural } from '../shared/plural.js';
+import type { ExportEvents, ExportSummary, PlanInfo } from '../engine/run.js';
 
 
 export interface ProgressOptions {

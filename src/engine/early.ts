@@ -8,9 +8,9 @@
  * grid. Once the metadata is in, the early read is kept only if it is exactly the range's first
  * part; otherwise it is dropped and nothing of it is written.
  */
-import type { A1 } from './a1.js';
+import type { A1 } from '../sheet/a1.js';
 import { type PlanOptions, columnsOf, rowsPerChunk } from './plan.js';
-import { type GridRange, holdsNoCells } from './resolve.js';
+import { type GridRange, holdsNoCells } from '../sheet/resolve.js';
 
 export interface EarlySpan {
   /** The tab title as given, or undefined for the first visible tab. */

@@ -9,7 +9,7 @@ import { constants, rmdirSync } from 'node:fs';
 import { access, link, mkdir, readlink, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Write, endOf, writerFor } from './destination.js';
-import { OutputError, UsageError, showInput } from './errors.js';
+import { OutputError, UsageError, showInput } from '../shared/errors.js';
 import { type WrittenBytes, byteChain } from './file-bytes.js';
 import { MANIFEST_NAME } from './manifest.js';
 import { type FileSink, openFileSink, outputError, siblingTemp, syncFolder } from './sink.js';

@@ -8,7 +8,7 @@ import { createWriteStream, existsSync, unlinkSync, type WriteStream } from 'nod
 import { type FileHandle, lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { OutputError } from './errors.js';
+import { OutputError } from '../shared/errors.js';
 
 export interface FileSink {
   stream: WriteStream;

@@ -4,17 +4,17 @@
  * the folder export). Each run has one AbortSignal; progress observes it through events.
  */
 import { PassThrough, type Writable } from 'node:stream';
-import { type Write, endOf, isBrokenPipe, writerFor } from './destination.js';
-import { BrokenPipe, OutputError } from './errors.js';
+import { type Write, endOf, isBrokenPipe, writerFor } from '../output/destination.js';
+import { BrokenPipe, OutputError } from '../shared/errors.js';
 import { ExportEvents } from './events.js';
-import { linkedController } from './fetch/signals.js';
+import { linkedController } from '../shared/signals.js';
 import { exportRange } from './export-range.js';
-import { DEFAULTS } from './options/defaults.js';
-import { type GridRange, type SpreadsheetMeta, describeRange } from './resolve.js';
+import { DEFAULTS } from './settings.js';
+import { type GridRange, type SpreadsheetMeta, describeRange } from '../sheet/resolve.js';
 import { type ExportOptions, type Session, closeSession, openSession, readMetadata } from './session.js';
-import { type OnWritten, type OutputRules, exportRanges } from './targets.js';
-import type { Format } from './transcode/encode.js';
-import type { RangeOutput } from './transcode/output.js';
+import { type OnWritten, type OutputRules, exportRanges } from './requests.js';
+import type { Format } from '../transcode/encode.js';
+import type { RangeOutput } from '../transcode/output.js';
 
 export { ExportEvents } from './events.js';
 export type { ExportEventMap, PlanInfo, WarningKind } from './events.js';

@@ -2,48 +2,26 @@
  * What every request of one run shares: the API client, the rate gate, the counters and the
  * events; the metadata request; and the final error a failed request becomes.
  */
-import type { A1 } from './a1.js';
-import { finalError } from './errors.js';
-import { type AttemptContext, withRetries } from './fetch/attempts.js';
-import type { ReadContext } from './fetch/chunk-reader.js';
-import { RequestGate } from './fetch/gate.js';
-import { AttemptsFailed, type BackoffOptions } from './fetch/retry.js';
-import { type Window, deliverPart } from './fetch/window.js';
+import type { A1 } from '../sheet/a1.js';
+import { finalError } from '../fetch/final-error.js';
+import { type AttemptContext, withRetries } from '../fetch/attempts.js';
+import type { ReadContext } from '../fetch/chunk-reader.js';
+import { RequestGate } from '../fetch/gate.js';
+import { AttemptsFailed, type BackoffOptions } from '../fetch/retry.js';
+import { type Window, deliverPart } from '../fetch/window.js';
 import type { ExportEvents } from './events.js';
-import { type DateRender, type SheetsApi, type ValueRender, createSheetsApi } from './google/api.js';
-import { DEFAULT_ENDPOINT, isLoopback } from './google/endpoint.js';
-import { DEFAULTS } from './options/defaults.js';
-import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
-import type { SpreadsheetMeta } from './resolve.js';
+import { type SheetsApi, createSheetsApi } from '../google/api.js';
+import { DEFAULT_ENDPOINT, isLoopback } from '../google/endpoint.js';
+import { DEFAULTS, type EngineSettings } from './settings.js';
+import { type SpreadsheetRef, parseSpreadsheetRef } from '../sheet/ref.js';
+import type { SpreadsheetMeta } from '../sheet/resolve.js';
 
-/** The engine's options: validated values in the engine's units (src/options/library.ts makes them). */
-export interface ExportOptions {
+/** The engine's options: its settings (from the option table, see settings.ts) and what a caller passes beside them. */
+export interface ExportOptions extends EngineSettings {
   /** Spreadsheet ID or docs.google.com URL (a `gid` in it picks the tab when `range` names none). */
   spreadsheet: string | SpreadsheetRef;
   /** A1 range, tab name or named range. Default: the whole first tab (or the URL's gid tab). */
   range?: string | A1;
-  /** Requests in flight at most. Default 4. */
-  concurrency?: number;
-  /** Rows per request. Default: sized from a cell budget. */
-  chunkRows?: number;
-  /** Milliseconds the API may stay silent (before an answer begins, or within it). Default 30000. */
-  timeoutMs?: number;
-  /** Failed attempts in a row, without rows delivered, before a request gives up. Default 5. */
-  retries?: number;
-  /** Requests per minute ceiling, spread evenly; 0 = none. Default 60. */
-  maxRpm?: number;
-  /** valueRenderOption. Default FORMATTED_VALUE. */
-  render?: ValueRender;
-  /** dateTimeRenderOption, used with UNFORMATTED_VALUE. Default SERIAL_NUMBER. */
-  dates?: DateRender;
-  /** Stop after this many data rows (rows after the header row when `header` is on). */
-  limit?: number;
-  /** The first row is a header: NDJSON keys come from it and `limit` does not count it. Default true. */
-  header?: boolean;
-  /** API root. Default https://sheets.googleapis.com/ */
-  endpoint?: string;
-  /** Service-account or authorized-user JSON key file. */
-  credentials?: string;
   /** Environment for credentials lookup (GOOGLE_APPLICATION_CREDENTIALS, GOOGLE_API_KEY). Default process.env. */
   env?: Record<string, string | undefined>;
   /** Cancels the export. */

@@ -13,7 +13,7 @@
  *   even that is taken).
  */
 
-import { LONE_SURROGATE } from './a1.js';
+import { LONE_SURROGATE } from '../sheet/a1.js';
 
 export interface NameSource {
   /** The tab's title. */

@@ -1,7 +1,7 @@
 /**
  * A spreadsheet reference (an ID or a docs.google.com URL) → the ID and the tab's gid, if any. Pure.
  */
-import { UsageError, showInput } from './errors.js';
+import { UsageError, showInput } from '../shared/errors.js';
 
 export interface SpreadsheetRef {
   id: string;

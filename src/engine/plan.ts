@@ -7,8 +7,8 @@
  * just the rows the width rule samples. Ranges that fit the budget are packed into one
  * values:batchGet, which costs one request against the quota however many ranges it holds.
  */
-import { columnToLetters, quoteSheetName } from './a1.js';
-import { type GridRange, holdsNoCells } from './resolve.js';
+import { columnToLetters, quoteSheetName } from '../sheet/a1.js';
+import { type GridRange, holdsNoCells } from '../sheet/resolve.js';
 
 /** Cells per request when --chunk-rows is not given: ~1.8 MB of typical formatted JSON. */
 export const DEFAULT_CELL_BUDGET = 150_000;

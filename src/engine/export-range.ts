@@ -1,19 +1,19 @@
 /**
  * One range to one destination, with its first rows read beside the metadata when they can be
- * named early (src/early.ts): the first byte after one round trip instead of two.
+ * named early (early.ts): the first byte after one round trip instead of two.
  */
-import { type A1, parseA1 } from './a1.js';
-import { InternalError } from './errors.js';
+import { type A1, parseA1 } from '../sheet/a1.js';
+import { InternalError } from '../shared/errors.js';
 import { type EarlySpan, earlyMatches, earlySpan, echoedSheet } from './early.js';
-import type { Write } from './destination.js';
-import { type Request, readRequest } from './fetch/chunk-reader.js';
-import { Part } from './fetch/part.js';
-import { linkedController } from './fetch/signals.js';
+import type { Write } from '../output/destination.js';
+import { type Request, readRequest } from '../fetch/chunk-reader.js';
+import { Part } from '../fetch/part.js';
+import { linkedController } from '../shared/signals.js';
 import { DEFAULT_CELL_BUDGET, type PlanOptions, type Span, chunkA1, columnsOf, lastPlannedRow, rowSpans } from './plan.js';
-import { type GridRange, describeRange, holdsNoCells, resolveRange, tabsInOrder } from './resolve.js';
+import { type GridRange, describeRange, holdsNoCells, resolveRange, tabsInOrder } from '../sheet/resolve.js';
 import { type Session, readContext, readMetadata } from './session.js';
-import { type OnWritten, type OutputRules, outputFor, partOf, planOptions, rangeOutput, runWindow, warnPastGrid } from './targets.js';
-import { type RangeOutput, SAMPLE_ROWS } from './transcode/output.js';
+import { type OnWritten, type OutputRules, outputFor, partOf, planOptions, rangeOutput, runWindow, warnPastGrid } from './requests.js';
+import { type RangeOutput, SAMPLE_ROWS } from '../transcode/output.js';
 
 /** The early read started beside the metadata, kept only if the metadata confirms it. */
 interface EarlyRead {

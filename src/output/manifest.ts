@@ -3,7 +3,7 @@
  * that waits for it never reads half a set (a Hadoop `_SUCCESS` marker that also says what the
  * set holds). Pure.
  */
-import type { Format } from './transcode/encode.js';
+import type { Format } from '../transcode/encode.js';
 
 export const MANIFEST_NAME = '_manifest.json';
 

@@ -4,19 +4,19 @@
  * then turned into what the engine takes. The library reads no SHEETPIPE_* environment variable:
  * code that embeds it says where to connect.
  */
-import { parseA1 } from '../a1.js';
-import { UsageError, showInput } from '../errors.js';
-import type { BackoffOptions } from '../fetch/retry.js';
-import type { SheetsApi } from '../google/api.js';
-import { loadCredentialFile } from '../google/credentials.js';
-import { DEFAULT_ENDPOINT } from '../google/endpoint.js';
-import { parseSpreadsheetRef } from '../ref.js';
-import type { FolderExportOptions as FolderRunOptions } from '../folder-export.js';
-import type { ExportEvents, StreamExportOptions as EngineOptions } from '../run.js';
-import { checkDates } from './config.js';
-import { DATE_RENDER, VALUE_RENDER, timeoutMs } from './defaults.js';
-import { closest } from './suggest.js';
-import { type LibraryInput, type LibraryScope, type LibraryValues, libraryOptions, readValues } from './table.js';
+import { parseA1 } from './sheet/a1.js';
+import { UsageError, showInput } from './shared/errors.js';
+import type { BackoffOptions } from './fetch/retry.js';
+import type { SheetsApi } from './google/api.js';
+import { checkCredentials } from './google/credentials.js';
+import { DEFAULT_ENDPOINT } from './google/endpoint.js';
+import { parseSpreadsheetRef } from './sheet/ref.js';
+import type { FolderExportOptions as FolderRunOptions } from './engine/folder-export.js';
+import type { ExportEvents, StreamExportOptions as EngineOptions } from './engine/run.js';
+import { checkDates } from './options/config.js';
+import { engineSettings } from './engine/settings.js';
+import { closest } from './options/suggest.js';
+import { type LibraryInput, type LibraryScope, type LibraryValues, libraryOptions, readValues } from './options/table.js';
 
 /** What code passes beside the options the command line has too. */
 export interface RunControls {
@@ -65,34 +65,6 @@ export type FolderExportOptions = Omit<Target, 'range'> & {
   RunControls;
 
 const CONTROL_KEYS: readonly (keyof RunControls | keyof Target)[] = ['spreadsheet', 'range', 'env', 'signal', 'events', 'backoff', 'api'];
-
-/** Validated values as both the command line and the library hold them. */
-type RunValues = Partial<Omit<LibraryValues<'stream'>, 'format'>>;
-
-/** The engine's names and units for validated values: Google's render enums, a timeout in ms. */
-export function engineSettings(v: RunValues): Omit<EngineOptions, 'spreadsheet' | 'format'> {
-  return {
-    endpoint: v.endpoint,
-    credentials: v.credentials,
-    timeoutMs: v.timeout === undefined ? undefined : timeoutMs(v.timeout),
-    retries: v.retries,
-    maxRpm: v.maxRpm,
-    concurrency: v.concurrency,
-    chunkRows: v.chunkRows,
-    header: v.header,
-    render: v.render === undefined ? undefined : VALUE_RENDER[v.render],
-    dates: v.dates === undefined ? undefined : DATE_RENDER[v.dates],
-    limit: v.limit,
-  };
-}
-
-/**
- * A credentials file is read and checked on every endpoint: a local emulator needs no
- * credentials, but a mistyped key path must fail there too, not first on the production run.
- */
-export async function checkCredentials(path: string | undefined, origin: string): Promise<void> {
-  if (path !== undefined) await loadCredentialFile(path, origin);
-}
 
 const TAKEN_BY: Readonly<Record<LibraryScope, string>> = { read: 'every function', stream: 'exportToStream and exportToFolder', folder: 'exportToFolder only' };
 

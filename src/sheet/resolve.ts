@@ -4,7 +4,7 @@
  * so an unknown tab is a NotFoundError rather than the API's ambiguous 400.
  */
 import { type A1, type A1Range, LONE_SURROGATE, formatA1, quoteSheetName, sheetPrefix } from './a1.js';
-import { ApiError, NotFoundError, UsageError, showInput } from './errors.js';
+import { ApiError, NotFoundError, UsageError, showInput } from '../shared/errors.js';
 
 export interface SheetInfo {
   sheetId: number;

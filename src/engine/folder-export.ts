@@ -3,18 +3,18 @@
  * one quota budget, small ranges packed into batch requests), one file each, committed as a set
  * with `_manifest.json` last. Any failure leaves the folder as it was.
  */
-import { type A1, formatA1 } from './a1.js';
-import { NotFoundError } from './errors.js';
-import { linkedController } from './fetch/signals.js';
-import { type FolderSet, openFolder } from './folder-sink.js';
-import { type Manifest, manifestText } from './manifest.js';
-import { type NameSource, fileNames } from './names.js';
-import { plural } from './plural.js';
-import { type SpreadsheetRef, parseSpreadsheetRef } from './ref.js';
-import { type GridRange, type SheetInfo, type SpreadsheetMeta, describeRange, lookUpName, resolveRange, tabsInOrder } from './resolve.js';
+import { type A1, formatA1 } from '../sheet/a1.js';
+import { NotFoundError } from '../shared/errors.js';
+import { linkedController } from '../shared/signals.js';
+import { type FolderSet, openFolder } from '../output/folder-sink.js';
+import { type Manifest, manifestText } from '../output/manifest.js';
+import { type NameSource, fileNames } from '../output/names.js';
+import { plural } from '../shared/plural.js';
+import { type SpreadsheetRef, parseSpreadsheetRef } from '../sheet/ref.js';
+import { type GridRange, type SheetInfo, type SpreadsheetMeta, describeRange, lookUpName, resolveRange, tabsInOrder } from '../sheet/resolve.js';
 import { type ExportOptions, ExportEvents, exportRangesTo } from './run.js';
-import { outputError } from './sink.js';
-import type { Format } from './transcode/encode.js';
+import { outputError } from '../output/sink.js';
+import type { Format } from '../transcode/encode.js';
 
 export interface FolderExportOptions extends ExportOptions {
   /** The folder: created if missing (its parent must exist); an existing file is refused. */

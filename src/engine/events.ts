@@ -1,6 +1,6 @@
-/** The typed events of a running export: progress.ts and the summary observe them. */
+/** The typed events of a running export: the progress display (commands/progress.ts) and the summary observe them. */
 import { EventEmitter } from 'node:events';
-import type { RetryInfo } from './fetch/retry.js';
+import type { RetryInfo } from '../fetch/retry.js';
 
 export type WarningKind = 'output' | 'notice';
 

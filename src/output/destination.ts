@@ -3,7 +3,7 @@
  * stream's own error, so a full disk or a reader gone stops the export.
  */
 import type { Writable } from 'node:stream';
-import { BrokenPipe, OutputError } from './errors.js';
+import { BrokenPipe, OutputError } from '../shared/errors.js';
 
 export type Write = (chunk: Buffer) => Promise<void> | void;
 

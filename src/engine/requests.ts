@@ -2,18 +2,18 @@
  * Ranges → outputs → parts and requests → one window. Every range of a run shares one pool of
  * requests and one quota budget; each writes, in sheet order, to its own destination.
  */
-import { quoteSheetName } from './a1.js';
-import type { Write } from './destination.js';
-import { type Request, readRequest } from './fetch/chunk-reader.js';
-import { Part } from './fetch/part.js';
-import { type Running, type Target, Window } from './fetch/window.js';
-import { DEFAULTS } from './options/defaults.js';
+import { quoteSheetName } from '../sheet/a1.js';
+import type { Write } from '../output/destination.js';
+import { type Request, readRequest } from '../fetch/chunk-reader.js';
+import { Part } from '../fetch/part.js';
+import { type Running, type Target, Window } from '../fetch/window.js';
+import { DEFAULTS } from './settings.js';
 import { type PlanOptions, type Span, chunkA1, columnsOf, lastPlannedRow, planRequests } from './plan.js';
-import { plural } from './plural.js';
-import { type GridRange, describeRange, holdsNoCells } from './resolve.js';
+import { plural } from '../shared/plural.js';
+import { type GridRange, describeRange, holdsNoCells } from '../sheet/resolve.js';
 import { type Session, failed, readContext } from './session.js';
-import type { Format } from './transcode/encode.js';
-import { RangeOutput, SAMPLE_ROWS } from './transcode/output.js';
+import type { Format } from '../transcode/encode.js';
+import { RangeOutput, SAMPLE_ROWS } from '../transcode/output.js';
 
 /** Bytes the parts read ahead of the head may hold: the window's memory, whatever the sheet's size. */
 export const WINDOW_BYTES = 16 * 1024 * 1024;

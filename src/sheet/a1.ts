@@ -5,7 +5,7 @@
  * A bare word that is not a cell or a range (`Orders`) is a tab title or a named range; which one
  * is settled later against the spreadsheet's metadata.
  */
-import { UsageError, showInput } from './errors.js';
+import { UsageError, showInput } from '../shared/errors.js';
 
 /** Half of a UTF-16 pair (global: for replace). It has no UTF-8 spelling, so no URL or file name can carry it. */
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
