@@ -33,7 +33,8 @@ if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
 }
 for (const name of NAMES) SCENARIOS[name] = await import(pathToFileURL(SCENARIOS[name]).href);
 if (argv.includes('--list')) {
-  for (const [name, s] of Object.entries(SCENARIOS)) console.log(`${name.padEnd(12)} ${s.title}${name === 'quota-full' ? ' (with --full)' : ''}`);
+  for (const [name, s] of Object.entries(SCENARIOS))
+    console.log(`${name.padEnd(12)} ${s.title}${name === 'quota-full' ? ' (with --full)' : ''}`);
   process.exit(0);
 }
 
@@ -46,7 +47,15 @@ for (const name of only) {
     await SCENARIOS[name].run(report, { full });
   } catch (error) {
     log(`scenario ${name} FAILED: ${error.stack ?? error}`);
-    report.row(name, 'FAILED', '—', String(error.message ?? error).split('\n')[0].slice(0, 300), '—');
+    report.row(
+      name,
+      'FAILED',
+      '—',
+      String(error.message ?? error)
+        .split('\n')[0]
+        .slice(0, 300),
+      '—',
+    );
     report.goal(`~${name}`, name, 'the scenario ran', false, 'it failed; see the results table');
   }
   log(`scenario ${name} took ${fmt.s((now() - t) / 1000)}`);

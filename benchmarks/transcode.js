@@ -240,7 +240,9 @@ const MB = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 if (process.argv.includes('--memory-child')) {
   memoryChild(flag('memory-child'));
 } else {
-  console.log(`# transcode: ${ROWS.toLocaleString('en')} rows × ${COLS} per answer, ${PIECE / 1024} KiB pieces, median of ${RUNS} interleaved runs (Node ${process.version})\n`);
+  console.log(
+    `# transcode: ${ROWS.toLocaleString('en')} rows × ${COLS} per answer, ${PIECE / 1024} KiB pieces, median of ${RUNS} interleaved runs (Node ${process.version})\n`,
+  );
   const lines = throughput();
   console.log('| answer | contender | JSON in | ms | MB/s | rows/s | vs parse |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
@@ -252,7 +254,9 @@ if (process.argv.includes('--memory-child')) {
   }
   if (!process.argv.includes('--no-memory')) {
     const results = memory();
-    console.log(`\n## memory: ${results[0].answers} answers one after another (${MEMORY_CELLS.toLocaleString('en')} cells), FORMATTED_VALUE compact\n`);
+    console.log(
+      `\n## memory: ${results[0].answers} answers one after another (${MEMORY_CELLS.toLocaleString('en')} cells), FORMATTED_VALUE compact\n`,
+    );
     console.log('| contender | peak heap growth | peak Buffer growth | heap after GC |');
     console.log('| --- | --- | --- | --- |');
     for (const r of results) console.log(`| ${r.name} | ${MB(r.peakHeap)} | ${MB(r.peakBuffers)} | ${MB(r.heapAfterGc)} |`);

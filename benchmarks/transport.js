@@ -21,7 +21,9 @@ const COLS = 10;
 const IN_FLIGHT = 4;
 
 const bin = fileURLToPath(new URL('../bin/sheetpipe.js', import.meta.url));
-const child = spawn(process.execPath, [bin, 'emulator', '--port', '0', '--rows', String(ROWS), '--cols', String(COLS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [bin, 'emulator', '--port', '0', '--rows', String(ROWS), '--cols', String(COLS)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 process.on('exit', () => child.kill('SIGKILL'));
 const found = {};
 for await (const line of createInterface({ input: child.stdout })) {
@@ -59,16 +61,23 @@ async function run(compress) {
 const best = { gzip: undefined, identity: undefined };
 await run(false); // warm-up
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, compress] of [['gzip', true], ['identity', false]]) {
+  for (const [name, compress] of [
+    ['gzip', true],
+    ['identity', false],
+  ]) {
     const r = await run(compress);
     if (!best[name] || r.wall < best[name].wall) best[name] = r;
   }
 }
 const mb = (n) => (n / 1024 / 1024).toFixed(1);
-console.log(`${ROWS.toLocaleString('en')} rows × ${COLS} in ${CHUNK.toLocaleString('en')}-row requests, ${IN_FLIGHT} in flight, best of ${ROUNDS}`);
+console.log(
+  `${ROWS.toLocaleString('en')} rows × ${COLS} in ${CHUNK.toLocaleString('en')}-row requests, ${IN_FLIGHT} in flight, best of ${ROUNDS}`,
+);
 for (const [name, r] of Object.entries(best)) {
   const rate = (ROWS / (r.wall / 1000)).toFixed(0);
-  console.log(`${name.padEnd(8)} wall ${r.wall.toFixed(0).padStart(5)} ms  ${rate.padStart(7)} rows/s  client CPU ${r.cpu.toFixed(0).padStart(5)} ms  wire ${mb(r.wire).padStart(6)} MB  decoded ${mb(r.decoded)} MB`);
+  console.log(
+    `${name.padEnd(8)} wall ${r.wall.toFixed(0).padStart(5)} ms  ${rate.padStart(7)} rows/s  client CPU ${r.cpu.toFixed(0).padStart(5)} ms  wire ${mb(r.wire).padStart(6)} MB  decoded ${mb(r.decoded)} MB`,
+  );
 }
 console.log(`identity / gzip wall: ${(best.identity.wall / best.gzip.wall).toFixed(2)}×`);
 child.kill('SIGTERM');

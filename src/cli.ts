@@ -3,7 +3,16 @@
  * warnings, stdout and stderr, and the final error line. Commands load only when run.
  */
 import type { Command, CommandIo } from './commands/context.js';
-import { BrokenPipe, ExitCode, InterruptedError, SheetpipeError, type StopSignal, oneLine, redact, signalExitCode } from './shared/errors.js';
+import {
+  BrokenPipe,
+  ExitCode,
+  InterruptedError,
+  SheetpipeError,
+  type StopSignal,
+  oneLine,
+  redact,
+  signalExitCode,
+} from './shared/errors.js';
 import { parseCommandLine } from './options/argv.js';
 import type { CommandName } from './options/table.js';
 

@@ -66,7 +66,11 @@ export type FolderExportOptions = Omit<Target, 'range'> & {
 
 const CONTROL_KEYS: readonly (keyof RunControls | keyof Target)[] = ['spreadsheet', 'range', 'env', 'signal', 'events', 'backoff', 'api'];
 
-const TAKEN_BY: Readonly<Record<LibraryScope, string>> = { read: 'every function', stream: 'exportToStream and exportToFolder', folder: 'exportToFolder only' };
+const TAKEN_BY: Readonly<Record<LibraryScope, string>> = {
+  read: 'every function',
+  stream: 'exportToStream and exportToFolder',
+  folder: 'exportToFolder only',
+};
 
 function refuseUnknown(options: object, scope: LibraryScope): void {
   const known: string[] = [...CONTROL_KEYS, ...libraryOptions(scope).map((d) => d.key)];
@@ -80,14 +84,21 @@ function refuseUnknown(options: object, scope: LibraryScope): void {
 }
 
 /** The options checked by the table's rules, and the engine's options made from them. */
-async function checked<S extends LibraryScope>(options: StreamExportOptions, scope: S): Promise<{ engine: EngineOptions; values: LibraryValues<S> }> {
+async function checked<S extends LibraryScope>(
+  options: StreamExportOptions,
+  scope: S,
+): Promise<{ engine: EngineOptions; values: LibraryValues<S> }> {
   if (typeof options !== 'object' || options === null) throw new UsageError('expected an options object with at least { spreadsheet }');
   refuseUnknown(options, scope);
   if (typeof options.spreadsheet !== 'string') throw new UsageError('spreadsheet is required: a spreadsheet ID or docs.google.com URL');
-  if (options.range !== undefined && typeof options.range !== 'string') throw new UsageError('range expects A1 text such as \'Orders\'!A1:F');
+  if (options.range !== undefined && typeof options.range !== 'string') throw new UsageError("range expects A1 text such as 'Orders'!A1:F");
   const spreadsheet = parseSpreadsheetRef(options.spreadsheet);
   const range = options.range === undefined ? undefined : parseA1(options.range);
-  const values = readValues(libraryOptions(scope), options as unknown as Readonly<Record<string, unknown>>, (d) => d.key) as LibraryValues<S>;
+  const values = readValues(
+    libraryOptions(scope),
+    options as unknown as Readonly<Record<string, unknown>>,
+    (d) => d.key,
+  ) as LibraryValues<S>;
   const v = values as LibraryValues<'stream'>;
   checkDates(v.render, v.dates, (option, value) => `${option}: '${value}'`);
   const endpoint = v.endpoint ?? DEFAULT_ENDPOINT;
@@ -125,5 +136,12 @@ export async function folderOptions(options: FolderExportOptions): Promise<Folde
   }
   const { engine, values } = await checked(rest as StreamExportOptions, 'folder');
   if (values.output === undefined) throw new UsageError('output is required: the folder to write the files into');
-  return { ...engine, output: values.output, ranges: ranges?.map((r) => parseA1(r)), format: engine.format ?? 'csv', gzip: values.gzip, outputLabel: 'output' };
+  return {
+    ...engine,
+    output: values.output,
+    ranges: ranges?.map((r) => parseA1(r)),
+    format: engine.format ?? 'csv',
+    gzip: values.gzip,
+    outputLabel: 'output',
+  };
 }

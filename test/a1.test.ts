@@ -16,7 +16,6 @@ import {
 import { UsageError } from '../src/shared/errors.js';
 import { usageMessage } from './support/usage.js';
 
-
 describe('columnToLetters / lettersToColumn', () => {
   it('maps the landmarks', () => {
     const table: [number, string][] = [
@@ -97,7 +96,12 @@ describe('sheetPrefix', () => {
   it('every spelling it gives, followed by !A1, parses back to that tab', () => {
     fc.assert(
       fc.property(titleArb, (title) => {
-        expect(parseA1(`${sheetPrefix(title)}!A1`)).toStrictEqual({ kind: 'range', sheet: title, start: { col: 1, row: 1 }, end: { col: 1, row: 1 } });
+        expect(parseA1(`${sheetPrefix(title)}!A1`)).toStrictEqual({
+          kind: 'range',
+          sheet: title,
+          start: { col: 1, row: 1 },
+          end: { col: 1, row: 1 },
+        });
       }),
       { numRuns: 1000 },
     );
@@ -161,7 +165,16 @@ describe('parseA1: refusals', () => {
 
   it('refuses rows above 10,000,000 and row 0', () => {
     expect(MAX_ROW).toBe(10_000_000);
-    for (const text of ['A10000001', 'A1:B10000001', '10000001:10000002', '1:10000001', 'Sheet1!A10000001:B', 'A0', '0:5', 'A99999999999999999999']) {
+    for (const text of [
+      'A10000001',
+      'A1:B10000001',
+      '10000001:10000002',
+      '1:10000001',
+      'Sheet1!A10000001:B',
+      'A0',
+      '0:5',
+      'A99999999999999999999',
+    ]) {
       const message = usageMessage(() => parseA1(text));
       expect(message).toContain('bad range');
     }
@@ -303,8 +316,38 @@ function withFormattedText(a1: A1): A1 {
 }
 
 const FRAGMENTS = [
-  'Sheet1', "'", "''", '!', ':', 'A', 'B', 'Z', 'ZZZ', 'AAAA', 'a', 'zz', '1', '0', '5', '100', '10000000', '10000001',
-  '99999999999999999999', ' ', '\t', '\n', '$', "Q1 ''24", 'é', '😀', '-', '.', '"', '#', '\u0000', '\u2028',
+  'Sheet1',
+  "'",
+  "''",
+  '!',
+  ':',
+  'A',
+  'B',
+  'Z',
+  'ZZZ',
+  'AAAA',
+  'a',
+  'zz',
+  '1',
+  '0',
+  '5',
+  '100',
+  '10000000',
+  '10000001',
+  '99999999999999999999',
+  ' ',
+  '\t',
+  '\n',
+  '$',
+  "Q1 ''24",
+  'é',
+  '😀',
+  '-',
+  '.',
+  '"',
+  '#',
+  '\u0000',
+  '\u2028',
 ];
 
 describe('parseA1 / formatA1 properties', () => {
@@ -328,14 +371,22 @@ describe('parseA1 / formatA1 properties', () => {
 
   it('fuzz: strings built from A1 fragments parse cleanly or fail with a one-line UsageError', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 10 }).map((parts) => parts.join('')), parsesCleanly),
+      fc.property(
+        fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 10 }).map((parts) => parts.join('')),
+        parsesCleanly,
+      ),
       { numRuns: 4000 },
     );
   });
 
   it('fuzz: mutated valid ranges parse cleanly or fail with a one-line UsageError', () => {
     const mutated = fc
-      .tuple(rangeArb.map((r) => formatA1(r)), fc.nat(), fc.constantFrom(...FRAGMENTS), fc.boolean())
+      .tuple(
+        rangeArb.map((r) => formatA1(r)),
+        fc.nat(),
+        fc.constantFrom(...FRAGMENTS),
+        fc.boolean(),
+      )
       .map(([text, at, fragment, replace]) => {
         const i = at % (text.length + 1);
         return text.slice(0, i) + fragment + text.slice(replace ? i + 1 : i);

@@ -15,7 +15,8 @@ const GOOGLE = 'https://sheets.googleapis.com';
 const KEY = 'AIzaSyTEST-not-a-real-key-0123456789abc';
 const apis: SheetsApi[] = [];
 const unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; path?: string; href?: string }) => unmatched.push(`${req.method ?? ''} ${req.href ?? req.path ?? ''}`);
+const onNoMatch = (req: { method?: string; path?: string; href?: string }) =>
+  unmatched.push(`${req.method ?? ''} ${req.href ?? req.path ?? ''}`);
 
 async function api(options: Partial<SheetsApiOptions> = {}): Promise<SheetsApi> {
   const a = await createSheetsApi({ spreadsheetId: ID, env: { GOOGLE_API_KEY: KEY }, ...options });
@@ -129,7 +130,11 @@ describe('requests', () => {
           200,
           {
             properties: { title: 'Budget' },
-            sheets: [{ properties: { sheetId: 7, title: 'Data', index: 0, sheetType: 'GRID', gridProperties: { rowCount: 1000, columnCount: 26 } } }],
+            sheets: [
+              {
+                properties: { sheetId: 7, title: 'Data', index: 0, sheetType: 'GRID', gridProperties: { rowCount: 1000, columnCount: 26 } },
+              },
+            ],
             namedRanges: [{ name: 'Totals', range: { sheetId: 7, startRowIndex: 0, endRowIndex: 5 } }],
           },
         ];
@@ -139,7 +144,9 @@ describe('requests', () => {
     expect(query.get('prettyPrint')).toBe('false');
     expect(meta.title).toBe('Budget');
     expect(meta.sheets).toEqual([{ sheetId: 7, title: 'Data', index: 0, sheetType: 'GRID', rowCount: 1000, columnCount: 26 }]);
-    expect(meta.namedRanges).toEqual([{ name: 'Totals', sheetId: 7, startRowIndex: 0, endRowIndex: 5, startColumnIndex: undefined, endColumnIndex: undefined }]);
+    expect(meta.namedRanges).toEqual([
+      { name: 'Totals', sheetId: 7, startRowIndex: 0, endRowIndex: 5, startColumnIndex: undefined, endColumnIndex: undefined },
+    ]);
   });
 
   it('an endpoint with a path prefix keeps it', async () => {
@@ -153,15 +160,21 @@ describe('requests', () => {
     scope.done();
   });
 
-  it('a 200 that is not JSON (a proxy\'s page) is a malformed answer', async () => {
-    nock(GOOGLE).get(/values/).reply(200, '<!DOCTYPE html><html><body>Sign in to the corporate network</body></html>', { 'Content-Type': 'text/html; charset=utf-8' });
+  it("a 200 that is not JSON (a proxy's page) is a malformed answer", async () => {
+    nock(GOOGLE)
+      .get(/values/)
+      .reply(200, '<!DOCTYPE html><html><body>Sign in to the corporate network</body></html>', {
+        'Content-Type': 'text/html; charset=utf-8',
+      });
     const f = await failureOf((await api()).openValues('S!A1', new AbortController().signal));
     expect(f).toMatchObject({ status: 200, malformed: true, phase: 'answer', host: 'sheets.googleapis.com' });
     expect(f.message).toContain('text/html');
   });
 
   it('a metadata answer without tabs is malformed', async () => {
-    nock(GOOGLE).get(/.*/).reply(200, { properties: { title: 'x' } });
+    nock(GOOGLE)
+      .get(/.*/)
+      .reply(200, { properties: { title: 'x' } });
     expect(await failureOf((await api()).getMetadata(new AbortController().signal))).toMatchObject({ status: 200, malformed: true });
   });
 });
@@ -216,8 +229,17 @@ const GOOGLE_ERRORS: { name: string; status: number; headers?: Record<string, st
         message: 'API key not valid. Please pass a valid API key.',
         status: 'INVALID_ARGUMENT',
         details: [
-          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'sheets.googleapis.com' } },
-          { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: 'API key not valid. Please pass a valid API key.' },
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'API_KEY_INVALID',
+            domain: 'googleapis.com',
+            metadata: { service: 'sheets.googleapis.com' },
+          },
+          {
+            '@type': 'type.googleapis.com/google.rpc.LocalizedMessage',
+            locale: 'en-US',
+            message: 'API key not valid. Please pass a valid API key.',
+          },
         ],
       },
     },
@@ -249,7 +271,12 @@ const GOOGLE_ERRORS: { name: string; status: number; headers?: Record<string, st
         details: [
           {
             '@type': 'type.googleapis.com/google.rpc.Help',
-            links: [{ description: 'Google developers console API activation', url: 'https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=123456789012' }],
+            links: [
+              {
+                description: 'Google developers console API activation',
+                url: 'https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=123456789012',
+              },
+            ],
           },
           {
             '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
@@ -276,8 +303,22 @@ const GOOGLE_ERRORS: { name: string; status: number; headers?: Record<string, st
   {
     name: '429 in the legacy shape only (usageLimits rateLimitExceeded, no status)',
     status: 429,
-    body: { error: { errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }], code: 429, message: 'Rate Limit Exceeded' } },
-    facts: { status: 429, apiStatus: undefined, reason: 'rateLimitExceeded', reasons: ['rateLimitExceeded'], errorInfo: undefined, message: 'Rate Limit Exceeded', retryAfter: undefined },
+    body: {
+      error: {
+        errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }],
+        code: 429,
+        message: 'Rate Limit Exceeded',
+      },
+    },
+    facts: {
+      status: 429,
+      apiStatus: undefined,
+      reason: 'rateLimitExceeded',
+      reasons: ['rateLimitExceeded'],
+      errorInfo: undefined,
+      message: 'Rate Limit Exceeded',
+      retryAfter: undefined,
+    },
   },
   {
     name: '429 RESOURCE_EXHAUSTED, RATE_LIMIT_EXCEEDED with quota metadata and no Retry-After',
@@ -302,11 +343,20 @@ const GOOGLE_ERRORS: { name: string; status: number; headers?: Record<string, st
               service: 'sheets.googleapis.com',
             },
           },
-          { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Request a higher quota limit.', url: 'https://cloud.google.com/docs/quotas/help/request_increase' }] },
+          {
+            '@type': 'type.googleapis.com/google.rpc.Help',
+            links: [{ description: 'Request a higher quota limit.', url: 'https://cloud.google.com/docs/quotas/help/request_increase' }],
+          },
         ],
       },
     },
-    facts: { status: 429, apiStatus: 'RESOURCE_EXHAUSTED', reason: 'RATE_LIMIT_EXCEEDED', reasons: ['RATE_LIMIT_EXCEEDED'], retryAfter: undefined },
+    facts: {
+      status: 429,
+      apiStatus: 'RESOURCE_EXHAUSTED',
+      reason: 'RATE_LIMIT_EXCEEDED',
+      reasons: ['RATE_LIMIT_EXCEEDED'],
+      retryAfter: undefined,
+    },
   },
   {
     name: '401 UNAUTHENTICATED, WWW-Authenticate invalid_token and legacy authError',
@@ -317,7 +367,9 @@ const GOOGLE_ERRORS: { name: string; status: number; headers?: Record<string, st
         code: 401,
         message:
           'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
-        errors: [{ message: 'Invalid Credentials', domain: 'global', reason: 'authError', location: 'Authorization', locationType: 'header' }],
+        errors: [
+          { message: 'Invalid Credentials', domain: 'global', reason: 'authError', location: 'Authorization', locationType: 'header' },
+        ],
         status: 'UNAUTHENTICATED',
       },
     },
@@ -327,7 +379,13 @@ const GOOGLE_ERRORS: { name: string; status: number; headers?: Record<string, st
     name: '400 FAILED_PRECONDITION on an Office file',
     status: 400,
     body: { error: { code: 400, message: 'This operation is not supported for this document', status: 'FAILED_PRECONDITION' } },
-    facts: { status: 400, apiStatus: 'FAILED_PRECONDITION', reason: undefined, reasons: [], message: 'This operation is not supported for this document' },
+    facts: {
+      status: 400,
+      apiStatus: 'FAILED_PRECONDITION',
+      reason: undefined,
+      reasons: [],
+      message: 'This operation is not supported for this document',
+    },
   },
   {
     name: '503 with Retry-After, a multi-line message kept to its first line',
@@ -340,7 +398,9 @@ const GOOGLE_ERRORS: { name: string; status: number; headers?: Record<string, st
 
 describe('Google error answers → facts', () => {
   it.each(GOOGLE_ERRORS)('$name', async ({ status, headers, body, facts }) => {
-    nock(GOOGLE).get(/values/).reply(status, body as nock.Body, { 'Content-Type': 'application/json; charset=UTF-8', ...headers });
+    nock(GOOGLE)
+      .get(/values/)
+      .reply(status, body as nock.Body, { 'Content-Type': 'application/json; charset=UTF-8', ...headers });
     const f = await failureOf((await api()).openValues("'Data'!A1:C10", new AbortController().signal));
     expect(f).toMatchObject({ ...facts, phase: 'answer', host: 'sheets.googleapis.com' });
     expect(f.notFromApi).toBeUndefined();
@@ -348,13 +408,18 @@ describe('Google error answers → facts', () => {
 
   it('the same facts from a metadata request, and from a gzipped error body', async () => {
     const { status, body, facts } = GOOGLE_ERRORS[0]!;
-    nock(GOOGLE).get(`/v4/spreadsheets/${ID}`).query(true).reply(status, gzipSync(JSON.stringify(body)), { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+    nock(GOOGLE)
+      .get(`/v4/spreadsheets/${ID}`)
+      .query(true)
+      .reply(status, gzipSync(JSON.stringify(body)), { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
     const f = await failureOf((await api()).getMetadata(new AbortController().signal));
     expect(f).toMatchObject({ status: facts.status, apiStatus: facts.apiStatus, reasons: facts.reasons });
   });
 
   it('an HTML page from a gateway: the status, no API fields, marked as not from the API', async () => {
-    nock(GOOGLE).get(/values/).reply(502, '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', { 'Content-Type': 'text/html' });
+    nock(GOOGLE)
+      .get(/values/)
+      .reply(502, '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', { 'Content-Type': 'text/html' });
     const f = await failureOf((await api()).openValues('S!A1', new AbortController().signal));
     expect(f).toMatchObject({ status: 502, notFromApi: true, phase: 'answer' });
     expect(f.apiStatus).toBeUndefined();
@@ -362,19 +427,25 @@ describe('Google error answers → facts', () => {
   });
 
   it('a huge non-JSON error body is read only in part and never crashes', async () => {
-    nock(GOOGLE).get(/values/).reply(500, 'x'.repeat(5 * 1024 * 1024), { 'Content-Type': 'text/plain' });
+    nock(GOOGLE)
+      .get(/values/)
+      .reply(500, 'x'.repeat(5 * 1024 * 1024), { 'Content-Type': 'text/plain' });
     const f = await failureOf((await api()).openValues('S!A1', new AbortController().signal));
     expect(f).toMatchObject({ status: 500, notFromApi: true });
   });
 
-  it('JSON that is not Google\'s error shape (an OAuth-style error) is not taken for one', async () => {
-    nock(GOOGLE).get(/values/).reply(400, { error: 'invalid_request', error_description: 'Bad Request' });
+  it("JSON that is not Google's error shape (an OAuth-style error) is not taken for one", async () => {
+    nock(GOOGLE)
+      .get(/values/)
+      .reply(400, { error: 'invalid_request', error_description: 'Bad Request' });
     const f = await failureOf((await api()).openValues('S!A1', new AbortController().signal));
     expect(f).toMatchObject({ status: 400, notFromApi: true });
   });
 
   it('an echoed key in an error message is redacted', async () => {
-    nock(GOOGLE).get(/values/).reply(400, { error: { code: 400, message: `API key not valid: ${KEY}`, status: 'INVALID_ARGUMENT' } });
+    nock(GOOGLE)
+      .get(/values/)
+      .reply(400, { error: { code: 400, message: `API key not valid: ${KEY}`, status: 'INVALID_ARGUMENT' } });
     const error = await (await api()).openValues('S!A1', new AbortController().signal).then(
       () => undefined,
       (e: unknown) => e as HttpFailure,

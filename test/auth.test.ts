@@ -98,14 +98,18 @@ describe('service-account credentials', () => {
   });
 
   it('a refused token request is an auth error naming the file, not the key', async () => {
-    nock('https://oauth2.googleapis.com').post('/token').reply(400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
+    nock('https://oauth2.googleapis.com')
+      .post('/token')
+      .reply(400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
     const error = await readSpreadsheetMeta({ spreadsheet: ID, credentials: keyFile, env: {}, maxRpm: 0, retries: 0 }).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(AuthError);
     const message = (error as AuthError).message;
-    expect(message).toMatch(/^could not get an access token with .*key\.json \(the token endpoint answered 400\); check that the key is current and not revoked$/);
+    expect(message).toMatch(
+      /^could not get an access token with .*key\.json \(the token endpoint answered 400\); check that the key is current and not revoked$/,
+    );
     expectNoSecret(message);
   });
 
@@ -162,7 +166,7 @@ describe('service-account credentials', () => {
     expect(api.host).toBe('sheets.googleapis.com');
   });
 
-  it('a refresh that fails mid-run is an HttpFailure in the credentials phase, with the token endpoint\'s status', async () => {
+  it("a refresh that fails mid-run is an HttpFailure in the credentials phase, with the token endpoint's status", async () => {
     nock('https://oauth2.googleapis.com')
       .post('/token')
       .reply(200, { access_token: TOKEN, expires_in: 10, token_type: 'Bearer' })

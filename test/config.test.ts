@@ -11,7 +11,12 @@ import { usageMessage as usage } from './support/usage.js';
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';
 const PIPES: Terminal = { stdoutIsTTY: false, stderrIsTTY: false };
 
-function build(given: Record<string, unknown> = {}, env: Record<string, string | undefined> = {}, terminal = PIPES, positionals: string[] = [ID]) {
+function build(
+  given: Record<string, unknown> = {},
+  env: Record<string, string | undefined> = {},
+  terminal = PIPES,
+  positionals: string[] = [ID],
+) {
   return exportConfig(given, positionals, env, terminal);
 }
 
@@ -85,7 +90,7 @@ describe('exportConfig: accepted values', () => {
     expect(c).toMatchObject({ concurrency: 8, chunkRows: 500, timeout: 2.5, retries: 0, maxRpm: 0, limit: 10 });
   });
 
-  it('takes render and dates modes case-insensitively, in the CLI\'s words', () => {
+  it("takes render and dates modes case-insensitively, in the CLI's words", () => {
     expect(fromArgv([ID, '--render', 'unformatted', '--dates', 'string'])).toMatchObject({ render: 'unformatted', dates: 'string' });
     expect(fromArgv([ID, '--render', 'UNFORMATTED', '--dates', 'Serial'])).toMatchObject({ render: 'unformatted', dates: 'serial' });
     expect(fromArgv([ID, '--render', 'formula']).render).toBe('formula');
@@ -245,11 +250,17 @@ describe('exportConfig: bad values name the option and the value', () => {
 
   it('an option whose value is missing, or is the next option, is refused', () => {
     expect(usage(() => fromArgv([ID, '--format']))).toBe('--format expects a value (--format FORMAT)');
-    expect(usage(() => fromArgv([ID, '-o', '--quiet']))).toMatch(/^-o expects a value, got the option `--quiet`; to give a value that starts with "-", write -o=VALUE$/);
+    expect(usage(() => fromArgv([ID, '-o', '--quiet']))).toMatch(
+      /^-o expects a value, got the option `--quiet`; to give a value that starts with "-", write -o=VALUE$/,
+    );
   });
 
   it('--dates without --render unformatted is refused', () => {
-    for (const extra of [['--dates', 'string'], ['--dates', 'serial', '--render', 'formatted'], ['--dates', 'string', '--render', 'formula']]) {
+    for (const extra of [
+      ['--dates', 'string'],
+      ['--dates', 'serial', '--render', 'formatted'],
+      ['--dates', 'string', '--render', 'formula'],
+    ]) {
       const m = usage(() => fromArgv([ID, ...extra]));
       expect(m).toContain(`--dates ${extra[1]}`);
       expect(m).toContain('--render unformatted');
@@ -264,7 +275,12 @@ describe('exportConfig: bad values name the option and the value', () => {
 
   it('--credentials given the key itself is refused without echoing it', () => {
     const secret = '-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-----END PRIVATE KEY-----';
-    for (const value of [`{"type":"service_account","private_key":"${secret}"}`, `  {"type":"authorized_user","refresh_token":"1//0gSECRET"}`, '[1]', secret]) {
+    for (const value of [
+      `{"type":"service_account","private_key":"${secret}"}`,
+      `  {"type":"authorized_user","refresh_token":"1//0gSECRET"}`,
+      '[1]',
+      secret,
+    ]) {
       const m = usage(() => build({ credentials: value }));
       expect(m).toContain('--credentials');
       expect(m).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
@@ -299,21 +315,37 @@ describe('exportConfig: gzip and folders', () => {
 
   it('--gzip needs a file named .gz, or a folder', () => {
     expect(usage(() => build({ gzip: true }))).toBe('--gzip writes a file: give -o FILE.csv.gz (or pipe the output through gzip)');
-    expect(usage(() => build({ gzip: true, output: 'o.csv' }))).toBe('--gzip: name the file `o.csv.gz`; a single file is gzipped when its name ends .gz');
+    expect(usage(() => build({ gzip: true, output: 'o.csv' }))).toBe(
+      '--gzip: name the file `o.csv.gz`; a single file is gzipped when its name ends .gz',
+    );
   });
 
   it('several ranges, or --all-sheets, go to the folder -o names; the format is -f, else csv', () => {
     const c = build({ output: 'out.d', gzip: true }, {}, PIPES, [ID, 'Orders', "'Q1 ''24'!B:D"]);
     expect(c).toMatchObject({ output: 'out.d', gzip: true, format: 'csv', range: undefined });
-    expect(c.folder?.ranges).toEqual([{ kind: 'name', name: 'Orders' }, { kind: 'range', sheet: "Q1 '24", start: { col: 2 }, end: { col: 4 } }]);
-    expect(build({ output: 'shop.csv', allSheets: true, format: 'ndjson' })).toMatchObject({ output: 'shop.csv', folder: { ranges: undefined }, format: 'ndjson', gzip: false });
+    expect(c.folder?.ranges).toEqual([
+      { kind: 'name', name: 'Orders' },
+      { kind: 'range', sheet: "Q1 '24", start: { col: 2 }, end: { col: 4 } },
+    ]);
+    expect(build({ output: 'shop.csv', allSheets: true, format: 'ndjson' })).toMatchObject({
+      output: 'shop.csv',
+      folder: { ranges: undefined },
+      format: 'ndjson',
+      gzip: false,
+    });
   });
 
   it('several ranges or --all-sheets to stdout: add -o DIR; --all-sheets with ranges: one or the other', () => {
-    expect(usage(() => build({}, {}, PIPES, [ID, 'Orders', 'other']))).toBe('2 ranges write one file per range into a folder, not to stdout: add -o DIR');
-    expect(usage(() => build({ output: '-' }, {}, PIPES, [ID, 'a', 'b', 'c']))).toBe('3 ranges write one file per range into a folder, not to stdout: add -o DIR');
+    expect(usage(() => build({}, {}, PIPES, [ID, 'Orders', 'other']))).toBe(
+      '2 ranges write one file per range into a folder, not to stdout: add -o DIR',
+    );
+    expect(usage(() => build({ output: '-' }, {}, PIPES, [ID, 'a', 'b', 'c']))).toBe(
+      '3 ranges write one file per range into a folder, not to stdout: add -o DIR',
+    );
     expect(usage(() => build({ allSheets: true }))).toBe('--all-sheets writes one file per tab into a folder, not to stdout: add -o DIR');
-    expect(usage(() => build({ allSheets: true, output: 'd' }, {}, PIPES, [ID, 'Orders']))).toBe('--all-sheets exports every tab: give --all-sheets or ranges, not both (got `Orders`)');
+    expect(usage(() => build({ allSheets: true, output: 'd' }, {}, PIPES, [ID, 'Orders']))).toBe(
+      '--all-sheets exports every tab: give --all-sheets or ranges, not both (got `Orders`)',
+    );
   });
 
   it('a bar with -o even when stdout is a terminal: the data does not go there', () => {
@@ -363,8 +395,41 @@ describe('the command line never throws anything but a usage error', () => {
     fc.string({ unit: 'grapheme' }),
     fc.constantFrom('0', '-1', '1.5', 'abc', '', ' ', '1e3', '99999999999999999999', '--quiet', '-', 'x.json', 'out.txt', 'jsonl'),
   );
-  const flags = ['--output', '-o', '--format', '-f', '--header', '--no-header', '--concurrency', '-c', '--chunk-rows', '--timeout', '--retries', '--max-rpm', '--render', '--dates', '--limit', '--endpoint', '--credentials', '--progress', '--no-progress', '-q', '--verbose', '--json', '--port', '--data', '--bogus', '-x', '--'];
-  const word = fc.oneof(fc.constantFrom(...flags), text, fc.constant(ID), fc.constant(`https://docs.google.com/spreadsheets/d/${ID}/edit#gid=0`));
+  const flags = [
+    '--output',
+    '-o',
+    '--format',
+    '-f',
+    '--header',
+    '--no-header',
+    '--concurrency',
+    '-c',
+    '--chunk-rows',
+    '--timeout',
+    '--retries',
+    '--max-rpm',
+    '--render',
+    '--dates',
+    '--limit',
+    '--endpoint',
+    '--credentials',
+    '--progress',
+    '--no-progress',
+    '-q',
+    '--verbose',
+    '--json',
+    '--port',
+    '--data',
+    '--bogus',
+    '-x',
+    '--',
+  ];
+  const word = fc.oneof(
+    fc.constantFrom(...flags),
+    text,
+    fc.constant(ID),
+    fc.constant(`https://docs.google.com/spreadsheets/d/${ID}/edit#gid=0`),
+  );
   const command = fc.constantFrom([], ['export'], ['sheets'], ['emulator'], ['completion'], ['help']);
 
   // 4,000 generated command lines: the real parser, then the command's config.

@@ -83,7 +83,16 @@ describe('cell rendering', () => {
   ];
 
   it('renders per valueRenderOption and dateTimeRenderOption', () => {
-    expect(cells.map(cellRenderer('FORMATTED_VALUE', 'SERIAL_NUMBER'))).toEqual(['x', '12.5', 'TRUE', '', '2024-03-05', '25%', '3', '#NUM!']);
+    expect(cells.map(cellRenderer('FORMATTED_VALUE', 'SERIAL_NUMBER'))).toEqual([
+      'x',
+      '12.5',
+      'TRUE',
+      '',
+      '2024-03-05',
+      '25%',
+      '3',
+      '#NUM!',
+    ]);
     expect(cells.map(cellRenderer('UNFORMATTED_VALUE', 'SERIAL_NUMBER'))).toEqual(['x', 12.5, true, '', 45356, 0.25, 3, '#NUM!']);
     expect(cells.map(cellRenderer('UNFORMATTED_VALUE', 'FORMATTED_STRING'))).toEqual(['x', 12.5, true, '', '2024-03-05', 0.25, 3, '#NUM!']);
     expect(cells.map(cellRenderer('FORMULA', 'FORMATTED_STRING'))).toEqual(['x', 12.5, true, '', 45356, 0.25, '=1+2', '#NUM!']);
@@ -111,7 +120,10 @@ describe('fields mask', () => {
   it('selects paths, nested lists and wildcards, element by element in arrays', () => {
     expect(applyFieldMask(doc, parseFieldMask('properties.title'))).toEqual({ properties: { title: 'T' } });
     expect(applyFieldMask(doc, parseFieldMask('sheets(properties(title,gridProperties(rowCount)))'))).toEqual({
-      sheets: [{ properties: { title: 'A', gridProperties: { rowCount: 5 } } }, { properties: { title: 'B', gridProperties: { rowCount: 7 } } }],
+      sheets: [
+        { properties: { title: 'A', gridProperties: { rowCount: 5 } } },
+        { properties: { title: 'B', gridProperties: { rowCount: 7 } } },
+      ],
     });
     expect(applyFieldMask(doc, parseFieldMask('sheets.properties.sheetId,spreadsheetId'))).toEqual({
       spreadsheetId: 'id',
@@ -170,7 +182,19 @@ describe('generatedTab', () => {
     expect(a.row(777_777, 1, 300)).toEqual(b.row(777_777, 1, 300));
     const full = a.row(1234, 1, 300);
     expect(a.row(1234, 40, 60)).toEqual(full.slice(39, 60));
-    expect(a.row(1, 1, 300).slice(0, 11)).toEqual(['id', 'name', 'email', 'city', 'amount', 'date', 'qty', 'active', 'note', 'col_10', 'col_11']);
+    expect(a.row(1, 1, 300).slice(0, 11)).toEqual([
+      'id',
+      'name',
+      'email',
+      'city',
+      'amount',
+      'date',
+      'qty',
+      'active',
+      'note',
+      'col_10',
+      'col_11',
+    ]);
     expect(a.row(1, 298, 300)).toEqual(['col_298', 'col_299', 'col_300']);
   });
 

@@ -41,7 +41,11 @@ describe('the demo spreadsheet', () => {
       { sheetId: expect.any(Number), title: 'Summary', index: 2, sheetType: 'GRID', gridProperties: { rowCount: 1000, columnCount: 26 } },
     ]);
     expect(meta.namedRanges).toEqual([
-      { namedRangeId: expect.any(String), name: 'MonthlyRevenue', range: { sheetId: meta.sheets[2].properties.sheetId, startRowIndex: 3, endRowIndex: 28, startColumnIndex: 0, endColumnIndex: 4 } },
+      {
+        namedRangeId: expect.any(String),
+        name: 'MonthlyRevenue',
+        range: { sheetId: meta.sheets[2].properties.sheetId, startRowIndex: 3, endRowIndex: 28, startColumnIndex: 0, endColumnIndex: 4 },
+      },
     ]);
   });
 
@@ -76,9 +80,25 @@ describe('the demo spreadsheet', () => {
     const typed = await values('Orders!A1:I3', UNFORMATTED);
     expect(typed[1]).toEqual([10001, 45292, 253, 'Zoë Thompson', 872.04, true, 'delivered', 45294]);
     expect(typed[2]).toEqual([10002, 45292, 13, 'Hedy Hamilton', 2125.16, true, 'delivered', 45294]);
-    expect((await values('Orders!A2:I2', DATES_AS_TEXT))[0]).toEqual([10001, '2024-01-01', 253, 'Zoë Thompson', 872.04, true, 'delivered', '2024-01-03']);
+    expect((await values('Orders!A2:I2', DATES_AS_TEXT))[0]).toEqual([
+      10001,
+      '2024-01-01',
+      253,
+      'Zoë Thompson',
+      872.04,
+      true,
+      'delivered',
+      '2024-01-03',
+    ]);
     expect((await values('Orders!A2:I2', '&valueRenderOption=FORMULA'))[0]).toEqual([
-      10001, 45292, 253, '=VLOOKUP(C2,Customers!A:B,2,FALSE)', 872.04, true, 'delivered', 45294,
+      10001,
+      45292,
+      253,
+      '=VLOOKUP(C2,Customers!A:B,2,FALSE)',
+      872.04,
+      true,
+      'delivered',
+      45294,
     ]);
     // Every date cell's serial and its text agree.
     const serials = await values('Orders!B2:B2001', UNFORMATTED);
@@ -160,7 +180,7 @@ describe('sheetpipe emulator serves the demo by default', () => {
     await serving;
   });
 
-  it('retryAfter adds Retry-After to the quota 429s of the command, whose default is the API\'s (none)', async () => {
+  it("retryAfter adds Retry-After to the quota 429s of the command, whose default is the API's (none)", async () => {
     for (const retryAfter of [undefined, true]) {
       const controller = new AbortController();
       const stdout = new PassThrough();

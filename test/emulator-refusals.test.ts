@@ -19,7 +19,14 @@ function options(log: string[]): EmulatorOptions {
   return {
     port: 0,
     tabs: [
-      memoryTab({ title: 'Sheet1', rows: [['name', 'qty'], ['apple', 3], ['pear', 5]] }),
+      memoryTab({
+        title: 'Sheet1',
+        rows: [
+          ['name', 'qty'],
+          ['apple', 3],
+          ['pear', 5],
+        ],
+      }),
       memoryTab({ title: 'My Tab', rows: [['a']], sheetId: 77 }),
       memoryTab({ title: 'Third', rows: [['x']], sheetId: 78 }),
     ],
@@ -59,26 +66,151 @@ describe('requests the emulator does not serve', () => {
 
   const id = (): string => emu.spreadsheetId;
   const cases: [string, () => [method: string, path: string, message: string]][] = [
-    ['includeGridData=true', () => ['GET', `/v4/spreadsheets/${id()}?includeGridData=true&ranges=${encodeURIComponent('Sheet1!A1:C3')}`, `sheetpipe emulator does not serve grid data (includeGridData=true); ${SERVES_GRID}`]],
-    ['fields=sheets.data...', () => ['GET', `/v4/spreadsheets/${id()}?fields=sheets.data.rowData.values.note`, `sheetpipe emulator does not serve grid data (fields=sheets.data.rowData.values.note); ${SERVES_GRID}`]],
-    ['fields=sheets(data(...))', () => ['GET', `/v4/spreadsheets/${id()}?fields=${encodeURIComponent('sheets(properties(title),data(rowData(values(formattedValue))))')}`, `sheetpipe emulator does not serve grid data (fields=sheets(properties(title),data(rowData(values(formattedValue))))); ${SERVES_GRID}`]],
-    ['fields=* (a mask makes the API send the grid)', () => ['GET', `/v4/spreadsheets/${id()}?fields=*`, `sheetpipe emulator does not serve grid data (fields=*); ${SERVES_GRID}`]],
-    ['fields=sheets', () => ['GET', `/v4/spreadsheets/${id()}?fields=sheets`, `sheetpipe emulator does not serve grid data (fields=sheets); ${SERVES_GRID}`]],
-    ['fields=sheets.merges', () => ['GET', `/v4/spreadsheets/${id()}?fields=sheets.merges`, `sheetpipe emulator does not serve merges (fields=sheets.merges); ${SERVES_PARTS}`]],
-    ['fields=sheets.protectedRanges', () => ['GET', `/v4/spreadsheets/${id()}?fields=sheets.properties.sheetId,sheets.protectedRanges`, `sheetpipe emulator does not serve protected ranges (fields=sheets.properties.sheetId,sheets.protectedRanges); ${SERVES_PARTS}`]],
-    ['fields=properties.defaultFormat', () => ['GET', `/v4/spreadsheets/${id()}?fields=properties.defaultFormat`, `sheetpipe emulator does not serve cell formats (fields=properties.defaultFormat); ${SERVES_PARTS}`]],
-    ['fields=developerMetadata', () => ['GET', `/v4/spreadsheets/${id()}?fields=developerMetadata`, `sheetpipe emulator does not serve developer metadata (fields=developerMetadata); ${SERVES_PARTS}`]],
-    ['values.update', () => ['PUT', `/v4/spreadsheets/${id()}/values/Sheet1!A1?valueInputOption=RAW`, `sheetpipe emulator does not serve spreadsheets.values.update (PUT /v4/spreadsheets/${id()}/values/Sheet1!A1); ${SERVES_ONLY}`]],
-    ['values.append', () => ['POST', `/v4/spreadsheets/${id()}/values/Sheet1!A1:append?valueInputOption=RAW`, `sheetpipe emulator does not serve spreadsheets.values.append (POST /v4/spreadsheets/${id()}/values/Sheet1!A1:append); ${SERVES_ONLY}`]],
-    ['values.clear', () => ['POST', `/v4/spreadsheets/${id()}/values/Sheet1:clear`, `sheetpipe emulator does not serve spreadsheets.values.clear (POST /v4/spreadsheets/${id()}/values/Sheet1:clear); ${SERVES_ONLY}`]],
-    ['values:batchUpdate', () => ['POST', `/v4/spreadsheets/${id()}/values:batchUpdate`, `sheetpipe emulator does not serve spreadsheets.values.batchUpdate (POST /v4/spreadsheets/${id()}/values:batchUpdate); ${SERVES_ONLY}`]],
-    ['batchUpdate', () => ['POST', `/v4/spreadsheets/${id()}:batchUpdate`, `sheetpipe emulator does not serve spreadsheets.batchUpdate (POST /v4/spreadsheets/${id()}:batchUpdate); ${SERVES_ONLY}`]],
-    ['getByDataFilter', () => ['POST', `/v4/spreadsheets/${id()}:getByDataFilter`, `sheetpipe emulator does not serve spreadsheets.getByDataFilter (POST /v4/spreadsheets/${id()}:getByDataFilter); ${SERVES_ONLY}`]],
-    ['create', () => ['POST', '/v4/spreadsheets', `sheetpipe emulator does not serve spreadsheets.create (POST /v4/spreadsheets); ${SERVES_ONLY}`]],
-    ['developerMetadata.get', () => ['GET', `/v4/spreadsheets/${id()}/developerMetadata/12`, `sheetpipe emulator does not serve spreadsheets.developerMetadata.get (GET /v4/spreadsheets/${id()}/developerMetadata/12); ${SERVES_ONLY}`]],
-    ['DELETE on a served path', () => ['DELETE', `/v4/spreadsheets/${id()}/values/A1`, `sheetpipe emulator does not serve DELETE /v4/spreadsheets/${id()}/values/A1; ${SERVES_ONLY}`]],
+    [
+      'includeGridData=true',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?includeGridData=true&ranges=${encodeURIComponent('Sheet1!A1:C3')}`,
+        `sheetpipe emulator does not serve grid data (includeGridData=true); ${SERVES_GRID}`,
+      ],
+    ],
+    [
+      'fields=sheets.data...',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?fields=sheets.data.rowData.values.note`,
+        `sheetpipe emulator does not serve grid data (fields=sheets.data.rowData.values.note); ${SERVES_GRID}`,
+      ],
+    ],
+    [
+      'fields=sheets(data(...))',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?fields=${encodeURIComponent('sheets(properties(title),data(rowData(values(formattedValue))))')}`,
+        `sheetpipe emulator does not serve grid data (fields=sheets(properties(title),data(rowData(values(formattedValue))))); ${SERVES_GRID}`,
+      ],
+    ],
+    [
+      'fields=* (a mask makes the API send the grid)',
+      () => ['GET', `/v4/spreadsheets/${id()}?fields=*`, `sheetpipe emulator does not serve grid data (fields=*); ${SERVES_GRID}`],
+    ],
+    [
+      'fields=sheets',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?fields=sheets`,
+        `sheetpipe emulator does not serve grid data (fields=sheets); ${SERVES_GRID}`,
+      ],
+    ],
+    [
+      'fields=sheets.merges',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?fields=sheets.merges`,
+        `sheetpipe emulator does not serve merges (fields=sheets.merges); ${SERVES_PARTS}`,
+      ],
+    ],
+    [
+      'fields=sheets.protectedRanges',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?fields=sheets.properties.sheetId,sheets.protectedRanges`,
+        `sheetpipe emulator does not serve protected ranges (fields=sheets.properties.sheetId,sheets.protectedRanges); ${SERVES_PARTS}`,
+      ],
+    ],
+    [
+      'fields=properties.defaultFormat',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?fields=properties.defaultFormat`,
+        `sheetpipe emulator does not serve cell formats (fields=properties.defaultFormat); ${SERVES_PARTS}`,
+      ],
+    ],
+    [
+      'fields=developerMetadata',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?fields=developerMetadata`,
+        `sheetpipe emulator does not serve developer metadata (fields=developerMetadata); ${SERVES_PARTS}`,
+      ],
+    ],
+    [
+      'values.update',
+      () => [
+        'PUT',
+        `/v4/spreadsheets/${id()}/values/Sheet1!A1?valueInputOption=RAW`,
+        `sheetpipe emulator does not serve spreadsheets.values.update (PUT /v4/spreadsheets/${id()}/values/Sheet1!A1); ${SERVES_ONLY}`,
+      ],
+    ],
+    [
+      'values.append',
+      () => [
+        'POST',
+        `/v4/spreadsheets/${id()}/values/Sheet1!A1:append?valueInputOption=RAW`,
+        `sheetpipe emulator does not serve spreadsheets.values.append (POST /v4/spreadsheets/${id()}/values/Sheet1!A1:append); ${SERVES_ONLY}`,
+      ],
+    ],
+    [
+      'values.clear',
+      () => [
+        'POST',
+        `/v4/spreadsheets/${id()}/values/Sheet1:clear`,
+        `sheetpipe emulator does not serve spreadsheets.values.clear (POST /v4/spreadsheets/${id()}/values/Sheet1:clear); ${SERVES_ONLY}`,
+      ],
+    ],
+    [
+      'values:batchUpdate',
+      () => [
+        'POST',
+        `/v4/spreadsheets/${id()}/values:batchUpdate`,
+        `sheetpipe emulator does not serve spreadsheets.values.batchUpdate (POST /v4/spreadsheets/${id()}/values:batchUpdate); ${SERVES_ONLY}`,
+      ],
+    ],
+    [
+      'batchUpdate',
+      () => [
+        'POST',
+        `/v4/spreadsheets/${id()}:batchUpdate`,
+        `sheetpipe emulator does not serve spreadsheets.batchUpdate (POST /v4/spreadsheets/${id()}:batchUpdate); ${SERVES_ONLY}`,
+      ],
+    ],
+    [
+      'getByDataFilter',
+      () => [
+        'POST',
+        `/v4/spreadsheets/${id()}:getByDataFilter`,
+        `sheetpipe emulator does not serve spreadsheets.getByDataFilter (POST /v4/spreadsheets/${id()}:getByDataFilter); ${SERVES_ONLY}`,
+      ],
+    ],
+    [
+      'create',
+      () => ['POST', '/v4/spreadsheets', `sheetpipe emulator does not serve spreadsheets.create (POST /v4/spreadsheets); ${SERVES_ONLY}`],
+    ],
+    [
+      'developerMetadata.get',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}/developerMetadata/12`,
+        `sheetpipe emulator does not serve spreadsheets.developerMetadata.get (GET /v4/spreadsheets/${id()}/developerMetadata/12); ${SERVES_ONLY}`,
+      ],
+    ],
+    [
+      'DELETE on a served path',
+      () => [
+        'DELETE',
+        `/v4/spreadsheets/${id()}/values/A1`,
+        `sheetpipe emulator does not serve DELETE /v4/spreadsheets/${id()}/values/A1; ${SERVES_ONLY}`,
+      ],
+    ],
     ['an unknown route', () => ['GET', '/v3/whatever', `sheetpipe emulator does not serve GET /v3/whatever; ${SERVES_ONLY}`]],
-    ['the Drive API', () => ['GET', `/drive/v3/files/${id()}?fields=modifiedTime`, `sheetpipe emulator does not serve GET /drive/v3/files/${id()}; ${SERVES_ONLY}`]],
+    [
+      'the Drive API',
+      () => [
+        'GET',
+        `/drive/v3/files/${id()}?fields=modifiedTime`,
+        `sheetpipe emulator does not serve GET /drive/v3/files/${id()}; ${SERVES_ONLY}`,
+      ],
+    ],
     ['the root', () => ['GET', '/', `sheetpipe emulator does not serve GET /; ${SERVES_ONLY}`]],
   ];
 
@@ -98,12 +230,17 @@ describe('requests the emulator does not serve', () => {
   it('keeps secrets out of its log', async () => {
     const before = log.length;
     await call('GET', `/v3/x?key=AIzaSecret&access_token=ya29.secret`);
-    expect(log.slice(before)).toEqual([`refused GET /v3/x?key=REDACTED&access_token=REDACTED: sheetpipe emulator does not serve GET /v3/x; ${SERVES_ONLY}`]);
+    expect(log.slice(before)).toEqual([
+      `refused GET /v3/x?key=REDACTED&access_token=REDACTED: sheetpipe emulator does not serve GET /v3/x; ${SERVES_ONLY}`,
+    ]);
   });
 
   it('serves what it holds: a mask of held fields, includeGridData=false, includeGridData=true under a mask', async () => {
     const before = log.length;
-    const masked = await call('GET', `/v4/spreadsheets/${id()}?fields=${encodeURIComponent('sheets.properties(title,gridProperties(frozenRowCount)),properties(*)')}`);
+    const masked = await call(
+      'GET',
+      `/v4/spreadsheets/${id()}?fields=${encodeURIComponent('sheets.properties(title,gridProperties(frozenRowCount)),properties(*)')}`,
+    );
     expect(masked.status).toBe(200);
     expect(masked.body.sheets[0]).toEqual({ properties: { title: 'Sheet1', gridProperties: {} } });
     expect((await call('GET', `/v4/spreadsheets/${id()}?includeGridData=false`)).status).toBe(200);
@@ -113,7 +250,7 @@ describe('requests the emulator does not serve', () => {
     expect(log.length).toBe(before);
   });
 
-  it('a mask naming no field of the resource, or a bad boolean, is the API\'s own 400 INVALID_ARGUMENT', async () => {
+  it("a mask naming no field of the resource, or a bad boolean, is the API's own 400 INVALID_ARGUMENT", async () => {
     const typo = await call('GET', `/v4/spreadsheets/${id()}?fields=sheets.propertes.title`);
     expect(typo.status).toBe(400);
     expect(typo.body.error).toMatchObject({
@@ -131,7 +268,7 @@ describe('requests the emulator does not serve', () => {
 });
 
 describe('spreadsheets.get honours ranges', () => {
-  it('lists only the tabs the ranges touch, in the spreadsheet\'s order; named ranges count; a bad range is a 400', async () => {
+  it("lists only the tabs the ranges touch, in the spreadsheet's order; named ranges count; a bad range is a 400", async () => {
     const emu = await startEmulator(options([]));
     const base = `${emu.url}v4/spreadsheets/${emu.spreadsheetId}`;
     const titles = async (query: string): Promise<string[]> => {
@@ -140,7 +277,10 @@ describe('spreadsheets.get honours ranges', () => {
     };
     try {
       expect(await titles('')).toEqual(['Sheet1', 'My Tab', 'Third']);
-      expect(await titles(`ranges=${encodeURIComponent("'Third'!A1")}&ranges=${encodeURIComponent('Sheet1!A1:B2')}`)).toEqual(['Sheet1', 'Third']);
+      expect(await titles(`ranges=${encodeURIComponent("'Third'!A1")}&ranges=${encodeURIComponent('Sheet1!A1:B2')}`)).toEqual([
+        'Sheet1',
+        'Third',
+      ]);
       expect(await titles('ranges=Fruit')).toEqual(['My Tab']);
       expect(await titles('ranges=A1:B2')).toEqual(['Sheet1']);
       expect(await titles(`ranges=Third&ranges=Third!A1`)).toEqual(['Third']);
@@ -167,7 +307,11 @@ describe('an exception inside the emulator', () => {
         return ['ok'];
       },
     };
-    const emu = await startEmulator({ port: 0, tabs: [memoryTab({ title: 'Fine', rows: [['a']] }), broken], log: (line) => log.push(line) });
+    const emu = await startEmulator({
+      port: 0,
+      tabs: [memoryTab({ title: 'Fine', rows: [['a']] }), broken],
+      log: (line) => log.push(line),
+    });
     const base = `${emu.url}v4/spreadsheets/${emu.spreadsheetId}`;
     try {
       const res = await fetch(`${base}/values/Broken!A1:C5`);
@@ -177,11 +321,15 @@ describe('an exception inside the emulator', () => {
           code: 500,
           message: 'emulator internal error: TypeError: row 2 is unreadable',
           status: 'INTERNAL',
-          details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'EMULATOR_INTERNAL_ERROR', domain: 'sheetpipe-emulator' }],
+          details: [
+            { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'EMULATOR_INTERNAL_ERROR', domain: 'sheetpipe-emulator' },
+          ],
         },
       });
       expect(log).toHaveLength(1);
-      expect(log[0]).toMatch(/^internal error on GET \/v4\/spreadsheets\/.+\/values\/Broken!A1:C5: TypeError: row 2 is unreadable \(at .+\)$/);
+      expect(log[0]).toMatch(
+        /^internal error on GET \/v4\/spreadsheets\/.+\/values\/Broken!A1:C5: TypeError: row 2 is unreadable \(at .+\)$/,
+      );
       expect(emu.stats()).toMatchObject({ internalErrors: 1, byStatus: { 500: 1 } });
       // The emulator keeps serving.
       expect((await fetch(`${base}/values/Broken!A1`)).status).toBe(200);
@@ -219,7 +367,10 @@ describe('google-spreadsheet (npm) against the emulator', () => {
     expect(doc.sheetsByIndex.map((s) => s.title)).toEqual(['Sheet1', 'My Tab', 'Third']);
     const sheet = doc.sheetsByIndex[0]!;
     const rows = await sheet.getRows();
-    expect(rows.map((r) => r.toObject())).toEqual([{ name: 'apple', qty: '3' }, { name: 'pear', qty: '5' }]);
+    expect(rows.map((r) => r.toObject())).toEqual([
+      { name: 'apple', qty: '3' },
+      { name: 'pear', qty: '5' },
+    ]);
 
     const before = log.length;
     await expect(doc.loadCells('A1:C3')).rejects.toThrow(
@@ -259,9 +410,16 @@ describe("gspread's requests, replayed as raw HTTP", () => {
   });
 
   it("get_all_values / get_values('A1:B2') / batch_get: values answers", async () => {
-    expect((await get(`/values/${encodeURIComponent("'Sheet1'")}`)).body.values).toEqual([['name', 'qty'], ['apple', '3'], ['pear', '5']]);
+    expect((await get(`/values/${encodeURIComponent("'Sheet1'")}`)).body.values).toEqual([
+      ['name', 'qty'],
+      ['apple', '3'],
+      ['pear', '5'],
+    ]);
     const ranged = await get(`/values/${encodeURIComponent("'Sheet1'!A1:B2")}?valueRenderOption=UNFORMATTED_VALUE&majorDimension=ROWS`);
-    expect(ranged.body.values).toEqual([['name', 'qty'], ['apple', 3]]);
+    expect(ranged.body.values).toEqual([
+      ['name', 'qty'],
+      ['apple', 3],
+    ]);
     const batch = await get(`/values:batchGet?ranges=${encodeURIComponent("'Sheet1'!A1")}&ranges=${encodeURIComponent("'My Tab'!A1")}`);
     expect(batch.body.valueRanges.map((v: Json) => v.values)).toEqual([[['name']], [['a']]]);
   });
@@ -272,13 +430,19 @@ describe("gspread's requests, replayed as raw HTTP", () => {
   });
 
   it('get_note: fields=sheets/data/rowData/values/note is refused too', async () => {
-    const { status, body } = await get(`?ranges=${encodeURIComponent("'Sheet1'!A1")}&fields=${encodeURIComponent('sheets/data/rowData/values/note')}`);
+    const { status, body } = await get(
+      `?ranges=${encodeURIComponent("'Sheet1'!A1")}&fields=${encodeURIComponent('sheets/data/rowData/values/note')}`,
+    );
     expectRefusal(status, body, `sheetpipe emulator does not serve grid data (fields=sheets/data/rowData/values/note); ${SERVES_GRID}`);
   });
 
   it('list_protected_ranges: fields=sheets.properties.sheetId,sheets.protectedRanges is refused', async () => {
     const { status, body } = await get(`?fields=${encodeURIComponent('sheets.properties.sheetId,sheets.protectedRanges')}`);
-    expectRefusal(status, body, `sheetpipe emulator does not serve protected ranges (fields=sheets.properties.sheetId,sheets.protectedRanges); ${SERVES_PARTS}`);
+    expectRefusal(
+      status,
+      body,
+      `sheetpipe emulator does not serve protected ranges (fields=sheets.properties.sheetId,sheets.protectedRanges); ${SERVES_PARTS}`,
+    );
   });
 
   it('update / append_row / clear are refused as writes', async () => {

@@ -14,7 +14,13 @@ function fixture(extra: EmulatorOptions = {}): EmulatorOptions {
     port: 0,
     tabs: [
       // A header whose trailing blanks the API trims, over two data rows.
-      memoryTab({ title: 'Sheet1', rows: [['A1', 'faff', null, ''], [1, 'b2', 'naïve ☕']] }),
+      memoryTab({
+        title: 'Sheet1',
+        rows: [
+          ['A1', 'faff', null, ''],
+          [1, 'b2', 'naïve ☕'],
+        ],
+      }),
       memoryTab({ title: 'D3', rows: [['cell-shaped title']] }),
       memoryTab({ title: 'My Tab', rows: [] }),
     ],
@@ -82,10 +88,12 @@ describe('emulator JSON bodies', () => {
     );
   });
 
-  it('errors are pretty too unless prettyPrint=false: 404 is the API\'s NOT_FOUND', async () => {
+  it("errors are pretty too unless prettyPrint=false: 404 is the API's NOT_FOUND", async () => {
     const pretty = await text(`${emu.url}v4/spreadsheets/someOtherSpreadsheet1/values/A1`);
     expect(pretty.status).toBe(404);
-    expect(pretty.body).toBe('{\n  "error": {\n    "code": 404,\n    "message": "Requested entity was not found.",\n    "status": "NOT_FOUND"\n  }\n}\n');
+    expect(pretty.body).toBe(
+      '{\n  "error": {\n    "code": 404,\n    "message": "Requested entity was not found.",\n    "status": "NOT_FOUND"\n  }\n}\n',
+    );
     const compact = await text(`${emu.url}v4/spreadsheets/someOtherSpreadsheet1?prettyPrint=false`);
     expect(compact.body).toBe('{"error":{"code":404,"message":"Requested entity was not found.","status":"NOT_FOUND"}}');
   });
@@ -117,11 +125,22 @@ describe('emulator JSON bodies', () => {
   });
 
   it("a named range on the first tab leaves out the GridRange's sheetId 0", async () => {
-    await withEmulator(fixture({ namedRanges: [{ name: 'Head', range: 'Sheet1!A1:B1' }, { name: 'Cell', range: "'D3'!A1" }] }), async (b) => {
-      const meta = (await (await fetch(`${b}?fields=namedRanges(name,range)`)).json()) as Json;
-      expect(meta.namedRanges[0]).toEqual({ name: 'Head', range: { startRowIndex: 0, endRowIndex: 1, startColumnIndex: 0, endColumnIndex: 2 } });
-      expect(meta.namedRanges[1].range.sheetId).toBeGreaterThan(0);
-    });
+    await withEmulator(
+      fixture({
+        namedRanges: [
+          { name: 'Head', range: 'Sheet1!A1:B1' },
+          { name: 'Cell', range: "'D3'!A1" },
+        ],
+      }),
+      async (b) => {
+        const meta = (await (await fetch(`${b}?fields=namedRanges(name,range)`)).json()) as Json;
+        expect(meta.namedRanges[0]).toEqual({
+          name: 'Head',
+          range: { startRowIndex: 0, endRowIndex: 1, startColumnIndex: 0, endColumnIndex: 2 },
+        });
+        expect(meta.namedRanges[1].range.sheetId).toBeGreaterThan(0);
+      },
+    );
   });
 });
 
@@ -200,7 +219,9 @@ describe('emulator credentials (requireCredentials)', () => {
         code: 401,
         message:
           'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
-        errors: [{ message: 'Invalid Credentials', domain: 'global', reason: 'authError', location: 'Authorization', locationType: 'header' }],
+        errors: [
+          { message: 'Invalid Credentials', domain: 'global', reason: 'authError', location: 'Authorization', locationType: 'header' },
+        ],
         status: 'UNAUTHENTICATED',
       });
     });
@@ -210,7 +231,9 @@ describe('emulator credentials (requireCredentials)', () => {
     await withEmulator(options, async (base, emu) => {
       const none = await fetch(`${base}/values/A1`);
       expect(none.status).toBe(403);
-      expect(await none.json()).toEqual({ error: { code: 403, message: 'The request is missing a valid API key.', status: 'PERMISSION_DENIED' } });
+      expect(await none.json()).toEqual({
+        error: { code: 403, message: 'The request is missing a valid API key.', status: 'PERMISSION_DENIED' },
+      });
 
       const badKey = await fetch(`${base}/values/A1?key=wrong`);
       expect(badKey.status).toBe(400);
@@ -229,7 +252,9 @@ describe('emulator credentials (requireCredentials)', () => {
   });
 
   it('rejects a credentials option that is not lists of strings', async () => {
-    await expect(startEmulator(fixture({ requireCredentials: { tokens: [''] } }))).rejects.toThrow(/requireCredentials\.tokens must be a list of non-empty strings/);
+    await expect(startEmulator(fixture({ requireCredentials: { tokens: [''] } }))).rejects.toThrow(
+      /requireCredentials\.tokens must be a list of non-empty strings/,
+    );
   });
 });
 

@@ -73,7 +73,9 @@ function rawGet(url: string, headers: Record<string, string> = {}): Promise<Raw>
       res.on('error', (e) => {
         error = e;
       });
-      res.on('close', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), complete: res.complete, error }));
+      res.on('close', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), complete: res.complete, error }),
+      );
     });
     req.on('error', (error) => resolve({ status: 0, headers: {}, body: Buffer.alloc(0), complete: false, error }));
   });
@@ -127,7 +129,11 @@ describe('emulator API semantics', () => {
     ]);
     // As the real API does: sheetId 0 is left out of a GridRange, unbounded ends are absent.
     expect(body.namedRanges).toEqual([
-      { namedRangeId: expect.any(String), name: 'Prices', range: { startRowIndex: 0, endRowIndex: 3, startColumnIndex: 0, endColumnIndex: 3 } },
+      {
+        namedRangeId: expect.any(String),
+        name: 'Prices',
+        range: { startRowIndex: 0, endRowIndex: 3, startColumnIndex: 0, endColumnIndex: 3 },
+      },
       { namedRangeId: expect.any(String), name: 'Cols', range: { sheetId: 77, startColumnIndex: 1, endColumnIndex: 3 } },
     ]);
   });
@@ -139,7 +145,10 @@ describe('emulator API semantics', () => {
     expect(body.sheets[1]).toEqual({
       properties: { sheetId: 77, title: 'My Tab', index: 1, sheetType: 'GRID', gridProperties: { rowCount: 10, columnCount: 4 } },
     });
-    expect(body.namedRanges[0]).toEqual({ name: 'Prices', range: { startRowIndex: 0, endRowIndex: 3, startColumnIndex: 0, endColumnIndex: 3 } });
+    expect(body.namedRanges[0]).toEqual({
+      name: 'Prices',
+      range: { startRowIndex: 0, endRowIndex: 3, startColumnIndex: 0, endColumnIndex: 3 },
+    });
 
     expect((await getJson(`${base}?fields=properties.title`)).body).toEqual({ properties: { title: 'Fixture' } });
     expect((await getJson(`${base}?fields=sheets/properties/title`)).body.sheets[0]).toEqual({ properties: { title: 'Sheet1' } });
@@ -162,14 +171,7 @@ describe('emulator API semantics', () => {
     expect(body).toEqual({
       range: 'Sheet1!A1:Z1000',
       majorDimension: 'ROWS',
-      values: [
-        ['name', 'qty', 'price', 'when', 'ok'],
-        ['apple', '3', '$1.50', '3/5/2024', 'TRUE'],
-        [],
-        ['pear'],
-        ['', '7'],
-        ['sum', '10'],
-      ],
+      values: [['name', 'qty', 'price', 'when', 'ok'], ['apple', '3', '$1.50', '3/5/2024', 'TRUE'], [], ['pear'], ['', '7'], ['sum', '10']],
     });
   });
 
@@ -291,7 +293,10 @@ describe('emulator API semantics', () => {
     expect(prices.body).toEqual({
       range: 'Sheet1!A1:C3',
       majorDimension: 'ROWS',
-      values: [['name', 'qty', 'price'], ['apple', '3', '$1.50']],
+      values: [
+        ['name', 'qty', 'price'],
+        ['apple', '3', '$1.50'],
+      ],
     });
     const cols = await getJson(values('cols'));
     expect(cols.body).toEqual({ range: "'My Tab'!B1:C10", majorDimension: 'ROWS', values: [['b', 'c']] });
@@ -307,13 +312,29 @@ describe('emulator API semantics', () => {
   });
 
   it('batchGet answers each range in order; one bad range fails the whole request', async () => {
-    const ok = await getJson(`${base}/values:batchGet?ranges=${encodeURIComponent('Sheet1!A1:B2')}&ranges=Prices&ranges=Empty&valueRenderOption=UNFORMATTED_VALUE`);
+    const ok = await getJson(
+      `${base}/values:batchGet?ranges=${encodeURIComponent('Sheet1!A1:B2')}&ranges=Prices&ranges=Empty&valueRenderOption=UNFORMATTED_VALUE`,
+    );
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({
       spreadsheetId: DEMO_SPREADSHEET_ID,
       valueRanges: [
-        { range: 'Sheet1!A1:B2', majorDimension: 'ROWS', values: [['name', 'qty'], ['apple', 3]] },
-        { range: 'Sheet1!A1:C3', majorDimension: 'ROWS', values: [['name', 'qty', 'price'], ['apple', 3, 1.5]] },
+        {
+          range: 'Sheet1!A1:B2',
+          majorDimension: 'ROWS',
+          values: [
+            ['name', 'qty'],
+            ['apple', 3],
+          ],
+        },
+        {
+          range: 'Sheet1!A1:C3',
+          majorDimension: 'ROWS',
+          values: [
+            ['name', 'qty', 'price'],
+            ['apple', 3, 1.5],
+          ],
+        },
         { range: 'Empty!A1:Z1000', majorDimension: 'ROWS' },
       ],
     });
@@ -343,7 +364,6 @@ describe('emulator API semantics', () => {
     const refused = await rawGet(values('Sheet1'), { 'accept-encoding': 'gzip;q=0, identity' });
     expect(refused.headers['content-encoding']).toBeUndefined();
   });
-
 });
 
 describe('emulator stats', () => {
@@ -449,7 +469,13 @@ describe('emulator quota, failures and latency', () => {
   });
 
   it('rejects bad options with UsageError', async () => {
-    const bad: EmulatorOptions[] = [{ failRate: 2 }, { latencyMs: -1 }, { maxRpm: 0 }, { port: 70_000 }, { spreadsheetId: 'no spaces here' }];
+    const bad: EmulatorOptions[] = [
+      { failRate: 2 },
+      { latencyMs: -1 },
+      { maxRpm: 0 },
+      { port: 70_000 },
+      { spreadsheetId: 'no spaces here' },
+    ];
     for (const options of bad) await expect(startEmulator({ ...options, port: options.port ?? 0 })).rejects.toBeInstanceOf(UsageError);
     await expect(startEmulator({ port: 0, faults: [{ fault: 'status', status: 200 }] })).rejects.toBeInstanceOf(UsageError);
     await expect(startEmulator({ port: 0, namedRanges: [{ name: 'A1', range: 'A1:B2' }] })).rejects.toBeInstanceOf(UsageError);
@@ -623,7 +649,9 @@ describe('emulator generated tabs', () => {
     await withEmulator({ tabs: [generatedTab({ rows: 1_000_000, cols: 10, seed: 3 })] }, async (_emu, base) => {
       const meta = await getJson(`${base}?fields=sheets.properties.gridProperties`);
       expect(meta.body.sheets[0].properties.gridProperties).toEqual({ rowCount: 1_000_000, columnCount: 10 });
-      const { body } = await getJson(`${base}/values/${encodeURIComponent('Generated!A999996:J1000100')}?valueRenderOption=UNFORMATTED_VALUE`);
+      const { body } = await getJson(
+        `${base}/values/${encodeURIComponent('Generated!A999996:J1000100')}?valueRenderOption=UNFORMATTED_VALUE`,
+      );
       expect(body.range).toBe('Generated!A999996:J1000000');
       const ids = body.values.filter((row: unknown[]) => row.length > 0).map((row: unknown[]) => row[0]);
       expect(ids.length).toBeGreaterThan(0);
@@ -635,7 +663,20 @@ describe('emulator generated tabs', () => {
     await withEmulator({ tabs: [generatedTab({ rows: 5001, cols: 12, seed: 1 })] }, async (_emu, base) => {
       const formatted = (await getJson(`${base}/values/Generated`)).body.values as string[][];
       const typed = (await getJson(`${base}/values/Generated?valueRenderOption=UNFORMATTED_VALUE`)).body.values as unknown[][];
-      expect(formatted[0]).toEqual(['id', 'name', 'email', 'city', 'amount', 'date', 'qty', 'active', 'note', 'col_10', 'col_11', 'col_12']);
+      expect(formatted[0]).toEqual([
+        'id',
+        'name',
+        'email',
+        'city',
+        'amount',
+        'date',
+        'qty',
+        'active',
+        'note',
+        'col_10',
+        'col_11',
+        'col_12',
+      ]);
       const data = formatted.slice(1).filter((row) => row.length >= 9);
       expect(data.length).toBeGreaterThan(4000);
       const row = typed.slice(1).find((r) => r.length === 12 && r.every((v) => v !== '')) as unknown[];
@@ -665,7 +706,10 @@ describe('emulator file tabs', () => {
 
   it('serves a CSV file as a tab named after it, typed like Sheets', async () => {
     const path = join(dir, 'orders.csv');
-    writeFileSync(path, 'id,item,price,paid,when\r\n1,"Widget, large",1.50,TRUE,2024-03-05\r\n2,"say ""hi""\nthere",,false,\r\n\r\n3,,"1,234.5"\r\n');
+    writeFileSync(
+      path,
+      'id,item,price,paid,when\r\n1,"Widget, large",1.50,TRUE,2024-03-05\r\n2,"say ""hi""\nthere",,false,\r\n\r\n3,,"1,234.5"\r\n',
+    );
     const tab = await fileTab(path);
     expect(tab.title).toBe('orders');
     await withEmulator({ tabs: [tab] }, async (_emu, base) => {
@@ -694,7 +738,11 @@ describe('emulator file tabs', () => {
     expect(tab.title).toBe('notes');
     await withEmulator({ tabs: [tab] }, async (_emu, base) => {
       const { body } = await getJson(`${base}/values/notes`);
-      expect(body.values).toEqual([['key', 'value'], ['k1', 'line\nbreak', 'x'], ['k2', 'tab\there\\']]);
+      expect(body.values).toEqual([
+        ['key', 'value'],
+        ['k1', 'line\nbreak', 'x'],
+        ['k2', 'tab\there\\'],
+      ]);
     });
   });
 
@@ -753,7 +801,10 @@ describe('serveEmulator (the emulator command)', () => {
     writeFileSync(file, 'name\nAda\n');
     const out = collect();
     const controller = new AbortController();
-    const serving = serveEmulator({ port: 0, data: [file], rows: 50, cols: 3, spreadsheetId: 'my-test-sheet-1' }, { stdout: out.stdout, signal: controller.signal });
+    const serving = serveEmulator(
+      { port: 0, data: [file], rows: 50, cols: 3, spreadsheetId: 'my-test-sheet-1' },
+      { stdout: out.stdout, signal: controller.signal },
+    );
     await waitFor(() => out.text().includes('spreadsheet'));
     const endpoint = /^endpoint (\S+)$/m.exec(out.text())?.[1];
     expect(out.text()).toContain('spreadsheet my-test-sheet-1\n');
@@ -791,9 +842,9 @@ describe('serveEmulator (the emulator command)', () => {
   it('a bad CSV file is a UsageError naming the file and line', async () => {
     const file = join(dir, 'broken.csv');
     writeFileSync(file, 'a\n"b\n');
-    await expect(serveEmulator({ port: 0, data: [file] }, { stdout: new PassThrough(), signal: new AbortController().signal })).rejects.toThrow(
-      `${file}:2: a quoted field is not closed`,
-    );
+    await expect(
+      serveEmulator({ port: 0, data: [file] }, { stdout: new PassThrough(), signal: new AbortController().signal }),
+    ).rejects.toThrow(`${file}:2: a quoted field is not closed`);
   });
 
   it('a port in use is a UsageError that names the port and suggests --port 0', async () => {

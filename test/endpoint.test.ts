@@ -54,8 +54,16 @@ describe('normaliseEndpoint: the TLS rule', () => {
       '--endpoint `http://sheets.example.com/v4root`: credentials are only sent over https (plain http only to this machine); ' +
         'use `https://sheets.example.com/v4root` or a local emulator at http://127.0.0.1:PORT/',
     );
-    for (const url of ['http://sheets.googleapis.com/', 'http://10.0.0.5:8089/', 'http://[2001:db8::1]/', 'http://0.0.0.0:8089/', 'http://[::ffff:10.0.0.1]/']) {
-      expect(usageMessage(() => normaliseEndpoint(url, 'SHEETPIPE_ENDPOINT'))).toMatch(/^SHEETPIPE_ENDPOINT `http:.*: credentials are only sent over https/);
+    for (const url of [
+      'http://sheets.googleapis.com/',
+      'http://10.0.0.5:8089/',
+      'http://[2001:db8::1]/',
+      'http://0.0.0.0:8089/',
+      'http://[::ffff:10.0.0.1]/',
+    ]) {
+      expect(usageMessage(() => normaliseEndpoint(url, 'SHEETPIPE_ENDPOINT'))).toMatch(
+        /^SHEETPIPE_ENDPOINT `http:.*: credentials are only sent over https/,
+      );
     }
   });
 
@@ -71,7 +79,9 @@ describe('normaliseEndpoint: the TLS rule', () => {
 
 describe('the CLI refuses plain http to another machine: exit 2, before credentials, lookups or connections', () => {
   it('--endpoint, even with a credentials file that does not exist', async () => {
-    const r = await runCli(['--endpoint', PLAIN, ID, '--credentials', MISSING_KEY], { env: { GOOGLE_API_KEY: 'AIzaPLANTED-never-sent-0123456789' } });
+    const r = await runCli(['--endpoint', PLAIN, ID, '--credentials', MISSING_KEY], {
+      env: { GOOGLE_API_KEY: 'AIzaPLANTED-never-sent-0123456789' },
+    });
     expect(r.code, describeResult(r)).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
@@ -81,9 +91,14 @@ describe('the CLI refuses plain http to another machine: exit 2, before credenti
   });
 
   it('SHEETPIPE_ENDPOINT, for `sheets` too', async () => {
-    const r = await runWithEnv(['sheets', ID], { SHEETPIPE_ENDPOINT: `http://${TEST_HOST}:8089`, GOOGLE_APPLICATION_CREDENTIALS: MISSING_KEY });
+    const r = await runWithEnv(['sheets', ID], {
+      SHEETPIPE_ENDPOINT: `http://${TEST_HOST}:8089`,
+      GOOGLE_APPLICATION_CREDENTIALS: MISSING_KEY,
+    });
     expect(r.code, describeResult(r)).toBe(2);
-    expect(r.stderr).toMatch(/^sheetpipe: SHEETPIPE_ENDPOINT `http:\/\/sheets\.sheetpipe-test\.invalid:8089\/`: credentials are only sent over https/);
+    expect(r.stderr).toMatch(
+      /^sheetpipe: SHEETPIPE_ENDPOINT `http:\/\/sheets\.sheetpipe-test\.invalid:8089\/`: credentials are only sent over https/,
+    );
   });
 });
 
@@ -93,7 +108,13 @@ describe('the library refuses the same way: UsageError, no socket', () => {
   beforeAll(() => subscribe('net.client.socket', onSocket));
   afterAll(() => unsubscribe('net.client.socket', onSocket));
 
-  const options = { spreadsheet: ID, endpoint: PLAIN, credentials: MISSING_KEY, env: { GOOGLE_API_KEY: 'AIzaSyNEVER-sent-0123456789abcdefghi' }, retries: 3 };
+  const options = {
+    spreadsheet: ID,
+    endpoint: PLAIN,
+    credentials: MISSING_KEY,
+    env: { GOOGLE_API_KEY: 'AIzaSyNEVER-sent-0123456789abcdefghi' },
+    retries: 3,
+  };
 
   it.each([
     ['readRows', () => readRows(options).next()],
@@ -137,7 +158,13 @@ describe('plain http to this machine is accepted, in every loopback form', () =>
   it('a credentials file given for a loopback endpoint is still checked: a typo fails there too (exit 3)', async () => {
     const emu = await startEmulator({ port: 0 });
     emulators.push(emu);
-    const error = await readSpreadsheetMeta({ spreadsheet: emu.spreadsheetId, endpoint: emu.url, credentials: MISSING_KEY, env: {}, maxRpm: 0 }).then(
+    const error = await readSpreadsheetMeta({
+      spreadsheet: emu.spreadsheetId,
+      endpoint: emu.url,
+      credentials: MISSING_KEY,
+      env: {},
+      maxRpm: 0,
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -160,7 +187,9 @@ describe('--verbose names the host requests and credentials go to', () => {
   });
 
   it('an https endpoint: credentials go there, named before anything is sent', async () => {
-    const r = await runWithEnv(['--endpoint', 'https://sheets.invalid/', 'sheetpipe-demo-00000000000000000000000000000', '--verbose'], { GOOGLE_API_KEY: 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY' });
+    const r = await runWithEnv(['--endpoint', 'https://sheets.invalid/', 'sheetpipe-demo-00000000000000000000000000000', '--verbose'], {
+      GOOGLE_API_KEY: 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY',
+    });
     expect(r.code, describeResult(r)).toBe(5);
     expect(r.stderr.split('\n')[0]).toBe('sheetpipe: requests and credentials go to sheets.invalid');
     expect(r.stderr).toContain('cannot connect to sheets.invalid: the DNS lookup failed (ENOTFOUND)');

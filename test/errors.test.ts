@@ -23,7 +23,8 @@ import type { AttemptFailure } from '../src/google/failure.js';
 const TOKEN = 'ya29.a0AfB_byC-Secret_Token.1234567890abcdef';
 const OPAQUE = 'opaqueBearerTokenXYZ987';
 const API_KEY = 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY';
-const PRIVATE_KEY = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nabcDEF123+/=\n-----END PRIVATE KEY-----\n';
+const PRIVATE_KEY =
+  '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nabcDEF123+/=\n-----END PRIVATE KEY-----\n';
 
 describe('redact', () => {
   it.each([
@@ -41,7 +42,11 @@ describe('redact', () => {
     ['a key= query parameter that is not AIza', 'https://example.com/v4/x?key=plainsecret123&alt=json', 'plainsecret123'],
     ['an access_token query parameter', 'https://example.com/x?alt=json&access_token=tok_abc_123', 'tok_abc_123'],
     ['a PEM private key', `key file content: ${PRIVATE_KEY} end`, 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7'],
-    ['a JSON-escaped private key', `{"private_key":"${PRIVATE_KEY.replaceAll('\n', '\\n')}"}`, 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7'],
+    [
+      'a JSON-escaped private key',
+      `{"private_key":"${PRIVATE_KEY.replaceAll('\n', '\\n')}"}`,
+      'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7',
+    ],
     ['a truncated private key', `-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAtruncated`, 'MIIEowIBAAKCAQEAtruncated'],
     ['a refresh_token field', '{"type":"authorized_user","refresh_token":"1//0gRefreshSecret"}', '1//0gRefreshSecret'],
     ['a client_secret field', '{"client_secret": "GOCSPX-clientsecret"}', 'GOCSPX-clientsecret'],
@@ -111,7 +116,12 @@ describe('oneLine', () => {
 });
 
 describe('finalError: what failed, and the fix that matches it', () => {
-  const context = { what: "chunk 2/9 ('Data'!A2:C9)", stage: 'values', spreadsheetId: 'SHEET_ID_123', host: 'sheets.googleapis.com' } as const;
+  const context = {
+    what: "chunk 2/9 ('Data'!A2:C9)",
+    stage: 'values',
+    spreadsheetId: 'SHEET_ID_123',
+    host: 'sheets.googleapis.com',
+  } as const;
   const metadata = { ...context, what: 'reading spreadsheet SHEET_ID_123', stage: 'metadata' } as const;
   const final = (failure: AttemptFailure, attempts = 1, exhausted = false): FinalFailure => ({
     classification: classify(failure),
@@ -121,28 +131,118 @@ describe('finalError: what failed, and the fix that matches it', () => {
     reason: describeFailure(failure, 30_000),
   });
   const cases: [string, FinalFailure, typeof SheetpipeError, RegExp][] = [
-    ['quota 429s', final({ status: 429, apiStatus: 'RESOURCE_EXHAUSTED' }, 6, true), UnavailableError, /was refused for quota 6 times .*; lower --max-rpm/],
-    ['5xx', final({ status: 503, apiStatus: 'UNAVAILABLE' }, 6, true), UnavailableError, /failed 6 times \(last: 503 UNAVAILABLE\); the API stayed unavailable, rerun later$/],
-    ['timeouts', final({ timedOut: true }, 2, true), UnavailableError, /timed out 2 times \(last: timed out after 30 s\); raise --timeout or lower --chunk-rows$/],
-    ['resets', final({ networkCode: 'ECONNRESET', host: 'h:1' }, 3, true), UnavailableError, /the connection to h:1 broke 3 times .*check the network/],
-    ['malformed answers', final({ malformed: true, message: 'x' }, 1, true), UnavailableError, /answered once with something that is not a Sheets API answer/],
-    ['a refused connection', final({ networkCode: 'ECONNREFUSED', host: '127.0.0.1:9' }), ConnectionError, /^cannot connect to 127\.0\.0\.1:9: the connection was refused \(ECONNREFUSED\); check --endpoint/],
-    ['a DNS failure', final({ networkCode: 'ENOTFOUND', host: 'sheets.invalid' }), ConnectionError, /^cannot connect to sheets\.invalid: the DNS lookup failed \(ENOTFOUND\); check the network, the proxy settings or --endpoint$/],
-    ['a TLS failure', final({ networkCode: 'CERT_HAS_EXPIRED', host: 'h' }), ConnectionError, /the TLS handshake failed \(CERT_HAS_EXPIRED\)/],
-    ['a bug', final({ internal: true, message: 'x is not a function' }), InternalError, /^internal error while chunk 2\/9 .*: x is not a function \(rerun with --verbose/],
-    ['the scope is missing (ErrorInfo)', final({ status: 403, apiStatus: 'PERMISSION_DENIED', reasons: ['ACCESS_TOKEN_SCOPE_INSUFFICIENT'] }), AuthError, /lack the spreadsheets\.readonly scope: .*gcloud auth application-default login --scopes=/],
-    ['the scope is missing (legacy)', final({ status: 403, reasons: ['insufficientPermissions'] }), AuthError, /lack the spreadsheets\.readonly scope/],
-    ['a bad API key', final({ status: 400, apiStatus: 'INVALID_ARGUMENT', reasons: ['API_KEY_INVALID'] }), AuthError, /the API key was refused: check GOOGLE_API_KEY/],
+    [
+      'quota 429s',
+      final({ status: 429, apiStatus: 'RESOURCE_EXHAUSTED' }, 6, true),
+      UnavailableError,
+      /was refused for quota 6 times .*; lower --max-rpm/,
+    ],
+    [
+      '5xx',
+      final({ status: 503, apiStatus: 'UNAVAILABLE' }, 6, true),
+      UnavailableError,
+      /failed 6 times \(last: 503 UNAVAILABLE\); the API stayed unavailable, rerun later$/,
+    ],
+    [
+      'timeouts',
+      final({ timedOut: true }, 2, true),
+      UnavailableError,
+      /timed out 2 times \(last: timed out after 30 s\); raise --timeout or lower --chunk-rows$/,
+    ],
+    [
+      'resets',
+      final({ networkCode: 'ECONNRESET', host: 'h:1' }, 3, true),
+      UnavailableError,
+      /the connection to h:1 broke 3 times .*check the network/,
+    ],
+    [
+      'malformed answers',
+      final({ malformed: true, message: 'x' }, 1, true),
+      UnavailableError,
+      /answered once with something that is not a Sheets API answer/,
+    ],
+    [
+      'a refused connection',
+      final({ networkCode: 'ECONNREFUSED', host: '127.0.0.1:9' }),
+      ConnectionError,
+      /^cannot connect to 127\.0\.0\.1:9: the connection was refused \(ECONNREFUSED\); check --endpoint/,
+    ],
+    [
+      'a DNS failure',
+      final({ networkCode: 'ENOTFOUND', host: 'sheets.invalid' }),
+      ConnectionError,
+      /^cannot connect to sheets\.invalid: the DNS lookup failed \(ENOTFOUND\); check the network, the proxy settings or --endpoint$/,
+    ],
+    [
+      'a TLS failure',
+      final({ networkCode: 'CERT_HAS_EXPIRED', host: 'h' }),
+      ConnectionError,
+      /the TLS handshake failed \(CERT_HAS_EXPIRED\)/,
+    ],
+    [
+      'a bug',
+      final({ internal: true, message: 'x is not a function' }),
+      InternalError,
+      /^internal error while chunk 2\/9 .*: x is not a function \(rerun with --verbose/,
+    ],
+    [
+      'the scope is missing (ErrorInfo)',
+      final({ status: 403, apiStatus: 'PERMISSION_DENIED', reasons: ['ACCESS_TOKEN_SCOPE_INSUFFICIENT'] }),
+      AuthError,
+      /lack the spreadsheets\.readonly scope: .*gcloud auth application-default login --scopes=/,
+    ],
+    [
+      'the scope is missing (legacy)',
+      final({ status: 403, reasons: ['insufficientPermissions'] }),
+      AuthError,
+      /lack the spreadsheets\.readonly scope/,
+    ],
+    [
+      'a bad API key',
+      final({ status: 400, apiStatus: 'INVALID_ARGUMENT', reasons: ['API_KEY_INVALID'] }),
+      AuthError,
+      /the API key was refused: check GOOGLE_API_KEY/,
+    ],
     ['the API is disabled (ErrorInfo)', final({ status: 403, reasons: ['SERVICE_DISABLED'] }), AuthError, /enable the Google Sheets API/],
     ['the API is disabled (legacy)', final({ status: 403, reasons: ['accessNotConfigured'] }), AuthError, /enable the Google Sheets API/],
     ['no permission', final({ status: 403, apiStatus: 'PERMISSION_DENIED' }), AuthError, /share the spreadsheet with the account you use/],
     ['refused credentials', final({ status: 401, apiStatus: 'UNAUTHENTICATED' }), AuthError, /the credentials were refused: refresh them/],
-    ['not found after the metadata was read', final({ status: 404, apiStatus: 'NOT_FOUND' }), NotFoundError, /^chunk 2\/9 \('Data'!A2:C9\): spreadsheet SHEET_ID_123 was not found \(404\) after its metadata was read: it was deleted, or access to it was removed, while the export ran$/],
-    ['a proxy that refuses', final({ networkCode: 'ECONNREFUSED', host: 'sheets.googleapis.com', proxy: 'proxy.example:3128' }), ConnectionError, /^cannot connect to the proxy proxy\.example:3128 \(on the way to sheets\.googleapis\.com\): the connection was refused \(ECONNREFUSED\); check HTTPS_PROXY and NO_PROXY$/],
-    ['a TLS failure through a proxy is the API host\'s', final({ networkCode: 'CERT_HAS_EXPIRED', host: 'h', proxy: 'p:1' }), ConnectionError, /^cannot connect to h: the TLS handshake failed/],
-    ['an answer refused after its first rows were written', final({ malformed: true, message: 'x' }), UnavailableError, /not a Sheets API answer .*; rerun, or lower --chunk-rows so that each answer is checked whole before it is written$/],
-    ['an Office file', final({ status: 400, apiStatus: 'FAILED_PRECONDITION', message: 'This operation is not supported for this document' }), ApiError, /is an Excel \(Office\) file, not a Google Sheet/],
-    ['another FAILED_PRECONDITION', final({ status: 400, apiStatus: 'FAILED_PRECONDITION', reasons: ['NOT_SERVED_BY_EMULATOR'], message: 'not served' }), ApiError, /: 400 FAILED_PRECONDITION not served$/],
+    [
+      'not found after the metadata was read',
+      final({ status: 404, apiStatus: 'NOT_FOUND' }),
+      NotFoundError,
+      /^chunk 2\/9 \('Data'!A2:C9\): spreadsheet SHEET_ID_123 was not found \(404\) after its metadata was read: it was deleted, or access to it was removed, while the export ran$/,
+    ],
+    [
+      'a proxy that refuses',
+      final({ networkCode: 'ECONNREFUSED', host: 'sheets.googleapis.com', proxy: 'proxy.example:3128' }),
+      ConnectionError,
+      /^cannot connect to the proxy proxy\.example:3128 \(on the way to sheets\.googleapis\.com\): the connection was refused \(ECONNREFUSED\); check HTTPS_PROXY and NO_PROXY$/,
+    ],
+    [
+      "a TLS failure through a proxy is the API host's",
+      final({ networkCode: 'CERT_HAS_EXPIRED', host: 'h', proxy: 'p:1' }),
+      ConnectionError,
+      /^cannot connect to h: the TLS handshake failed/,
+    ],
+    [
+      'an answer refused after its first rows were written',
+      final({ malformed: true, message: 'x' }),
+      UnavailableError,
+      /not a Sheets API answer .*; rerun, or lower --chunk-rows so that each answer is checked whole before it is written$/,
+    ],
+    [
+      'an Office file',
+      final({ status: 400, apiStatus: 'FAILED_PRECONDITION', message: 'This operation is not supported for this document' }),
+      ApiError,
+      /is an Excel \(Office\) file, not a Google Sheet/,
+    ],
+    [
+      'another FAILED_PRECONDITION',
+      final({ status: 400, apiStatus: 'FAILED_PRECONDITION', reasons: ['NOT_SERVED_BY_EMULATOR'], message: 'not served' }),
+      ApiError,
+      /: 400 FAILED_PRECONDITION not served$/,
+    ],
   ];
   it.each(cases)('%s', (_name, failed, Family, message) => {
     const error = finalError(failed, context);

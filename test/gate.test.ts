@@ -49,23 +49,27 @@ describe('RequestGate', () => {
   it('property: whatever the arrival times, no 60 s window holds more than rpm starts', async () => {
     vi.useFakeTimers({ now: 0 });
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 30 }), fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: 1, maxLength: 40 }), async (rpm, gaps) => {
-        vi.setSystemTime(0);
-        const gate = new RequestGate(rpm, () => Date.now());
-        const times: number[] = [];
-        const pending: Promise<unknown>[] = [];
-        for (const gap of gaps) {
-          await vi.advanceTimersByTimeAsync(gap);
-          pending.push(gate.acquire().then(() => times.push(Date.now())));
-        }
-        await vi.advanceTimersByTimeAsync(gaps.length * (60_000 / rpm) * 2 + 1);
-        await Promise.all(pending);
-        times.sort((a, b) => a - b);
-        for (let i = 0; i < times.length; i++) {
-          const inWindow = times.filter((t) => t >= (times[i] as number) && t < (times[i] as number) + 60_000).length;
-          expect(inWindow).toBeLessThanOrEqual(rpm);
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 30 }),
+        fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: 1, maxLength: 40 }),
+        async (rpm, gaps) => {
+          vi.setSystemTime(0);
+          const gate = new RequestGate(rpm, () => Date.now());
+          const times: number[] = [];
+          const pending: Promise<unknown>[] = [];
+          for (const gap of gaps) {
+            await vi.advanceTimersByTimeAsync(gap);
+            pending.push(gate.acquire().then(() => times.push(Date.now())));
+          }
+          await vi.advanceTimersByTimeAsync(gaps.length * (60_000 / rpm) * 2 + 1);
+          await Promise.all(pending);
+          times.sort((a, b) => a - b);
+          for (let i = 0; i < times.length; i++) {
+            const inWindow = times.filter((t) => t >= (times[i] as number) && t < (times[i] as number) + 60_000).length;
+            expect(inWindow).toBeLessThanOrEqual(rpm);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

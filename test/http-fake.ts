@@ -138,7 +138,10 @@ export class FakeSheets {
     sheet: SheetSpec | SheetSpec[],
     private readonly hooks: { meta?: Hook; values?: Hook } = {},
   ) {
-    this.sheets = (Array.isArray(sheet) ? sheet : [sheet]).map((s, i) => ({ ...s, title: s.title ?? (i === 0 ? 'Sheet1' : `Sheet${i + 1}`) }));
+    this.sheets = (Array.isArray(sheet) ? sheet : [sheet]).map((s, i) => ({
+      ...s,
+      title: s.title ?? (i === 0 ? 'Sheet1' : `Sheet${i + 1}`),
+    }));
     nock(ROOT)
       .persist()
       .get(/^\/v4\/spreadsheets\//)
@@ -190,7 +193,14 @@ export class FakeSheets {
     const sheet = this.sheetNamed(span.sheet);
     if (!sheet || sheet.sheetType === 'OBJECT') return [400, apiError(400, 'INVALID_ARGUMENT', `Unable to parse range: ${span.a1}`)];
     if (span.firstRow > sheet.rowCount || span.firstCol > sheet.columnCount) {
-      return [400, apiError(400, 'INVALID_ARGUMENT', `Range ('${sheet.title}'!${span.a1.slice(span.a1.lastIndexOf('!') + 1)}) exceeds grid limits. Max rows: ${sheet.rowCount}, max columns: ${sheet.columnCount}`)];
+      return [
+        400,
+        apiError(
+          400,
+          'INVALID_ARGUMENT',
+          `Range ('${sheet.title}'!${span.a1.slice(span.a1.lastIndexOf('!') + 1)}) exceeds grid limits. Max rows: ${sheet.rowCount}, max columns: ${sheet.columnCount}`,
+        ),
+      ];
     }
     const lastRow = Math.min(span.lastRow, sheet.rowCount);
     const lastCol = Math.min(span.lastCol, sheet.columnCount);
@@ -245,7 +255,16 @@ export class FakeSheets {
       return [404, apiError(404, 'NOT_FOUND', 'the fake API does not serve this route')];
     }
     const attempt = this.seen.filter((s) => s.kind === kind && s.range?.a1 === range?.a1).length + 1;
-    const seen: Seen = { seq: this.seen.length, kind, path: url.pathname, query: url.searchParams, range, attempt, t: performance.now(), wall: Date.now() };
+    const seen: Seen = {
+      seq: this.seen.length,
+      kind,
+      path: url.pathname,
+      query: url.searchParams,
+      range,
+      attempt,
+      t: performance.now(),
+      wall: Date.now(),
+    };
     this.seen.push(seen);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -336,5 +355,7 @@ export function plainCsv(rows: Row[], width?: number): string {
 /** The rows readRows yields for a whole-tab export: padded to the width, every empty cell null. */
 export function readRowsOf(rows: Row[]): Row[] {
   const out = exported(rows);
-  return out.rows.map((row) => Array.from({ length: Math.max(out.width, row.length) }, (_, i) => (isEmpty(row[i]) ? null : (row[i] as Row[number]))));
+  return out.rows.map((row) =>
+    Array.from({ length: Math.max(out.width, row.length) }, (_, i) => (isEmpty(row[i]) ? null : (row[i] as Row[number]))),
+  );
 }

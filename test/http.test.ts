@@ -57,7 +57,8 @@ const chunkOf = (firstRow: number | undefined, chunkRows: number) => Math.floor(
 let fake: FakeSheets | undefined;
 const apis: SheetsApi[] = [];
 const unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; path?: string; href?: string }) => unmatched.push(`${req.method ?? ''} ${req.href ?? req.path ?? ''}`);
+const onNoMatch = (req: { method?: string; path?: string; href?: string }) =>
+  unmatched.push(`${req.method ?? ''} ${req.href ?? req.path ?? ''}`);
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -212,41 +213,50 @@ describe('the early read', () => {
     // The first 1,000 rows (the width rule's sample); the API clips the end to the grid.
     expect(fake.values().map((s) => s.range?.a1)).toEqual(["'My data'!A1:ZZZ1000"]);
     // Width: the widest of the first 1,000 rows (3); a missing header cell is named by its letter.
-    expect(out.text()).toBe(
-      '{"id":"1","name":"a","C":null}\n{"id":null,"name":null,"C":null}\n{"id":"3","name":"c","C":"wide"}\n',
-    );
+    expect(out.text()).toBe('{"id":"1","name":"a","C":null}\n{"id":null,"name":null,"C":null}\n{"id":"3","name":"c","C":"wide"}\n');
     expect(summary.rows).toBe(3);
   });
 
   it.each([
     ['answers first', 0],
     ['answers after the other chunks', 60],
-  ])('the first tab read without a name is checked by its echo once the read %s: a hidden first tab is not exported in its place', async (_, delay) => {
-    // The API reads the first visible tab for a range without a tab name; the metadata's first tab is hidden.
-    const hidden = grid(6, 3);
-    fake = new FakeSheets(
-      [
-        { title: 'Hidden', hidden: true, rowCount: 6, columnCount: 3, rows: hidden },
-        { title: 'Shown', rowCount: 3, columnCount: 2, rows: [['x', 'y'], ['1', '2']] },
-      ],
-      {
-        values: async (req, answer) => {
-          if (req.range?.named === undefined) await sleep(delay);
-          return answer();
+  ])(
+    'the first tab read without a name is checked by its echo once the read %s: a hidden first tab is not exported in its place',
+    async (_, delay) => {
+      // The API reads the first visible tab for a range without a tab name; the metadata's first tab is hidden.
+      const hidden = grid(6, 3);
+      fake = new FakeSheets(
+        [
+          { title: 'Hidden', hidden: true, rowCount: 6, columnCount: 3, rows: hidden },
+          {
+            title: 'Shown',
+            rowCount: 3,
+            columnCount: 2,
+            rows: [
+              ['x', 'y'],
+              ['1', '2'],
+            ],
+          },
+        ],
+        {
+          values: async (req, answer) => {
+            if (req.range?.named === undefined) await sleep(delay);
+            return answer();
+          },
         },
-      },
-    );
-    const out = collector();
-    const summary = await exportToStream({ ...base, chunkRows: 2 }, out.stream);
-    expect(out.text()).toBe(plainCsv(hidden));
-    expect(summary.range).toBe("'Hidden'!A1:C6");
-    expect(summary.rows).toBe(5);
-    // The early read of the wrong tab was dropped; every row of 'Hidden' was read by name.
-    const named = fake.values().filter((s) => s.range?.named === 'Hidden');
-    expect(named.map((s) => s.range?.firstRow).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(expect.arrayContaining([1, 3, 5]));
-    // The range is read again on the metadata already in hand: one metadata request.
-    expect(fake.meta()).toHaveLength(1);
-  });
+      );
+      const out = collector();
+      const summary = await exportToStream({ ...base, chunkRows: 2 }, out.stream);
+      expect(out.text()).toBe(plainCsv(hidden));
+      expect(summary.range).toBe("'Hidden'!A1:C6");
+      expect(summary.rows).toBe(5);
+      // The early read of the wrong tab was dropped; every row of 'Hidden' was read by name.
+      const named = fake.values().filter((s) => s.range?.named === 'Hidden');
+      expect(named.map((s) => s.range?.firstRow).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(expect.arrayContaining([1, 3, 5]));
+      // The range is read again on the metadata already in hand: one metadata request.
+      expect(fake.meta()).toHaveLength(1);
+    },
+  );
 
   it('a chart sheet first: the first grid tab is exported, not refused because the early read hit the chart', async () => {
     const orders = grid(5, 2);
@@ -274,23 +284,26 @@ describe('ordering', () => {
     const chunks = 8;
     const held = new Map<number, () => void>();
     let allArrived = false;
-    fake = new FakeSheets({ rowCount: 16, columnCount: 3, rows }, {
-      // Every reply waits until all eight requests are in, then they go back last chunk first.
-      values: async (req, answer) => {
-        await new Promise<void>((resolve) => {
-          held.set(chunkOf(req.range?.firstRow, chunkRows), resolve);
-          if (held.size < chunks) return;
-          allArrived = true;
-          void (async () => {
-            for (let c = chunks - 1; c >= 0; c--) {
-              held.get(c)?.();
-              await sleep(10);
-            }
-          })();
-        });
-        return answer();
+    fake = new FakeSheets(
+      { rowCount: 16, columnCount: 3, rows },
+      {
+        // Every reply waits until all eight requests are in, then they go back last chunk first.
+        values: async (req, answer) => {
+          await new Promise<void>((resolve) => {
+            held.set(chunkOf(req.range?.firstRow, chunkRows), resolve);
+            if (held.size < chunks) return;
+            allArrived = true;
+            void (async () => {
+              for (let c = chunks - 1; c >= 0; c--) {
+                held.get(c)?.();
+                await sleep(10);
+              }
+            })();
+          });
+          return answer();
+        },
       },
-    });
+    );
     const out = collector();
     const summary = await exportToStream({ ...base, chunkRows, concurrency: chunks }, out.stream);
 
@@ -323,20 +336,23 @@ describe('429 and Retry-After', () => {
   async function run(retryAfter: () => string) {
     const rows = grid(12, 3);
     let sentAt: { t: number; wall: number; header: string } | undefined;
-    fake = new FakeSheets({ rowCount: 12, columnCount: 3, rows }, {
-      values: async (req, answer) => {
-        const f = fake as FakeSheets;
-        if (req.range?.firstRow === 3 && req.attempt === 1) {
-          await until(() => f.values().length >= 3);
-          const header = retryAfter();
-          sentAt = { t: performance.now(), wall: Date.now(), header };
-          return rateLimited(header);
-        }
-        if (!sentAt) await until(() => sentAt !== undefined);
-        await sleep(30);
-        return answer();
+    fake = new FakeSheets(
+      { rowCount: 12, columnCount: 3, rows },
+      {
+        values: async (req, answer) => {
+          const f = fake as FakeSheets;
+          if (req.range?.firstRow === 3 && req.attempt === 1) {
+            await until(() => f.values().length >= 3);
+            const header = retryAfter();
+            sentAt = { t: performance.now(), wall: Date.now(), header };
+            return rateLimited(header);
+          }
+          if (!sentAt) await until(() => sentAt !== undefined);
+          await sleep(30);
+          return answer();
+        },
       },
-    });
+    );
     const out = collector();
     const summary = await exportToStream({ ...base, chunkRows: 2, concurrency: 3 }, out.stream);
     expect(out.text()).toBe(plainCsv(rows));
@@ -375,9 +391,12 @@ describe('429 and Retry-After', () => {
 describe('transient failures', () => {
   it('retries a 503 and writes the same bytes; summary.retries counts it', async () => {
     const rows = grid(6, 3);
-    fake = new FakeSheets({ rowCount: 6, columnCount: 3, rows }, {
-      values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? UNAVAILABLE : answer()),
-    });
+    fake = new FakeSheets(
+      { rowCount: 6, columnCount: 3, rows },
+      {
+        values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? UNAVAILABLE : answer()),
+      },
+    );
     const out = collector();
     const summary = await exportToStream({ ...base, chunkRows: 2, concurrency: 2 }, out.stream);
     expect(out.text()).toBe(plainCsv(rows));
@@ -390,9 +409,12 @@ describe('transient failures', () => {
 
   it('aborts a hung request at its timeout, retries it at the same size, and leaves no timer or handle behind', async () => {
     const rows = grid(6, 3);
-    fake = new FakeSheets({ rowCount: 6, columnCount: 3, rows }, {
-      values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? (fake as FakeSheets).hang() : answer()),
-    });
+    fake = new FakeSheets(
+      { rowCount: 6, columnCount: 3, rows },
+      {
+        values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? (fake as FakeSheets).hang() : answer()),
+      },
+    );
     const { api, calls } = await recordingApi();
     const out = collector();
     const activeBefore = countByType(process.getActiveResourcesInfo());
@@ -428,9 +450,12 @@ describe('transient failures', () => {
 
   it('gives up after retries+1 attempts with UnavailableError (exit 5) naming the chunk, its range and the last error', async () => {
     const rows = grid(6, 3);
-    fake = new FakeSheets({ rowCount: 6, columnCount: 3, rows }, {
-      values: (req, answer) => (req.range?.firstRow === 3 ? UNAVAILABLE : answer()),
-    });
+    fake = new FakeSheets(
+      { rowCount: 6, columnCount: 3, rows },
+      {
+        values: (req, answer) => (req.range?.firstRow === 3 ? UNAVAILABLE : answer()),
+      },
+    );
     const error = await rejection(exportToStream({ ...base, chunkRows: 2, concurrency: 1, retries: 2 }, collector().stream));
     expect(error).toBeInstanceOf(UnavailableError);
     const e = error as UnavailableError;
@@ -446,17 +471,20 @@ describe('transient failures', () => {
     {
       name: 'quota 429s',
       reply: () => [429, apiError(429, 'RESOURCE_EXHAUSTED', "Quota exceeded for quota metric 'Read requests'", 'RATE_LIMIT_EXCEEDED')],
-      message: /^chunk 2\/3 \('Sheet1'!A3:C4\) was refused for quota 3 times \(last: 429 RESOURCE_EXHAUSTED .*\); lower --max-rpm .* or rerun later$/,
+      message:
+        /^chunk 2\/3 \('Sheet1'!A3:C4\) was refused for quota 3 times \(last: 429 RESOURCE_EXHAUSTED .*\); lower --max-rpm .* or rerun later$/,
     },
     {
       name: 'a connection reset',
       reset: true,
-      message: /^chunk 2\/3 \('Sheet1'!A3:C4\): the connection to 127\.0\.0\.1:1 broke 3 times \(last: ECONNRESET\); check the network and the proxy settings, or rerun later$/,
+      message:
+        /^chunk 2\/3 \('Sheet1'!A3:C4\): the connection to 127\.0\.0\.1:1 broke 3 times \(last: ECONNRESET\); check the network and the proxy settings, or rerun later$/,
     },
     {
       name: 'an HTML page instead of JSON',
       reply: () => [200, '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>', { 'Content-Type': 'text/html' }],
-      message: /^chunk 2\/3 \('Sheet1'!A3:C4\): 127\.0\.0\.1:1 answered 3 times with something that is not a Sheets API answer \(last: malformed answer \(the answer is text\/html, not JSON\)\); check --endpoint and the proxy settings$/,
+      message:
+        /^chunk 2\/3 \('Sheet1'!A3:C4\): 127\.0\.0\.1:1 answered 3 times with something that is not a Sheets API answer \(last: malformed answer \(the answer is text\/html, not JSON\)\); check --endpoint and the proxy settings$/,
     },
     {
       name: 'a server that never answers',
@@ -466,26 +494,34 @@ describe('transient failures', () => {
     },
   ];
 
-  it.each(exhausted)('exhausted retries on $name: UnavailableError (exit 5) with the fix that matches', async ({ reply, reset, timeout, message }) => {
-    const rows = grid(6, 3);
-    // Registered before the fake: nock tries interceptors in the order they were registered.
-    if (reset) {
-      nock(ROOT)
-        .persist()
-        .get((path) => decodeURIComponent(path).includes("/values/'Sheet1'!A3:C4"))
-        .query(true)
-        .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    }
-    fake = new FakeSheets({ rowCount: 6, columnCount: 3, rows }, {
-      values: (req, answer) => (req.range?.firstRow === 3 && reply ? reply() : answer()),
-    });
-    // Two retries: a timed-out range of 2 rows is retried once at its size, then halved; the
-    // halving is not a failure of its own, so the third attempt reads one row and stalls too.
-    const error = await rejection(exportToStream({ ...base, chunkRows: 2, concurrency: 1, retries: 2, ...(timeout ? { timeout } : {}) }, collector().stream));
-    expect(error).toBeInstanceOf(UnavailableError);
-    expect((error as UnavailableError).exitCode).toBe(5);
-    expect((error as Error).message).toMatch(message);
-  });
+  it.each(exhausted)(
+    'exhausted retries on $name: UnavailableError (exit 5) with the fix that matches',
+    async ({ reply, reset, timeout, message }) => {
+      const rows = grid(6, 3);
+      // Registered before the fake: nock tries interceptors in the order they were registered.
+      if (reset) {
+        nock(ROOT)
+          .persist()
+          .get((path) => decodeURIComponent(path).includes("/values/'Sheet1'!A3:C4"))
+          .query(true)
+          .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      }
+      fake = new FakeSheets(
+        { rowCount: 6, columnCount: 3, rows },
+        {
+          values: (req, answer) => (req.range?.firstRow === 3 && reply ? reply() : answer()),
+        },
+      );
+      // Two retries: a timed-out range of 2 rows is retried once at its size, then halved; the
+      // halving is not a failure of its own, so the third attempt reads one row and stalls too.
+      const error = await rejection(
+        exportToStream({ ...base, chunkRows: 2, concurrency: 1, retries: 2, ...(timeout ? { timeout } : {}) }, collector().stream),
+      );
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect((error as UnavailableError).exitCode).toBe(5);
+      expect((error as Error).message).toMatch(message);
+    },
+  );
 
   it('with retries: 0 a single 503 makes exactly one request (the client does not retry on its own)', async () => {
     fake = new FakeSheets({ rowCount: 4, columnCount: 2, rows: grid(4, 2) }, { values: () => UNAVAILABLE });
@@ -504,11 +540,22 @@ describe('transient failures', () => {
 });
 
 describe('final errors are typed and not retried', () => {
-  const cases: { name: string; where: 'meta' | 'values'; reply: Reply; type: new (...args: never[]) => Error; exit: number; message?: RegExp }[] = [
+  const cases: {
+    name: string;
+    where: 'meta' | 'values';
+    reply: Reply;
+    type: new (...args: never[]) => Error;
+    exit: number;
+    message?: RegExp;
+  }[] = [
     {
       name: '401 on metadata',
       where: 'meta',
-      reply: [401, legacyApiError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.', 'authError'), { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' }],
+      reply: [
+        401,
+        legacyApiError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.', 'authError'),
+        { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
+      ],
       type: AuthError,
       exit: 3,
       message: /the credentials were refused/,
@@ -532,7 +579,10 @@ describe('final errors are typed and not retried', () => {
     {
       name: '403 scope (ErrorInfo) on metadata',
       where: 'meta',
-      reply: [403, apiError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', 'ACCESS_TOKEN_SCOPE_INSUFFICIENT')],
+      reply: [
+        403,
+        apiError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', 'ACCESS_TOKEN_SCOPE_INSUFFICIENT'),
+      ],
       type: AuthError,
       exit: 3,
       message: /lack the spreadsheets\.readonly scope.*--scopes=/,
@@ -548,7 +598,15 @@ describe('final errors are typed and not retried', () => {
     {
       name: '403 SERVICE_DISABLED on metadata',
       where: 'meta',
-      reply: [403, apiError(403, 'PERMISSION_DENIED', 'Google Sheets API has not been used in project 1 before or it is disabled.', 'SERVICE_DISABLED')],
+      reply: [
+        403,
+        apiError(
+          403,
+          'PERMISSION_DENIED',
+          'Google Sheets API has not been used in project 1 before or it is disabled.',
+          'SERVICE_DISABLED',
+        ),
+      ],
       type: AuthError,
       exit: 3,
       message: /enable the Google Sheets API/,
@@ -595,7 +653,10 @@ describe('final errors are typed and not retried', () => {
   ];
 
   it.each(cases)('$name → $type.name, exit $exit, one request', async ({ where, reply, type, exit, message }) => {
-    fake = new FakeSheets({ rowCount: 4, columnCount: 3, rows: grid(4, 3) }, where === 'meta' ? { meta: () => reply } : { values: () => reply });
+    fake = new FakeSheets(
+      { rowCount: 4, columnCount: 3, rows: grid(4, 3) },
+      where === 'meta' ? { meta: () => reply } : { values: () => reply },
+    );
     const error = await rejection(exportToStream({ ...base, chunkRows: 10, retries: 3 }, collector().stream));
     expect(error).toBeInstanceOf(type);
     expect((error as { exitCode?: number }).exitCode).toBe(exit);
@@ -611,14 +672,17 @@ describe('final errors are typed and not retried', () => {
 describe('concurrency', () => {
   it('never has more than `concurrency` requests in flight, and reaches it', async () => {
     const rows = grid(40, 4);
-    fake = new FakeSheets({ rowCount: 40, columnCount: 4, rows }, {
-      values: async (_req, answer) => {
-        // No reply until three are in flight (or 5 s passed): reaching the cap does not depend on speed.
-        await until(() => (fake as FakeSheets).maxValuesInFlight >= 3);
-        await sleep(1 + Math.floor(Math.random() * 25));
-        return answer();
+    fake = new FakeSheets(
+      { rowCount: 40, columnCount: 4, rows },
+      {
+        values: async (_req, answer) => {
+          // No reply until three are in flight (or 5 s passed): reaching the cap does not depend on speed.
+          await until(() => (fake as FakeSheets).maxValuesInFlight >= 3);
+          await sleep(1 + Math.floor(Math.random() * 25));
+          return answer();
+        },
       },
-    });
+    );
     const out = collector();
     await exportToStream({ ...base, chunkRows: 2, concurrency: 3 }, out.stream);
     expect(fake.values()).toHaveLength(20);
@@ -633,21 +697,33 @@ describe('malformed answers are retried', () => {
   const rows = grid(6, 3);
   const JSON_TYPE = { 'Content-Type': 'application/json; charset=UTF-8' };
   const bad: { name: string; reply: (answer: Reply) => Reply; resumesAt?: number }[] = [
-    { name: 'a 200 with an HTML body', reply: () => [200, '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>', { 'Content-Type': 'text/html' }] },
-    { name: 'a 200 JSON body cut inside the first row', reply: () => [200, '{"range":"Sheet1!A3:C4","majorDimension":"ROWS","values":[["r3c1","r3', JSON_TYPE] },
+    {
+      name: 'a 200 with an HTML body',
+      reply: () => [200, '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>', { 'Content-Type': 'text/html' }],
+    },
+    {
+      name: 'a 200 JSON body cut inside the first row',
+      reply: () => [200, '{"range":"Sheet1!A3:C4","majorDimension":"ROWS","values":[["r3c1","r3', JSON_TYPE],
+    },
     {
       name: 'a 200 JSON body cut after the first row (resumed from the row after it)',
       reply: () => [200, '{"range":"Sheet1!A3:C4","majorDimension":"ROWS","values":[["r3c1","r3c2","r3c3"],["r4c', JSON_TYPE],
       resumesAt: 4,
     },
-    { name: 'a row that is not an array', reply: (answer) => [200, { ...(answer[1] as object), values: ['r3c1', ['r4c1', 'r4c2', 'r4c3']] }] },
+    {
+      name: 'a row that is not an array',
+      reply: (answer) => [200, { ...(answer[1] as object), values: ['r3c1', ['r4c1', 'r4c2', 'r4c3']] }],
+    },
     { name: 'a 200 JSON that is not a ValueRange', reply: () => [200, { kind: 'something else', items: [1, 2] }] },
   ];
 
   it.each(bad)('$name', async ({ reply, resumesAt }) => {
-    fake = new FakeSheets({ rowCount: 6, columnCount: 3, rows }, {
-      values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? reply(answer()) : answer()),
-    });
+    fake = new FakeSheets(
+      { rowCount: 6, columnCount: 3, rows },
+      {
+        values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? reply(answer()) : answer()),
+      },
+    );
     const out = collector();
     const summary = await exportToStream({ ...base, chunkRows: 2, concurrency: 2 }, out.stream);
     expect(out.text()).toBe(plainCsv(rows));
@@ -663,29 +739,44 @@ describe('malformed answers are retried', () => {
   // An answer is written only once it is known good: one refused after every row asked for came
   // whole counts for nothing, and its rows are read again, and written once.
   it.each([
-    ['a row more than asked', (values: Row[]) => ({ range: 'Sheet1!A3:C4', majorDimension: 'ROWS', values: [...values, ['extra', 'row', 'x']] })],
+    [
+      'a row more than asked',
+      (values: Row[]) => ({ range: 'Sheet1!A3:C4', majorDimension: 'ROWS', values: [...values, ['extra', 'row', 'x']] }),
+    ],
     ['no range', (values: Row[]) => ({ majorDimension: 'ROWS', values })],
-    ['values twice', (values: Row[]) => `{"range":"Sheet1!A3:C4","majorDimension":"ROWS","values":${JSON.stringify(values)},"values":[["x","y","z"]]}`],
+    [
+      'values twice',
+      (values: Row[]) => `{"range":"Sheet1!A3:C4","majorDimension":"ROWS","values":${JSON.stringify(values)},"values":[["x","y","z"]]}`,
+    ],
     ['bytes after its end', (values: Row[]) => `${JSON.stringify({ range: 'Sheet1!A3:C4', majorDimension: 'ROWS', values })}{"values":[]}`],
-    ['column-major', (values: Row[]) => ({ range: 'Sheet1!A3:C4', majorDimension: 'COLUMNS', values: [values.map((r) => r[0]), values.map((r) => r[1])] })],
-  ] as const)('an answer spoilt after the rows asked (%s): refused whole, its rows read again and written once, one retry', async (_, spoil) => {
-    const events = new ExportEvents();
-    const retries: string[] = [];
-    events.on('retry', (info) => retries.push(info.kind));
-    fake = new FakeSheets({ rowCount: 6, columnCount: 3, rows }, {
-      values: (req, answer) => {
-        if (req.range?.firstRow !== 3 || req.attempt !== 1) return answer();
-        return [200, spoil((answer()[1] as { values: Row[] }).values), JSON_TYPE];
-      },
-    });
-    const out = collector();
-    const summary = await exportToStream({ ...base, chunkRows: 2, concurrency: 2, events }, out.stream);
-    expect(out.text()).toBe(plainCsv(rows));
-    expect(out.text()).not.toMatch(/extra|x,y,z/);
-    expect(fake.attemptsAt(3).map((s) => s.range?.a1)).toEqual(["'Sheet1'!A3:C4", "'Sheet1'!A3:C4"]);
-    expect(retries).toEqual(['malformed']);
-    expect(summary.rows).toBe(5);
-  });
+    [
+      'column-major',
+      (values: Row[]) => ({ range: 'Sheet1!A3:C4', majorDimension: 'COLUMNS', values: [values.map((r) => r[0]), values.map((r) => r[1])] }),
+    ],
+  ] as const)(
+    'an answer spoilt after the rows asked (%s): refused whole, its rows read again and written once, one retry',
+    async (_, spoil) => {
+      const events = new ExportEvents();
+      const retries: string[] = [];
+      events.on('retry', (info) => retries.push(info.kind));
+      fake = new FakeSheets(
+        { rowCount: 6, columnCount: 3, rows },
+        {
+          values: (req, answer) => {
+            if (req.range?.firstRow !== 3 || req.attempt !== 1) return answer();
+            return [200, spoil((answer()[1] as { values: Row[] }).values), JSON_TYPE];
+          },
+        },
+      );
+      const out = collector();
+      const summary = await exportToStream({ ...base, chunkRows: 2, concurrency: 2, events }, out.stream);
+      expect(out.text()).toBe(plainCsv(rows));
+      expect(out.text()).not.toMatch(/extra|x,y,z/);
+      expect(fake.attemptsAt(3).map((s) => s.range?.a1)).toEqual(["'Sheet1'!A3:C4", "'Sheet1'!A3:C4"]);
+      expect(retries).toEqual(['malformed']);
+      expect(summary.rows).toBe(5);
+    },
+  );
 
   it('a connection reset is retried', async () => {
     // Registered before the fake, so nock uses it first for the one matching request.
@@ -711,12 +802,15 @@ describe('malformed answers are retried', () => {
 describe('stopping early', () => {
   it('a destination that fails with EPIPE stops the export: BrokenPipe (exit 0), no further requests', async () => {
     const rows = grid(40, 3);
-    fake = new FakeSheets({ rowCount: 40, columnCount: 3, rows }, {
-      values: async (_req, answer) => {
-        await sleep(10);
-        return answer();
+    fake = new FakeSheets(
+      { rowCount: 40, columnCount: 3, rows },
+      {
+        values: async (_req, answer) => {
+          await sleep(10);
+          return answer();
+        },
       },
-    });
+    );
     const { api, calls } = await recordingApi();
     let writes = 0;
     let callsAtEpipe = -1;
@@ -749,10 +843,13 @@ describe('stopping early', () => {
 
   it('aborting the signal mid-export rejects with its reason and aborts the requests in flight', async () => {
     const rows = grid(20, 3);
-    fake = new FakeSheets({ rowCount: 20, columnCount: 3, rows }, {
-      // Rows 1-2 answer; the rest hang for good (the timeout is far away): only an abort ends them.
-      values: (req, answer) => (req.range?.firstRow === 1 ? answer() : (fake as FakeSheets).hang()),
-    });
+    fake = new FakeSheets(
+      { rowCount: 20, columnCount: 3, rows },
+      {
+        // Rows 1-2 answer; the rest hang for good (the timeout is far away): only an abort ends them.
+        values: (req, answer) => (req.range?.firstRow === 1 ? answer() : (fake as FakeSheets).hang()),
+      },
+    );
     const { api, calls } = await recordingApi();
     const controller = new AbortController();
     const reason = new Error('the caller cancelled');
@@ -767,7 +864,9 @@ describe('stopping early', () => {
         callback();
       },
     });
-    const error = await rejection(exportToStream({ ...base, api, chunkRows: 2, concurrency: 3, timeout: 60, signal: controller.signal }, destination));
+    const error = await rejection(
+      exportToStream({ ...base, api, chunkRows: 2, concurrency: 3, timeout: 60, signal: controller.signal }, destination),
+    );
     expect(error, "the rejection is the signal's reason").toBe(reason);
     const inFlight = calls.filter((c) => c.range !== 'A1:ZZZ2');
     expect(inFlight.length).toBeGreaterThan(0);
@@ -783,7 +882,11 @@ describe('stopping early', () => {
   });
 
   it('limit: 5 with a header on a 100,000-row sheet fetches only rows 1..6', async () => {
-    fake = new FakeSheets({ rowCount: 100_000, columnCount: 3, row: (r) => (r === 1 ? ['id', 'name', 'qty'] : [String(r - 1), `n${r - 1}`, String(r * 3)]) });
+    fake = new FakeSheets({
+      rowCount: 100_000,
+      columnCount: 3,
+      row: (r) => (r === 1 ? ['id', 'name', 'qty'] : [String(r - 1), `n${r - 1}`, String(r * 3)]),
+    });
     const out = collector();
     const summary = await exportToStream({ ...base, limit: 5 }, out.stream);
     // One request for the rows, read early beside the metadata; the API clips ZZZ to the grid.
@@ -801,12 +904,15 @@ describe('readRows', () => {
     rows[2] = ['r3c1', '', 'r3c3'];
     rows[4] = [];
     rows[6] = ['r7c1'];
-    fake = new FakeSheets({ rowCount: 12, columnCount: 3, rows }, {
-      values: async (_req, answer) => {
-        await sleep(Math.floor(Math.random() * 20));
-        return answer();
+    fake = new FakeSheets(
+      { rowCount: 12, columnCount: 3, rows },
+      {
+        values: async (_req, answer) => {
+          await sleep(Math.floor(Math.random() * 20));
+          return answer();
+        },
       },
-    });
+    );
     const got: Row[] = [];
     for await (const row of readRows({ ...base, chunkRows: 2, concurrency: 6 })) got.push(row);
     expect(got).toEqual(readRowsOf(rows));
@@ -817,10 +923,13 @@ describe('readRows', () => {
   });
 
   it('breaking out early stops fetching and aborts what is in flight', async () => {
-    fake = new FakeSheets({ rowCount: 200, columnCount: 2, rows: grid(200, 2) }, {
-      // Rows 1-4 answer; later ones hang, so the requests the reader can cause are bounded.
-      values: (req, answer) => ((req.range?.firstRow ?? 1) <= 4 ? answer() : (fake as FakeSheets).hang()),
-    });
+    fake = new FakeSheets(
+      { rowCount: 200, columnCount: 2, rows: grid(200, 2) },
+      {
+        // Rows 1-4 answer; later ones hang, so the requests the reader can cause are bounded.
+        values: (req, answer) => ((req.range?.firstRow ?? 1) <= 4 ? answer() : (fake as FakeSheets).hang()),
+      },
+    );
     const { api, calls } = await recordingApi();
     const got: Row[] = [];
     for await (const row of readRows({ ...base, api, chunkRows: 2, concurrency: 2 })) {
@@ -838,9 +947,12 @@ describe('readRows', () => {
   });
 
   it("rejects with the signal's reason when aborted", async () => {
-    fake = new FakeSheets({ rowCount: 20, columnCount: 2, rows: grid(20, 2) }, {
-      values: (req, answer) => (req.range?.firstRow === 1 ? answer() : (fake as FakeSheets).hang()),
-    });
+    fake = new FakeSheets(
+      { rowCount: 20, columnCount: 2, rows: grid(20, 2) },
+      {
+        values: (req, answer) => (req.range?.firstRow === 1 ? answer() : (fake as FakeSheets).hang()),
+      },
+    );
     const controller = new AbortController();
     const reason = new Error('the caller cancelled');
     const got: Row[] = [];

@@ -15,7 +15,19 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
  * Top to bottom. The faces (src/*.ts) use anything; shared/ is used by every part. A part may
  * import its own folder and the ones after it in this list.
  */
-const LAYERS = ['(faces)', 'commands', 'emulator', 'engine', 'options', 'fetch', 'output', 'google', 'transcode', 'sheet', 'shared'] as const;
+const LAYERS = [
+  '(faces)',
+  'commands',
+  'emulator',
+  'engine',
+  'options',
+  'fetch',
+  'output',
+  'google',
+  'transcode',
+  'sheet',
+  'shared',
+] as const;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

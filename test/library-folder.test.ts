@@ -21,9 +21,23 @@ beforeAll(async () => {
   emu = await startEmulator({
     port: 0,
     tabs: [
-      memoryTab({ title: 'Orders', rows: [['id', 'amount'], [1, 12.5], [2, 1000]] }),
+      memoryTab({
+        title: 'Orders',
+        rows: [
+          ['id', 'amount'],
+          [1, 12.5],
+          [2, 1000],
+        ],
+      }),
       chartTab('Chart'),
-      memoryTab({ title: 'Q1/Q2', rows: [['q', 'total'], ['Q1', 100], ['Q2', 200]] }),
+      memoryTab({
+        title: 'Q1/Q2',
+        rows: [
+          ['q', 'total'],
+          ['Q1', 100],
+          ['Q2', 200],
+        ],
+      }),
     ],
   });
   root = mkdtempSync(join(tmpdir(), 'sheetpipe-library-folder-'));
@@ -74,10 +88,19 @@ describe('exportToFolder', () => {
 
   it('ranges, format and gzip as the command line has them', async () => {
     const output = fresh();
-    const manifest = await exportToFolder({ ...base(), output, ranges: ["'Q1/Q2'!A2:B", 'Orders'], format: 'jsonl', gzip: true, render: 'unformatted' });
+    const manifest = await exportToFolder({
+      ...base(),
+      output,
+      ranges: ["'Q1/Q2'!A2:B", 'Orders'],
+      format: 'jsonl',
+      gzip: true,
+      render: 'unformatted',
+    });
     expect(manifest.format).toBe('ndjson');
     expect(manifest.files.map((f) => f.file)).toEqual(['Q1_Q2_A2-B.ndjson.gz', 'Orders.ndjson.gz']);
-    expect(gunzipSync(readFileSync(join(output, 'Orders.ndjson.gz'))).toString('utf8')).toBe('{"id":1,"amount":12.5}\n{"id":2,"amount":1000}\n');
+    expect(gunzipSync(readFileSync(join(output, 'Orders.ndjson.gz'))).toString('utf8')).toBe(
+      '{"id":1,"amount":12.5}\n{"id":2,"amount":1000}\n',
+    );
     expectManifestMatchesFiles(output, manifest);
   });
 
@@ -121,7 +144,10 @@ describe('exportToFolder', () => {
     const before = emu.stats().requests;
     const cases: [FolderExportOptions, string | RegExp][] = [
       [{ ...base() } as FolderExportOptions, 'output is required: the folder to write the files into'],
-      [{ ...base(), output, range: 'Orders' } as unknown as FolderExportOptions, /^exportToFolder takes ranges \(a list of A1 texts\), not range/],
+      [
+        { ...base(), output, range: 'Orders' } as unknown as FolderExportOptions,
+        /^exportToFolder takes ranges \(a list of A1 texts\), not range/,
+      ],
       [{ ...base(), output, ranges: [] }, /^ranges expects a non-empty list of A1 texts/],
       [{ ...base(), output, ranges: 'Orders' as unknown as string[] }, /^ranges expects a non-empty list/],
       [{ ...base(), output, ranges: ['A1:B2:C3'] }, /A1:B2:C3/],
@@ -138,9 +164,11 @@ describe('exportToFolder', () => {
     expect(emu.stats().requests).toBe(before);
   });
 
-  it('output and gzip are exportToFolder\'s: the other functions name where they belong', async () => {
+  it("output and gzip are exportToFolder's: the other functions name where they belong", async () => {
     const sink = new Writable({ write: (_c, _e, done) => done() });
-    expect(await refused(() => exportToStream({ ...base(), output: 'x' } as never, sink))).toBe('output is an option of exportToFolder only');
+    expect(await refused(() => exportToStream({ ...base(), output: 'x' } as never, sink))).toBe(
+      'output is an option of exportToFolder only',
+    );
     expect(await refused(() => exportToStream({ ...base(), gzip: true } as never, sink))).toBe('gzip is an option of exportToFolder only');
   });
 });

@@ -29,7 +29,16 @@ beforeAll(async () => {
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   emu = await startEmulator({
     port: 0,
-    tabs: [memoryTab({ title: 'Orders', rows: [['id', 'amount', 'paid', 'when'], [1, 12.5, true, { value: 45_000, date: true }], [2, 1000, false, null]] })],
+    tabs: [
+      memoryTab({
+        title: 'Orders',
+        rows: [
+          ['id', 'amount', 'paid', 'when'],
+          [1, 12.5, true, { value: 45_000, date: true }],
+          [2, 1000, false, null],
+        ],
+      }),
+    ],
   });
 });
 
@@ -76,7 +85,7 @@ function cliMessage(args: string[]): string {
   throw new Error(`accepted: ${args.join(' ')}`);
 }
 
-describe('the library validates with the command line\'s rules, before any request', () => {
+describe("the library validates with the command line's rules, before any request", () => {
   it.each([
     ['concurrency', 0, '--concurrency', '0'],
     ['chunkRows', -100, '--chunk-rows', '-100'],
@@ -95,7 +104,9 @@ describe('the library validates with the command line\'s rules, before any reque
   });
 
   it("Google's enum names are not the library's values: render: 'UNFORMATTED_VALUE' is refused, not sent", async () => {
-    const message = await refused(() => exportToStream({ spreadsheet: ID, endpoint, render: 'UNFORMATTED_VALUE' as 'unformatted' }, sink()));
+    const message = await refused(() =>
+      exportToStream({ spreadsheet: ID, endpoint, render: 'UNFORMATTED_VALUE' as 'unformatted' }, sink()),
+    );
     expect(message).toBe('render expects one of formatted, unformatted, formula, got `UNFORMATTED_VALUE`');
   });
 
@@ -109,9 +120,11 @@ describe('the library validates with the command line\'s rules, before any reque
     const stale = { spreadsheet: ID, endpoint, timeoutMs: 5000 } as unknown as StreamExportOptions;
     expect(await refused(() => exportToStream(stale, sink()))).toBe('unknown option timeoutMs; did you mean timeout?');
     const format = { spreadsheet: ID, endpoint, format: 'csv' } as unknown as StreamExportOptions;
-    expect(await refused(async () => {
-      for await (const _ of readRows(format)) break;
-    })).toBe('format is an option of exportToStream and exportToFolder');
+    expect(
+      await refused(async () => {
+        for await (const _ of readRows(format)) break;
+      }),
+    ).toBe('format is an option of exportToStream and exportToFolder');
   });
 
   it('a missing or bad spreadsheet, or a bad range', async () => {
@@ -154,7 +167,16 @@ describe("the CLI's values work", () => {
   it("render: 'unformatted', dates: 'string', format: 'jsonl', timeout in seconds", async () => {
     const out = sink();
     const summary = await exportToStream(
-      { spreadsheet: emu.spreadsheetId, endpoint: emu.url, range: 'Orders', render: 'unformatted', dates: 'string', format: 'jsonl', timeout: 5, maxRpm: 0 },
+      {
+        spreadsheet: emu.spreadsheetId,
+        endpoint: emu.url,
+        range: 'Orders',
+        render: 'unformatted',
+        dates: 'string',
+        format: 'jsonl',
+        timeout: 5,
+        maxRpm: 0,
+      },
       out,
     );
     expect(summary.rows).toBe(2);
@@ -165,7 +187,8 @@ describe("the CLI's values work", () => {
 
   it('readRows with the defaults gives formatted text', async () => {
     const rows = [];
-    for await (const row of readRows({ spreadsheet: emu.spreadsheetId, endpoint: emu.url, range: 'Orders!A1:B2', maxRpm: 0 })) rows.push(row);
+    for await (const row of readRows({ spreadsheet: emu.spreadsheetId, endpoint: emu.url, range: 'Orders!A1:B2', maxRpm: 0 }))
+      rows.push(row);
     expect(rows).toEqual([
       ['id', 'amount'],
       ['1', '12.5'],

@@ -22,7 +22,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_COLUMN } from '../src/sheet/a1.js';
 import { type TabSource, startEmulator } from '../src/emulator/index.js';
 import { BIN, childEnv } from './e2e/harness.js';
-import { LONG_CELL_HEADERS, LONG_HEADER, denseColumnTab, longCell, longCellTab, sparseColumnTab, wideTab } from './support/memory-shapes.js';
+import {
+  LONG_CELL_HEADERS,
+  LONG_HEADER,
+  denseColumnTab,
+  longCell,
+  longCellTab,
+  sparseColumnTab,
+  wideTab,
+} from './support/memory-shapes.js';
 
 const PROBE = fileURLToPath(new URL('./support/heap-probe.mjs', import.meta.url));
 const MB = 1024 * 1024;

@@ -42,10 +42,22 @@ describe('safeStem: the rule, by example (README shows these)', () => {
 describe('fileNames', () => {
   it('adds the extension, and the cells of a range that names them; a named range is named after itself', () => {
     const names = fileNames(
-      [tab('Orders'), tab('Orders', 0, { cells: 'A2:F' }), tab('Orders', 0, { cells: 'B3' }), tab('Summary', 7, { named: 'MonthlyRevenue' }), tab('a/b', 9, { cells: 'A:C' })],
+      [
+        tab('Orders'),
+        tab('Orders', 0, { cells: 'A2:F' }),
+        tab('Orders', 0, { cells: 'B3' }),
+        tab('Summary', 7, { named: 'MonthlyRevenue' }),
+        tab('a/b', 9, { cells: 'A:C' }),
+      ],
       '.ndjson.gz',
     );
-    expect(names).toEqual(['Orders.ndjson.gz', 'Orders_A2-F.ndjson.gz', 'Orders_B3.ndjson.gz', 'MonthlyRevenue.ndjson.gz', 'a_b_A-C.ndjson.gz']);
+    expect(names).toEqual([
+      'Orders.ndjson.gz',
+      'Orders_A2-F.ndjson.gz',
+      'Orders_B3.ndjson.gz',
+      'MonthlyRevenue.ndjson.gz',
+      'a_b_A-C.ndjson.gz',
+    ]);
   });
 
   it('a later name that collides, ignoring case, gets its gid; the first keeps its name', () => {
@@ -62,14 +74,31 @@ describe('fileNames', () => {
   });
 
   it('the same range twice: the gid, then a counter', () => {
-    expect(fileNames([tab('Orders', 5), tab('Orders', 5), tab('Orders', 5)], '.csv')).toEqual(['Orders.csv', 'Orders_gid5.csv', 'Orders_gid5_2.csv']);
+    expect(fileNames([tab('Orders', 5), tab('Orders', 5), tab('Orders', 5)], '.csv')).toEqual([
+      'Orders.csv',
+      'Orders_gid5.csv',
+      'Orders_gid5_2.csv',
+    ]);
   });
 
   it('property: every name is safe on every OS, at most 255 bytes, and unique ignoring case', () => {
-    const title = fc.string({ unit: fc.oneof(fc.constantFrom('/', '\\', ':', '*', '?', '"', '<', '>', '|', '.', ' ', 'a', 'A', '\n', '\u0000', 'é', 'e\u0301', '😀'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 120 });
+    const title = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('/', '\\', ':', '*', '?', '"', '<', '>', '|', '.', ' ', 'a', 'A', '\n', '\u0000', 'é', 'e\u0301', '😀'),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      ),
+      maxLength: 120,
+    });
     fc.assert(
       fc.property(
-        fc.array(fc.record({ title, gid: fc.integer({ min: 0, max: 2_147_483_647 }), cells: fc.option(fc.constantFrom('A1:B2', 'A:C', 'B3', '5:100'), { nil: undefined }) }), { maxLength: 20 }),
+        fc.array(
+          fc.record({
+            title,
+            gid: fc.integer({ min: 0, max: 2_147_483_647 }),
+            cells: fc.option(fc.constantFrom('A1:B2', 'A:C', 'B3', '5:100'), { nil: undefined }),
+          }),
+          { maxLength: 20 },
+        ),
         fc.constantFrom('.csv', '.tsv.gz', '.ndjson.gz'),
         (sources, extension) => {
           const names = fileNames(sources, extension);
@@ -94,7 +123,7 @@ describe('fileNames', () => {
   });
 
   it('one title, one name', () => {
-    expect(one('Q1 \'24')).toBe("Q1 '24.csv");
+    expect(one("Q1 '24")).toBe("Q1 '24.csv");
     expect(one('a/b:c', '.tsv.gz')).toBe('a_b_c.tsv.gz');
   });
 });

@@ -73,8 +73,18 @@ describe('parseCommandLine: commands', () => {
   });
 
   it('an export needs no command word; `export` spells it out', () => {
-    expect(parseCommandLine([ID, 'Orders', '-q'])).toEqual({ kind: 'run', command: 'export', values: { quiet: true }, positionals: [ID, 'Orders'] });
-    expect(parseCommandLine(['export', ID, 'Orders', '-q'])).toEqual({ kind: 'run', command: 'export', values: { quiet: true }, positionals: [ID, 'Orders'] });
+    expect(parseCommandLine([ID, 'Orders', '-q'])).toEqual({
+      kind: 'run',
+      command: 'export',
+      values: { quiet: true },
+      positionals: [ID, 'Orders'],
+    });
+    expect(parseCommandLine(['export', ID, 'Orders', '-q'])).toEqual({
+      kind: 'run',
+      command: 'export',
+      values: { quiet: true },
+      positionals: [ID, 'Orders'],
+    });
   });
 
   it('a command word after options still selects the command', () => {
@@ -117,7 +127,9 @@ describe('parseCommandLine: commands', () => {
 
 describe('parseCommandLine: options', () => {
   it('a flag, its negation, a letter and a group of letters', () => {
-    expect(parseCommandLine([ID, '--no-header', '--no-progress', '-qc', '3'])).toMatchObject({ values: { header: false, progress: false, quiet: true, concurrency: '3' } });
+    expect(parseCommandLine([ID, '--no-header', '--no-progress', '-qc', '3'])).toMatchObject({
+      values: { header: false, progress: false, quiet: true, concurrency: '3' },
+    });
   });
 
   it('--data is repeatable, in order', () => {
@@ -125,16 +137,24 @@ describe('parseCommandLine: options', () => {
   });
 
   it('suggests among the options of the command being run', () => {
-    expect(usage(() => parseCommandLine([ID, '--concurency', '3']))).toBe('unknown option --concurency; did you mean --concurrency? (see sheetpipe --help)');
-    expect(usage(() => parseCommandLine(['emulator', '--prot', '0']))).toBe('unknown option --prot; did you mean --port? (see sheetpipe emulator --help)');
+    expect(usage(() => parseCommandLine([ID, '--concurency', '3']))).toBe(
+      'unknown option --concurency; did you mean --concurrency? (see sheetpipe --help)',
+    );
+    expect(usage(() => parseCommandLine(['emulator', '--prot', '0']))).toBe(
+      'unknown option --prot; did you mean --port? (see sheetpipe emulator --help)',
+    );
     expect(usage(() => parseCommandLine(['sheets', ID, '--jsno']))).toMatch(/did you mean --json\?/);
     // --crlf on an export is no slip of the emulator's --cols.
     expect(usage(() => parseCommandLine([ID, '--crlf']))).toBe('unknown option --crlf (see sheetpipe --help)');
   });
 
   it('an option of another command is named as such', () => {
-    expect(usage(() => parseCommandLine([ID, '--port', '0']))).toBe("--port is an option of 'sheetpipe emulator', not of 'sheetpipe export' (see sheetpipe --help)");
-    expect(usage(() => parseCommandLine(['sheets', ID, '--concurrency', '2']))).toMatch(/^--concurrency is an option of 'sheetpipe export'/);
+    expect(usage(() => parseCommandLine([ID, '--port', '0']))).toBe(
+      "--port is an option of 'sheetpipe emulator', not of 'sheetpipe export' (see sheetpipe --help)",
+    );
+    expect(usage(() => parseCommandLine(['sheets', ID, '--concurrency', '2']))).toMatch(
+      /^--concurrency is an option of 'sheetpipe export'/,
+    );
   });
 
   it('"did you mean" never offers the option itself, for any option of any command run as another', () => {
@@ -201,7 +221,8 @@ describe('completion scripts, from the table', () => {
     const script = completionScript(shell);
     for (const command of COMMAND_NAMES) expect(script).toContain(command);
     for (const d of OPTION_LIST) expect(script, `${shell} --${d.name}`).toMatch(new RegExp(`(--|-l )${d.name}\\b`));
-    for (const value of ['csv', 'tsv', 'ndjson', 'jsonl', 'formatted', 'unformatted', 'formula', 'serial', 'string']) expect(script).toContain(value);
+    for (const value of ['csv', 'tsv', 'ndjson', 'jsonl', 'formatted', 'unformatted', 'formula', 'serial', 'string'])
+      expect(script).toContain(value);
   });
 });
 

@@ -66,7 +66,9 @@ function checkPlan(r: GridRange, options: PlanOptions = {}): Chunk[] {
     expect(chunk.firstRow).toBeLessThanOrEqual(r.sheet.rowCount); // never starts past the grid
     expect(chunk.firstRow + chunk.rows - 1).toBeLessThanOrEqual(lastRow);
     // The request text is the chunk's rows over the range's columns, tab quoted; it parses back.
-    expect(chunk.a1).toBe(`'${r.sheet.title.replaceAll("'", "''")}'!${columnToLetters(r.firstCol)}${chunk.firstRow}:${columnToLetters(r.lastCol)}${chunk.firstRow + chunk.rows - 1}`);
+    expect(chunk.a1).toBe(
+      `'${r.sheet.title.replaceAll("'", "''")}'!${columnToLetters(r.firstCol)}${chunk.firstRow}:${columnToLetters(r.lastCol)}${chunk.firstRow + chunk.rows - 1}`,
+    );
     expect(parseA1(chunk.a1)).toStrictEqual({
       kind: 'range',
       sheet: r.sheet.title,
@@ -171,7 +173,14 @@ describe('planChunks', () => {
         // As resolveRange builds it: the start as given, the end clipped to the grid.
         const firstRow = Math.min(a, b);
         const firstCol = Math.min(c, d);
-        const r = range({ rowCount, columnCount, firstRow, lastRow: Math.min(Math.max(a, b), rowCount), firstCol, lastCol: Math.min(Math.max(c, d), columnCount) });
+        const r = range({
+          rowCount,
+          columnCount,
+          firstRow,
+          lastRow: Math.min(Math.max(a, b), rowCount),
+          firstCol,
+          lastCol: Math.min(Math.max(c, d), columnCount),
+        });
         return { r, options };
       });
     fc.assert(
@@ -224,11 +233,23 @@ describe('planRequests', () => {
   it('packs ranges that fit the budget into batches, in order, and chunks a large one', () => {
     const ranges = [small('A'), small('B'), range({ title: 'Big', rowCount: 100_000, columnCount: 10 }), small('C'), small('D')];
     const planned = [...planRequests(ranges, { firstRows: SAMPLE })];
-    expect(planned[0]).toEqual({ kind: 'batch', spans: [{ target: 0, first: 1, last: 20 }, { target: 1, first: 1, last: 20 }] });
+    expect(planned[0]).toEqual({
+      kind: 'batch',
+      spans: [
+        { target: 0, first: 1, last: 20 },
+        { target: 1, first: 1, last: 20 },
+      ],
+    });
     const big = planned.filter((p): p is Extract<PlannedRequest, { kind: 'values' }> => p.kind === 'values' && p.span.target === 2);
     expect(big[0]?.span).toEqual({ target: 2, first: 1, last: SAMPLE });
     expect(big.at(-1)?.span.last).toBe(100_000);
-    expect(planned.at(-1)).toEqual({ kind: 'batch', spans: [{ target: 3, first: 1, last: 20 }, { target: 4, first: 1, last: 20 }] });
+    expect(planned.at(-1)).toEqual({
+      kind: 'batch',
+      spans: [
+        { target: 3, first: 1, last: 20 },
+        { target: 4, first: 1, last: 20 },
+      ],
+    });
   });
 
   it('30 small tabs of a default grid (1000 × 26) take two requests', () => {
@@ -239,11 +260,16 @@ describe('planRequests', () => {
   });
 
   it('a lone small range is a values request, and empty ranges are left out', () => {
-    expect([...planRequests([small('A'), range({ firstRow: 1001, lastRow: 1000 })])]).toEqual([{ kind: 'values', span: { target: 0, first: 1, last: 20 } }]);
+    expect([...planRequests([small('A'), range({ firstRow: 1001, lastRow: 1000 })])]).toEqual([
+      { kind: 'values', span: { target: 0, first: 1, last: 20 } },
+    ]);
   });
 
   it('property: every range is covered exactly once, batches stay within their limits', () => {
-    const arb = fc.array(fc.record({ rows: fc.integer({ min: 1, max: 40_000 }), cols: fc.integer({ min: 1, max: 60 }) }), { minLength: 1, maxLength: 120 });
+    const arb = fc.array(fc.record({ rows: fc.integer({ min: 1, max: 40_000 }), cols: fc.integer({ min: 1, max: 60 }) }), {
+      minLength: 1,
+      maxLength: 120,
+    });
     fc.assert(
       fc.property(arb, fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined }), (shapes, chunkRows) => {
         const ranges = shapes.map((s, i) => range({ title: `T${i}`, rowCount: s.rows, columnCount: s.cols }));
@@ -254,7 +280,9 @@ describe('planRequests', () => {
           if (p.kind === 'batch') {
             expect(spans.length).toBeGreaterThan(1);
             expect(spans.length).toBeLessThanOrEqual(BATCH_RANGES);
-            expect(spans.reduce((n, s) => n + (s.last - s.first + 1) * (ranges[s.target]?.lastCol ?? 0), 0)).toBeLessThanOrEqual(BATCH_CELLS);
+            expect(spans.reduce((n, s) => n + (s.last - s.first + 1) * (ranges[s.target]?.lastCol ?? 0), 0)).toBeLessThanOrEqual(
+              BATCH_CELLS,
+            );
           }
           for (const s of spans) {
             expect(s.first).toBe(last[s.target]! + 1);
@@ -271,10 +299,34 @@ describe('planRequests', () => {
 
 describe('the early read', () => {
   it('names the first rows of a range on a named tab, a bare name, or the first tab', () => {
-    expect(earlySpan(parseA1('Orders'), undefined, SAMPLE)).toEqual({ sheet: 'Orders', firstRow: 1, lastRow: SAMPLE, firstCol: 1, lastCol: undefined });
-    expect(earlySpan(parseA1("'Q1 ''24'!B5:D"), undefined, SAMPLE)).toEqual({ sheet: "Q1 '24", firstRow: 5, lastRow: 5 + SAMPLE - 1, firstCol: 2, lastCol: 4 });
-    expect(earlySpan(undefined, undefined, SAMPLE)).toEqual({ sheet: undefined, firstRow: 1, lastRow: SAMPLE, firstCol: 1, lastCol: undefined });
-    expect(earlySpan(parseA1('A2:F10'), undefined, SAMPLE)).toEqual({ sheet: undefined, firstRow: 2, lastRow: 10, firstCol: 1, lastCol: 6 });
+    expect(earlySpan(parseA1('Orders'), undefined, SAMPLE)).toEqual({
+      sheet: 'Orders',
+      firstRow: 1,
+      lastRow: SAMPLE,
+      firstCol: 1,
+      lastCol: undefined,
+    });
+    expect(earlySpan(parseA1("'Q1 ''24'!B5:D"), undefined, SAMPLE)).toEqual({
+      sheet: "Q1 '24",
+      firstRow: 5,
+      lastRow: 5 + SAMPLE - 1,
+      firstCol: 2,
+      lastCol: 4,
+    });
+    expect(earlySpan(undefined, undefined, SAMPLE)).toEqual({
+      sheet: undefined,
+      firstRow: 1,
+      lastRow: SAMPLE,
+      firstCol: 1,
+      lastCol: undefined,
+    });
+    expect(earlySpan(parseA1('A2:F10'), undefined, SAMPLE)).toEqual({
+      sheet: undefined,
+      firstRow: 2,
+      lastRow: 10,
+      firstCol: 1,
+      lastCol: 6,
+    });
   });
 
   it('is not possible for a gid tab, and no larger than the sample on the first tab', () => {
@@ -296,7 +348,7 @@ describe('the early read', () => {
     expect(earlyMatches(early, range({ title: 'Orders', rowCount: 500, columnCount: 18_278 }), DEFAULT_CELL_BUDGET)).toBe(false);
   });
 
-  it('reads the tab from the answer\'s echo', () => {
+  it("reads the tab from the answer's echo", () => {
     expect(echoedSheet('Sheet1!A1:Z1000')).toBe('Sheet1');
     expect(echoedSheet("'It''s'!A1:B2")).toBe("It's");
     expect(echoedSheet(undefined)).toBeUndefined();

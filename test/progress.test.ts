@@ -87,7 +87,14 @@ describe('the bar', () => {
 });
 
 describe('several ranges (a folder export): one bar for the run', () => {
-  const plan = (file: string, rows: number): PlanInfo => ({ range: `'${file}'!A1:C${rows}`, file, chunks: 1, rows, columns: 3, colsNamed: false });
+  const plan = (file: string, rows: number): PlanInfo => ({
+    range: `'${file}'!A1:C${rows}`,
+    file,
+    chunks: 1,
+    rows,
+    columns: 3,
+    colsNamed: false,
+  });
 
   it('covers every plan, names the file being written, and counts data rows (one header line per range)', async () => {
     const stream = terminal(160);
@@ -171,7 +178,13 @@ describe('plain lines (--progress where no bar can be drawn)', () => {
 });
 
 describe('retries', () => {
-  const retry = (attempt: number) => ({ label: 'chunk 2/10', attempt, delayMs: 1200, kind: 'server' as const, reason: '503 UNAVAILABLE The service is currently unavailable.' });
+  const retry = (attempt: number) => ({
+    label: 'chunk 2/10',
+    attempt,
+    delayMs: 1200,
+    kind: 'server' as const,
+    reason: '503 UNAVAILABLE The service is currently unavailable.',
+  });
 
   it('are announced once, however many there are', () => {
     const stream = terminal();
@@ -205,7 +218,9 @@ describe('retries', () => {
     expect(retryNotice('rate-limit', '429 RESOURCE_EXHAUSTED Quota exceeded')).toBe(
       "sheetpipe: the API's quota is used up (429 RESOURCE_EXHAUSTED); waiting and retrying (a lower --max-rpm avoids this)",
     );
-    expect(retryNotice('timeout', 'timed out after 30 s')).toBe('sheetpipe: requests are timing out (timed out after 30 s); retrying (this can take a minute)');
+    expect(retryNotice('timeout', 'timed out after 30 s')).toBe(
+      'sheetpipe: requests are timing out (timed out after 30 s); retrying (this can take a minute)',
+    );
     expect(retryNotice('network', 'ECONNRESET')).toMatch(/\(ECONNRESET\); retrying/);
   });
 });
@@ -214,10 +229,14 @@ describe('the summary', () => {
   const summary = { range: "'Orders'!A1:C2", rows: 1, columns: 3, requests: 2, retries: 0, seconds: 0.2 };
 
   it('says 1 row, 1 column, 1 request, 1 retry', () => {
-    expect(formatSummary(summary, 'stdout')).toBe("sheetpipe: 1 row × 3 columns from 'Orders'!A1:C2 → stdout in 0.2 s (5 rows/s), 2 requests, 0 retries");
+    expect(formatSummary(summary, 'stdout')).toBe(
+      "sheetpipe: 1 row × 3 columns from 'Orders'!A1:C2 → stdout in 0.2 s (5 rows/s), 2 requests, 0 retries",
+    );
     expect(formatSummary({ ...summary, rows: 2, columns: 1, requests: 1, retries: 1 }, 'out.csv')).toBe(
       "sheetpipe: 2 rows × 1 column from 'Orders'!A1:C2 → out.csv in 0.2 s (10 rows/s), 1 request, 1 retry",
     );
-    expect(formatSummary({ ...summary, rows: 199_999, seconds: 3.6, requests: 16 }, 'demo.csv')).toMatch(/^sheetpipe: 199,999 rows × 3 columns .* \(55,555 rows\/s\), 16 requests, 0 retries$/);
+    expect(formatSummary({ ...summary, rows: 199_999, seconds: 3.6, requests: 16 }, 'demo.csv')).toMatch(
+      /^sheetpipe: 199,999 rows × 3 columns .* \(55,555 rows\/s\), 16 requests, 0 retries$/,
+    );
   });
 });

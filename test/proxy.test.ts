@@ -16,9 +16,30 @@ let proxy: Awaited<ReturnType<typeof startConnectProxy>>;
 let reference: string;
 
 /** No proxy variable from the test's own environment leaks into a child. */
-const NO_PROXIES = { HTTPS_PROXY: '', https_proxy: '', HTTP_PROXY: '', http_proxy: '', ALL_PROXY: '', all_proxy: '', NO_PROXY: '', no_proxy: '' };
+const NO_PROXIES = {
+  HTTPS_PROXY: '',
+  https_proxy: '',
+  HTTP_PROXY: '',
+  http_proxy: '',
+  ALL_PROXY: '',
+  all_proxy: '',
+  NO_PROXY: '',
+  no_proxy: '',
+};
 
-const exportArgs = (endpoint: string) => ['--endpoint', endpoint, emu.spreadsheetId, 'Mixed', '--chunk-rows', '50', '-c', '4', '--max-rpm', '0', '-q'];
+const exportArgs = (endpoint: string) => [
+  '--endpoint',
+  endpoint,
+  emu.spreadsheetId,
+  'Mixed',
+  '--chunk-rows',
+  '50',
+  '-c',
+  '4',
+  '--max-rpm',
+  '0',
+  '-q',
+];
 
 function run(endpoint: string, env: Record<string, string>, extra: string[] = []): Promise<CliResult> {
   return runWithEnv([...exportArgs(endpoint), ...extra], { ...NO_PROXIES, GOOGLE_API_KEY: KEY, NODE_EXTRA_CA_CERTS: CA_FILE, ...env });
@@ -81,7 +102,14 @@ describe('a loopback endpoint is never proxied', () => {
   it.each(['127.0.0.1', 'localhost'])('http://%s:PORT/ with every proxy variable set', async (host) => {
     const connectsBefore = proxy.connects.length;
     const url = proxy.url;
-    const r = await run(`http://${host}:${emu.port}/`, { HTTPS_PROXY: url, HTTP_PROXY: url, ALL_PROXY: url, https_proxy: url, http_proxy: url, all_proxy: url });
+    const r = await run(`http://${host}:${emu.port}/`, {
+      HTTPS_PROXY: url,
+      HTTP_PROXY: url,
+      ALL_PROXY: url,
+      https_proxy: url,
+      http_proxy: url,
+      all_proxy: url,
+    });
     expectExit(r, 0);
     expect(r.stdout).toBe(reference);
     expect(proxy.connects.length).toBe(connectsBefore);

@@ -9,7 +9,6 @@ import { exportToStream } from '../src/index.js';
 import { resolveRange, type GridRange } from '../src/sheet/resolve.js';
 import { exportRangesTo } from '../src/engine/run.js';
 
-
 const smallTab = (i: number) => {
   const rows: Cell[][] = [['id', 'tab', 'note']];
   for (let r = 1; r <= 5 + i; r++) rows.push(r % 4 === 0 ? [] : [r, `t${i}`, r % 3 === 0 ? 'a, b' : '']);

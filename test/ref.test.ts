@@ -6,7 +6,6 @@ import { usageMessage } from './support/usage.js';
 
 const ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';
 
-
 describe('parseSpreadsheetRef: accepted forms', () => {
   const table: [string, SpreadsheetRef][] = [
     [ID, { id: ID }],
@@ -84,8 +83,10 @@ function checkClean(text: string): void {
   try {
     value = parseSpreadsheetRef(text);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw new Error(`parseSpreadsheetRef(${JSON.stringify(text)}) threw ${String(error)}`, { cause: error });
-    if (/[\r\n]/.test(error.message)) throw new Error(`multi-line message for ${JSON.stringify(text)}: ${JSON.stringify(error.message)}`, { cause: error });
+    if (!(error instanceof UsageError))
+      throw new Error(`parseSpreadsheetRef(${JSON.stringify(text)}) threw ${String(error)}`, { cause: error });
+    if (/[\r\n]/.test(error.message))
+      throw new Error(`multi-line message for ${JSON.stringify(text)}: ${JSON.stringify(error.message)}`, { cause: error });
     return;
   }
   expect(value.id).toMatch(/^[A-Za-z0-9_-]{8,200}$/);
@@ -95,8 +96,32 @@ function checkClean(text: string): void {
 }
 
 const REF_FRAGMENTS = [
-  'https://', 'http://', 'ftp://', 'docs.google.com', 'evil.com', '/spreadsheets', '/d/', '/u/0', '/edit', 'abcdefgh1234',
-  '#gid=', '?gid=', '&', '123', '-1', '%20', ' ', '@', ':443', '..', '/', 'é', '\n', '\u0000', '#', '?',
+  'https://',
+  'http://',
+  'ftp://',
+  'docs.google.com',
+  'evil.com',
+  '/spreadsheets',
+  '/d/',
+  '/u/0',
+  '/edit',
+  'abcdefgh1234',
+  '#gid=',
+  '?gid=',
+  '&',
+  '123',
+  '-1',
+  '%20',
+  ' ',
+  '@',
+  ':443',
+  '..',
+  '/',
+  'é',
+  '\n',
+  '\u0000',
+  '#',
+  '?',
 ];
 
 describe('parseSpreadsheetRef properties', () => {
@@ -105,7 +130,12 @@ describe('parseSpreadsheetRef properties', () => {
       fc.property(
         idArb,
         gidArb,
-        fc.constantFrom('https://docs.google.com/spreadsheets', 'http://docs.google.com/spreadsheets', 'docs.google.com/spreadsheets', 'https://docs.google.com/spreadsheets/u/1'),
+        fc.constantFrom(
+          'https://docs.google.com/spreadsheets',
+          'http://docs.google.com/spreadsheets',
+          'docs.google.com/spreadsheets',
+          'https://docs.google.com/spreadsheets/u/1',
+        ),
         fc.constantFrom('', '/', '/edit', '/edit?usp=sharing', '/htmlview'),
         fc.constantFrom('hash', 'query'),
         (id, gid, prefix, suffix, where) => {
@@ -122,13 +152,22 @@ describe('parseSpreadsheetRef properties', () => {
 
   // Fuzz budget: 4,000 + 3,000 + 3,000 = 10,000 generated strings across the three properties below.
   it('fuzz: arbitrary unicode strings never throw anything but a one-line UsageError', () => {
-    fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 80 })), checkClean), {
-      numRuns: 4000,
-    });
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 80 })), checkClean),
+      {
+        numRuns: 4000,
+      },
+    );
   });
 
   it('fuzz: strings built from URL fragments never throw anything but a one-line UsageError', () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom(...REF_FRAGMENTS), { maxLength: 12 }).map((p) => p.join('')), checkClean), { numRuns: 3000 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...REF_FRAGMENTS), { maxLength: 12 }).map((p) => p.join('')),
+        checkClean,
+      ),
+      { numRuns: 3000 },
+    );
   });
 
   it('fuzz: arbitrary web URLs never throw anything but a one-line UsageError', () => {

@@ -32,7 +32,14 @@ const meta: SpreadsheetMeta = {
 };
 
 function grid(range: GridRange) {
-  return { title: range.sheet.title, firstRow: range.firstRow, lastRow: range.lastRow, firstCol: range.firstCol, lastCol: range.lastCol, colsNamed: range.colsNamed };
+  return {
+    title: range.sheet.title,
+    firstRow: range.firstRow,
+    lastRow: range.lastRow,
+    firstCol: range.firstCol,
+    lastCol: range.lastCol,
+    colsNamed: range.colsNamed,
+  };
 }
 
 function resolveText(text: string | undefined, gid?: number) {
@@ -62,7 +69,13 @@ describe('resolveRange: default tab and gid', () => {
   });
 
   it('the default skips a chart tab that comes first', () => {
-    const m: SpreadsheetMeta = { sheets: [{ ...chart, index: 0 }, { ...data, index: 1 }], namedRanges: [] };
+    const m: SpreadsheetMeta = {
+      sheets: [
+        { ...chart, index: 0 },
+        { ...data, index: 1 },
+      ],
+      namedRanges: [],
+    };
     expect(grid(resolveRange(undefined, m))).toMatchObject({ title: 'Data' });
   });
 
@@ -86,7 +99,14 @@ describe('resolveRange: open ranges closed to the grid', () => {
   });
 
   it('clips a range that ends past the grid (rows and columns)', () => {
-    expect(resolveText('Summary!A1:Z100000')).toEqual({ title: 'Summary', firstRow: 1, lastRow: 100, firstCol: 1, lastCol: 5, colsNamed: true });
+    expect(resolveText('Summary!A1:Z100000')).toEqual({
+      title: 'Summary',
+      firstRow: 1,
+      lastRow: 100,
+      firstCol: 1,
+      lastCol: 5,
+      colsNamed: true,
+    });
     expect(resolveText("'Summary'!C50:ZZZ")).toMatchObject({ firstRow: 50, lastRow: 100, firstCol: 3, lastCol: 5 });
   });
 
@@ -99,7 +119,10 @@ describe('resolveRange: open ranges closed to the grid', () => {
 
   it('finds a tab case-insensitively when no exact title matches, exact match first', () => {
     expect(resolveText("'data'!A1:B2")).toMatchObject({ title: 'Data' });
-    const m: SpreadsheetMeta = { sheets: [sheet({ title: 'abc', sheetId: 1, index: 0 }), sheet({ title: 'ABC', sheetId: 2, index: 1, rowCount: 7 })], namedRanges: [] };
+    const m: SpreadsheetMeta = {
+      sheets: [sheet({ title: 'abc', sheetId: 1, index: 0 }), sheet({ title: 'ABC', sheetId: 2, index: 1, rowCount: 7 })],
+      namedRanges: [],
+    };
     expect(grid(resolveRange(parseA1("'ABC'!A:A"), m))).toMatchObject({ title: 'ABC', lastRow: 7 });
   });
 });
@@ -143,7 +166,13 @@ describe('resolveRange: tabs and named ranges', () => {
   });
 
   it('an OBJECT (chart) tab is a UsageError, however it is reached', () => {
-    for (const reach of [() => resolveText('Chart1'), () => resolveText("'Chart1'!A1:B2"), () => resolveText(undefined, 333), () => resolveText('A1:B2', 333), () => resolveText('OnChart')]) {
+    for (const reach of [
+      () => resolveText('Chart1'),
+      () => resolveText("'Chart1'!A1:B2"),
+      () => resolveText(undefined, 333),
+      () => resolveText('A1:B2', 333),
+      () => resolveText('OnChart'),
+    ]) {
       expect(reach).toThrow(UsageError);
       expect(reach).toThrow(/Chart1/);
     }
@@ -201,7 +230,7 @@ describe('resolveRange: text that is both a cell and a tab or a named range', ()
     expect(usageMessage(() => resolveIn('Q1', 1))).toContain(`write 'Q1' for the tab or 'Q1'!Q1 for the cell`);
   });
 
-  it('refuses a cell that is also a named range, showing the cell and the named range\'s cells', () => {
+  it("refuses a cell that is also a named range, showing the cell and the named range's cells", () => {
     expect(usageMessage(() => resolveIn('gap2'))).toBe(
       `range "gap2" is both a cell and a named range: write Data!GAP2 for the cell or 'My Data'!B2:C3 for the named range's cells`,
     );
@@ -242,14 +271,14 @@ describe('resolveRange: never a negative count', () => {
   const counts = (r: GridRange) => ({ rows: r.lastRow - r.firstRow + 1, columns: r.lastCol - r.firstCol + 1 });
   const at = (text: string) => resolveRange(parseA1(text), book);
 
-  it('a cell past the grid\'s columns holds no cells: 0 columns, not a negative figure', () => {
+  it("a cell past the grid's columns holds no cells: 0 columns, not a negative figure", () => {
     const r = at('gap2');
     expect(counts(r)).toEqual({ rows: 1, columns: 0 });
     expect(holdsNoCells(r)).toBe(true);
     expect(describeRange(r)).toBe("'Data'!GAP2:GAP2");
   });
 
-  it('a cell past the grid\'s rows holds no cells, the same way', () => {
+  it("a cell past the grid's rows holds no cells, the same way", () => {
     const r = at('A2000');
     expect(counts(r)).toEqual({ rows: 0, columns: 1 });
     expect(holdsNoCells(r)).toBe(true);

@@ -10,7 +10,6 @@ import { type Cell, memoryTab, startEmulator } from '../src/emulator/index.js';
 import { exportToStream, type StreamExportOptions } from '../src/index.js';
 import { type CutPlan, startCuttingProxy } from './support/cutting-proxy.js';
 
-
 const cellArb: fc.Arbitrary<Cell> = fc.oneof(
   { weight: 4, arbitrary: fc.string({ maxLength: 12 }) },
   { weight: 2, arbitrary: fc.constantFrom('a,b', 'say "hi"', 'two\nlines', 'tab\there', 'back\\slash', 'Zoë ✓', '') },
@@ -21,13 +20,22 @@ const cellArb: fc.Arbitrary<Cell> = fc.oneof(
 const rowArb = fc.oneof({ weight: 1, arbitrary: fc.constant<Cell[]>([]) }, { weight: 6, arbitrary: fc.array(cellArb, { maxLength: 7 }) });
 const sheetArb = fc.array(rowArb, { minLength: 1, maxLength: 120 });
 
-const cutArb = fc.array(fc.option(fc.record({ fraction: fc.double({ min: 0, max: 1, noNaN: true }), how: fc.constantFrom<'reset' | 'close'>('reset', 'close') }), { freq: 2 }), {
-  maxLength: 40,
-});
+const cutArb = fc.array(
+  fc.option(
+    fc.record({ fraction: fc.double({ min: 0, max: 1, noNaN: true }), how: fc.constantFrom<'reset' | 'close'>('reset', 'close') }),
+    { freq: 2 },
+  ),
+  {
+    maxLength: 40,
+  },
+);
 
 async function run(endpoint: string, spreadsheet: string, options: Partial<StreamExportOptions>): Promise<{ bytes: Buffer }> {
   const out = collector();
-  await exportToStream({ spreadsheet, endpoint, range: 'Data', maxRpm: 0, retries: 60, backoff: { baseMs: 1, capMs: 2, jitterMs: 1 }, ...options }, out.stream);
+  await exportToStream(
+    { spreadsheet, endpoint, range: 'Data', maxRpm: 0, retries: 60, backoff: { baseMs: 1, capMs: 2, jitterMs: 1 }, ...options },
+    out.stream,
+  );
   return { bytes: out.bytes() };
 }
 

@@ -6,15 +6,23 @@ import { type Classification, backoffDelay, classify, describeFailure, formatSec
 describe('classify', () => {
   const table: [string, AttemptFailure, Classification][] = [
     ['429', { status: 429 }, { kind: 'rate-limit', retryable: true }],
-    ['429 RESOURCE_EXHAUSTED', { status: 429, apiStatus: 'RESOURCE_EXHAUSTED', reason: 'RATE_LIMIT_EXCEEDED' }, { kind: 'rate-limit', retryable: true }],
-    ['403 RATE_LIMIT_EXCEEDED reason', { status: 403, apiStatus: 'PERMISSION_DENIED', reason: 'RATE_LIMIT_EXCEEDED' }, { kind: 'rate-limit', retryable: true }],
+    [
+      '429 RESOURCE_EXHAUSTED',
+      { status: 429, apiStatus: 'RESOURCE_EXHAUSTED', reason: 'RATE_LIMIT_EXCEEDED' },
+      { kind: 'rate-limit', retryable: true },
+    ],
+    [
+      '403 RATE_LIMIT_EXCEEDED reason',
+      { status: 403, apiStatus: 'PERMISSION_DENIED', reason: 'RATE_LIMIT_EXCEEDED' },
+      { kind: 'rate-limit', retryable: true },
+    ],
     ['403 rateLimitExceeded (v3-style reason)', { status: 403, reason: 'rateLimitExceeded' }, { kind: 'rate-limit', retryable: true }],
     ['403 userRateLimitExceeded', { status: 403, reason: 'userRateLimitExceeded' }, { kind: 'rate-limit', retryable: true }],
     ['403 RESOURCE_EXHAUSTED status', { status: 403, apiStatus: 'RESOURCE_EXHAUSTED' }, { kind: 'rate-limit', retryable: true }],
     ['500', { status: 500, apiStatus: 'INTERNAL' }, { kind: 'server', retryable: true }],
     ['502', { status: 502 }, { kind: 'server', retryable: true }],
     ['503', { status: 503, apiStatus: 'UNAVAILABLE' }, { kind: 'server', retryable: true }],
-    ['504 (the server\'s own timeout)', { status: 504, apiStatus: 'DEADLINE_EXCEEDED' }, { kind: 'timeout', retryable: true }],
+    ["504 (the server's own timeout)", { status: 504, apiStatus: 'DEADLINE_EXCEEDED' }, { kind: 'timeout', retryable: true }],
     ['DEADLINE_EXCEEDED under another status', { status: 500, apiStatus: 'DEADLINE_EXCEEDED' }, { kind: 'timeout', retryable: true }],
     ['408', { status: 408 }, { kind: 'timeout', retryable: true }],
     ['400', { status: 400, apiStatus: 'INVALID_ARGUMENT' }, { kind: 'bad-request', retryable: false }],
@@ -24,9 +32,21 @@ describe('classify', () => {
     ['404', { status: 404, apiStatus: 'NOT_FOUND' }, { kind: 'not-found', retryable: false }],
     ['409', { status: 409 }, { kind: 'client', retryable: false }],
     ['413', { status: 413 }, { kind: 'client', retryable: false }],
-    ['400 API_KEY_INVALID', { status: 400, apiStatus: 'INVALID_ARGUMENT', reasons: ['API_KEY_INVALID'] }, { kind: 'auth', retryable: false }],
-    ['403 ACCESS_TOKEN_SCOPE_INSUFFICIENT', { status: 403, reasons: ['ACCESS_TOKEN_SCOPE_INSUFFICIENT'] }, { kind: 'auth', retryable: false }],
-    ['a rate reason second in the list', { status: 403, reasons: ['forbidden', 'rateLimitExceeded'] }, { kind: 'rate-limit', retryable: true }],
+    [
+      '400 API_KEY_INVALID',
+      { status: 400, apiStatus: 'INVALID_ARGUMENT', reasons: ['API_KEY_INVALID'] },
+      { kind: 'auth', retryable: false },
+    ],
+    [
+      '403 ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+      { status: 403, reasons: ['ACCESS_TOKEN_SCOPE_INSUFFICIENT'] },
+      { kind: 'auth', retryable: false },
+    ],
+    [
+      'a rate reason second in the list',
+      { status: 403, reasons: ['forbidden', 'rateLimitExceeded'] },
+      { kind: 'rate-limit', retryable: true },
+    ],
     ['ECONNRESET', { networkCode: 'ECONNRESET' }, { kind: 'reset', retryable: true }],
     ['ETIMEDOUT', { networkCode: 'ETIMEDOUT' }, { kind: 'reset', retryable: true }],
     ['a body cut short', { networkCode: 'ERR_STREAM_PREMATURE_CLOSE' }, { kind: 'reset', retryable: true }],
@@ -73,8 +93,24 @@ describe('classify', () => {
     const facts = fc.record(
       {
         status: fc.oneof(fc.constantFrom(200, 400, 401, 403, 404, 408, 409, 429, 500, 502, 503, 504), fc.integer({ min: 100, max: 599 })),
-        apiStatus: fc.constantFrom('RESOURCE_EXHAUSTED', 'UNAVAILABLE', 'INTERNAL', 'PERMISSION_DENIED', 'NOT_FOUND', 'INVALID_ARGUMENT', 'UNAUTHENTICATED'),
-        reason: fc.constantFrom('RATE_LIMIT_EXCEEDED', 'rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded', 'forbidden', 'notFound', 'backendError'),
+        apiStatus: fc.constantFrom(
+          'RESOURCE_EXHAUSTED',
+          'UNAVAILABLE',
+          'INTERNAL',
+          'PERMISSION_DENIED',
+          'NOT_FOUND',
+          'INVALID_ARGUMENT',
+          'UNAUTHENTICATED',
+        ),
+        reason: fc.constantFrom(
+          'RATE_LIMIT_EXCEEDED',
+          'rateLimitExceeded',
+          'userRateLimitExceeded',
+          'quotaExceeded',
+          'forbidden',
+          'notFound',
+          'backendError',
+        ),
         retryAfter: fc.constantFrom('1', '30', 'Wed, 21 Oct 2015 07:28:00 GMT'),
         networkCode: fc.constantFrom('ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET'),
         timedOut: fc.boolean(),
@@ -144,7 +180,9 @@ describe('backoffDelay', () => {
   const almostOne = () => 0.999_999;
 
   it('doubles from the base, capped at 32 s by default', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 20].map((n) => backoffDelay(n, undefined, {}, zero))).toEqual([1000, 2000, 4000, 8000, 16_000, 32_000, 32_000, 32_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 20].map((n) => backoffDelay(n, undefined, {}, zero))).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 32_000, 32_000, 32_000,
+    ]);
   });
 
   it('adds at most the jitter, from the injected random', () => {
@@ -216,7 +254,9 @@ describe('describeFailure', () => {
     expect(describeFailure({ timedOut: true }, 30_000)).toBe('timed out after 30 s');
     expect(describeFailure({ timedOut: true }, 2500)).toBe('timed out after 2.5 s');
     expect(describeFailure({ timedOut: true })).toBe('timed out');
-    expect(describeFailure({ status: 429, apiStatus: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded' })).toBe('429 RESOURCE_EXHAUSTED Quota exceeded');
+    expect(describeFailure({ status: 429, apiStatus: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded' })).toBe(
+      '429 RESOURCE_EXHAUSTED Quota exceeded',
+    );
     expect(describeFailure({ status: 503 })).toBe('503');
     expect(describeFailure({ networkCode: 'ECONNRESET' })).toBe('ECONNRESET');
     expect(describeFailure({ status: 200, malformed: true, message: '"values" is not an array' })).toContain('malformed');

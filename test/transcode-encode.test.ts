@@ -19,7 +19,9 @@ function encode(rows: Cell[][], format: Format, width: number, keys?: HeaderKeys
 /** The text of one encoded number cell. */
 function numberOut(text: string, format: Format): string {
   const body = Buffer.from(`{"range":"A","majorDimension":"ROWS","values":[[${text}]]}`);
-  return transcode(body, [], 'value-range', createEncoding(format), 0).out.toString('utf8').slice(format === 'ndjson' ? 1 : 0, format === 'ndjson' ? -2 : -1);
+  return transcode(body, [], 'value-range', createEncoding(format), 0)
+    .out.toString('utf8')
+    .slice(format === 'ndjson' ? 1 : 0, format === 'ndjson' ? -2 : -1);
 }
 
 describe('numbers', () => {
@@ -29,10 +31,31 @@ describe('numbers', () => {
       const canonical = isCanonicalNumber(buf, 1, buf.length - 1);
       if (canonical) expect(String(Number(text))).toBe(text);
       // Not every canonical text needs the fast path, but these everyday ones must get it.
-      if (/^-?(0|[1-9]\d{0,7})(\.\d{0,5}[1-9])?$/.test(text) && text !== '-0' && String(Number(text)) === text) expect(canonical).toBe(true);
+      if (/^-?(0|[1-9]\d{0,7})(\.\d{0,5}[1-9])?$/.test(text) && text !== '-0' && String(Number(text)) === text)
+        expect(canonical).toBe(true);
     };
     fc.assert(fc.property(numberText, check), { numRuns: 5000 });
-    for (const text of ['0', '-0', '7', '-7', '123456789012345', '1234567890123456', '0.5', '-0.5', '0.10', '0.000001', '0.0000001', '12.5', '1.25e3', '100', '1e2', '0.123456789012345', '0.1234567890123456', '45123.75']) check(text);
+    for (const text of [
+      '0',
+      '-0',
+      '7',
+      '-7',
+      '123456789012345',
+      '1234567890123456',
+      '0.5',
+      '-0.5',
+      '0.10',
+      '0.000001',
+      '0.0000001',
+      '12.5',
+      '1.25e3',
+      '100',
+      '1e2',
+      '0.123456789012345',
+      '0.1234567890123456',
+      '45123.75',
+    ])
+      check(text);
     expect(isCanonicalNumber(Buffer.from('0.000001'), 0, 8)).toBe(true);
     expect(isCanonicalNumber(Buffer.from('0.0000001'), 0, 9)).toBe(false);
   });
@@ -65,7 +88,9 @@ describe('CSV', () => {
     );
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((w) => fc.array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 20 })),
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((w) => fc.array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 20 })),
         (rows) => {
           const theirs = stringify(rows, { cast: { boolean: (b: boolean) => (b ? 'TRUE' : 'FALSE'), number: (n: number) => String(n) } });
           expect(encode(rows, 'csv', 0)).toBe(theirs);
@@ -92,7 +117,7 @@ describe('CSV', () => {
 
 describe('TSV', () => {
   it('escapes tab, CR, LF and backslash; nothing else; pads with tabs', () => {
-    expect(encode([['a\tb', 'a\rb', 'a\nb', 'a\\b', 'a,"b"', 'é'], [], [true, 2.50]], 'tsv', 7)).toBe(
+    expect(encode([['a\tb', 'a\rb', 'a\nb', 'a\\b', 'a,"b"', 'é'], [], [true, 2.5]], 'tsv', 7)).toBe(
       'a\\tb\ta\\rb\ta\\nb\ta\\\\b\ta,"b"\té\t\n\t\t\t\t\t\t\nTRUE\t2.5\t\t\t\t\t\n',
     );
   });
@@ -107,7 +132,9 @@ describe('NDJSON', () => {
   });
 
   it('strings as JSON.stringify writes them, escapes normalised', () => {
-    const body = Buffer.from('{"range":"A","majorDimension":"ROWS","values":[["\\u0041\\/\\u00e9","\\ud83d\\ude80","\\ud800","\\u001f\\u007f","\u2028"]]}');
+    const body = Buffer.from(
+      '{"range":"A","majorDimension":"ROWS","values":[["\\u0041\\/\\u00e9","\\ud83d\\ude80","\\ud800","\\u001f\\u007f","\u2028"]]}',
+    );
     const out = transcode(body, [], 'value-range', createEncoding('ndjson'), 0).out.toString('utf8');
     expect(out).toBe(`${JSON.stringify(['A/é', '🚀', '\ud800', '\u001f\u007f', '\u2028'])}\n`);
   });

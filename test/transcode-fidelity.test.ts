@@ -13,7 +13,10 @@ import { transcode } from './support/transcode-run.js';
 type Variant = 'csv' | 'tsv' | 'ndjson arrays' | 'ndjson objects';
 
 const header = fc.record({
-  texts: fc.array(fc.oneof(fc.constantFrom('', 'id', 'name', 'B', 'id_2', '2024', '__proto__', 'a"b', 'naïve'), fc.string({ maxLength: 6 })), { maxLength: 6 }),
+  texts: fc.array(
+    fc.oneof(fc.constantFrom('', 'id', 'name', 'B', 'id_2', '2024', '__proto__', 'a"b', 'naïve'), fc.string({ maxLength: 6 })),
+    { maxLength: 6 },
+  ),
   firstCol: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 18_000 })),
 });
 

@@ -11,7 +11,8 @@ import { answerBytes, answerSpec, cutOffsets, cutSpec } from './support/sheets-a
 import { oracleAnswer, oracleBytes } from './support/transcode-oracle.js';
 import { piecesOf, transcode } from './support/transcode-run.js';
 
-type Event = ['range', number] | ['row'] | ['s', string, number] | ['n', string] | ['b', boolean] | ['end'] | ['rangeEnd', number, string | undefined];
+type Event =
+  ['range', number] | ['row'] | ['s', string, number] | ['n', string] | ['b', boolean] | ['end'] | ['rangeEnd', number, string | undefined];
 
 /** Every event the scanner reports, cells as their raw JSON bytes. */
 function events(body: string | Buffer, shape: 'value-range' | 'batch' = 'value-range', cuts: readonly number[] = []): Event[] {
@@ -79,16 +80,26 @@ describe('ValuesScanner accepts', () => {
     expect(events(body)).toEqual([['range', 0], ['row'], ['s', 'x', 0], ['end'], ['rangeEnd', 0, 'S!A1:B2']]);
   });
 
-  it('the API\'s pretty-printed layout, and every JSON whitespace byte', () => {
+  it("the API's pretty-printed layout, and every JSON whitespace byte", () => {
     const value = { range: 'Data!A1:C3', majorDimension: 'ROWS', values: [['id', 'name'], [], [1, 'Ada', true]] };
     const expected = events(JSON.stringify(value));
     expect(events(`${JSON.stringify(value, null, 2)}\n`)).toEqual(expected);
-    expect(events(` \t\r\n{ \t\r\n"range" \n:\r"Data!A1:C3"\t,"majorDimension":"ROWS","values"\n:\n[\n[ "id" ,\t"name" ]\r\n, [ ] ,[1 ,"Ada", true\n]\n]\n}\n\t `)).toEqual(expected);
+    expect(
+      events(
+        ` \t\r\n{ \t\r\n"range" \n:\r"Data!A1:C3"\t,"majorDimension":"ROWS","values"\n:\n[\n[ "id" ,\t"name" ]\r\n, [ ] ,[1 ,"Ada", true\n]\n]\n}\n\t `,
+      ),
+    ).toEqual(expected);
   });
 
   it('a missing values, an empty values, and [] rows', () => {
-    expect(events(`{${R}}`)).toEqual([['range', 0], ['rangeEnd', 0, 'S!A1:B2']]);
-    expect(events(`{${E},"values":[]}`)).toEqual([['range', 0], ['rangeEnd', 0, 'S!A1:B2']]);
+    expect(events(`{${R}}`)).toEqual([
+      ['range', 0],
+      ['rangeEnd', 0, 'S!A1:B2'],
+    ]);
+    expect(events(`{${E},"values":[]}`)).toEqual([
+      ['range', 0],
+      ['rangeEnd', 0, 'S!A1:B2'],
+    ]);
     expect(events(`{${E},"values":[[],[]]}`)).toEqual([['range', 0], ['row'], ['end'], ['row'], ['end'], ['rangeEnd', 0, 'S!A1:B2']]);
   });
 
@@ -107,7 +118,13 @@ describe('ValuesScanner accepts', () => {
   });
 
   it('a key written with escapes is the same key', () => {
-    expect(events('{"r\\u0061nge":"A","m\\u0061jorDimension":"ROWS","v\\u0061lues":[[1]]}')).toEqual([['range', 0], ['row'], ['n', '1'], ['end'], ['rangeEnd', 0, 'A']]);
+    expect(events('{"r\\u0061nge":"A","m\\u0061jorDimension":"ROWS","v\\u0061lues":[[1]]}')).toEqual([
+      ['range', 0],
+      ['row'],
+      ['n', '1'],
+      ['end'],
+      ['rangeEnd', 0, 'A'],
+    ]);
   });
 
   it('batchGet answers: each ValueRange in order, none when valueRanges is absent or empty', () => {
@@ -136,12 +153,20 @@ describe('ValuesScanner accepts', () => {
     const long = 'ü'.repeat(40_000);
     const body = `{${E},"values":[["${long}","a\\"b",12.5e-3,true,false],[-0]],"junk":{"k":["\\\\",null]}}`;
     const whole = events(body);
-    expect(events(body, 'value-range', Array.from({ length: body.length }, (_, i) => i))).toEqual(whole);
+    expect(
+      events(
+        body,
+        'value-range',
+        Array.from({ length: body.length }, (_, i) => i),
+      ),
+    ).toEqual(whole);
     expect((whole[2] as ['s', string, number])[1]).toBe(long);
   });
 
   it('a token split across pushes is carried alone, never with the rest of its chunk', () => {
-    const body = Buffer.from(`{${E},"values":[${Array.from({ length: 2000 }, (_, i) => `["cell ${i}","é${'x'.repeat(i % 50)}",${i}.5]`).join(',')}]}`);
+    const body = Buffer.from(
+      `{${E},"values":[${Array.from({ length: 2000 }, (_, i) => `["cell ${i}","é${'x'.repeat(i % 50)}",${i}.5]`).join(',')}]}`,
+    );
     const largest: number[] = [];
     const scanner = new ValuesScanner(
       {
@@ -155,7 +180,11 @@ describe('ValuesScanner accepts', () => {
       },
       'value-range',
     );
-    for (const piece of piecesOf(body, Array.from({ length: body.length / 4096 }, (_, i) => (i + 1) * 4096))) scanner.push(piece);
+    for (const piece of piecesOf(
+      body,
+      Array.from({ length: body.length / 4096 }, (_, i) => (i + 1) * 4096),
+    ))
+      scanner.push(piece);
     scanner.end();
     // A slice lies either in a pushed piece (4,096 bytes) or in the carry, which holds one token.
     expect(Math.max(...largest)).toBeLessThanOrEqual(4096);
@@ -176,7 +205,11 @@ describe('ValuesScanner accepts', () => {
       },
       'batch',
     );
-    scanner.push(Buffer.from('{"valueRanges":[{"range":"A","majorDimension":"ROWS","values":[[1],[],[2]]},{"range":"B","majorDimension":"ROWS","values":[[1]]},{"range":"C"}]}'));
+    scanner.push(
+      Buffer.from(
+        '{"valueRanges":[{"range":"A","majorDimension":"ROWS","values":[[1],[],[2]]},{"range":"B","majorDimension":"ROWS","values":[[1]]},{"range":"C"}]}',
+      ),
+    );
     scanner.end();
     expect(seen).toEqual([3, 1, 0]);
     seen = [];
@@ -208,7 +241,9 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
     expect(refusal(`{${E},"values":[[1],[2],["a",null]]}`).message).toBe('row 3 holds a null cell');
     expect(refusal(`{${E},"values":[[{}]]}`).message).toBe('row 1 holds a non-scalar cell');
     expect(refusal(`{${E},"values":[[1,[2]]]}`).message).toBe('row 1 holds a non-scalar cell');
-    expect(refusal(`{"valueRanges":[{"range":"A"},{${E},"values":[[],[{}]]}]}`, 'batch').message).toBe('range 2, row 2 holds a non-scalar cell');
+    expect(refusal(`{"valueRanges":[{"range":"A"},{${E},"values":[[],[{}]]}]}`, 'batch').message).toBe(
+      'range 2, row 2 holds a non-scalar cell',
+    );
     expect(refusal('{"valueRanges":{}}', 'batch').message).toBe('"valueRanges" is not an array');
     expect(refusal('{"valueRanges":[{"range":"A"},[]]}', 'batch').message).toBe('value range 2 is not an object');
   });
@@ -228,14 +263,46 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
   });
 
   it('invalid number grammar', () => {
-    for (const bad of ['01', '-01', '1.', '.5', '-', '+1', '1e', '1e+', '--1', '0x10', 'NaN', 'Infinity', '-Infinity', '1.e5', '1.5.2', '1e5e5', '00', '-.5']) {
+    for (const bad of [
+      '01',
+      '-01',
+      '1.',
+      '.5',
+      '-',
+      '+1',
+      '1e',
+      '1e+',
+      '--1',
+      '0x10',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '1.e5',
+      '1.5.2',
+      '1e5e5',
+      '00',
+      '-.5',
+    ]) {
       refusal(`{${E},"values":[[${bad}]]}`);
       refusal(`{${R},"x":[${bad}]}`);
     }
   });
 
   it('invalid UTF-8 inside a string', () => {
-    const bad = [[0x80], [0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf0, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xff], [0xc3], [0xe2, 0x82], [0xc3, 0xc3]];
+    const bad = [
+      [0x80],
+      [0xc0, 0x80],
+      [0xc1, 0xbf],
+      [0xe0, 0x80, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xf0, 0x80, 0x80, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf5, 0x80, 0x80, 0x80],
+      [0xff],
+      [0xc3],
+      [0xe2, 0x82],
+      [0xc3, 0xc3],
+    ];
     for (const bytes of bad) {
       const body = Buffer.concat([Buffer.from(`{${E},"values":[["a`), Buffer.from(bytes), Buffer.from('b"]]}')]);
       expect(refusal(body).message).toMatch(/^a string holds invalid UTF-8 at byte \d+$/);
@@ -283,7 +350,9 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
     expect(refusal(`{${E},"values":[[1]],"values":[[2]]}`).message).toBe('the answer holds "values" twice in one object');
     refusal(`{${R},${R}}`);
     refusal('{"valueRanges":[],"valueRanges":[]}', 'batch');
-    expect(refusal(`{${R},"majorDimension":"COLUMNS","values":[[1,2]]}`).message).toBe('the answer has majorDimension "COLUMNS", not "ROWS"');
+    expect(refusal(`{${R},"majorDimension":"COLUMNS","values":[[1,2]]}`).message).toBe(
+      'the answer has majorDimension "COLUMNS", not "ROWS"',
+    );
     refusal(`{${R},"majorDimension":1}`);
   });
 
@@ -297,16 +366,27 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
       'the answer sends "values" before "range" and "majorDimension" (the API sends them first)',
     );
     expect(seen).toEqual([]);
-    expect(refusal(`{${R},"values":[[1]],"majorDimension":"ROWS"}`).message).toBe('the answer sends "values" before "majorDimension" (the API sends them first)');
-    expect(refusal('{"majorDimension":"ROWS","values":[],"range":"A"}').message).toBe('the answer sends "values" before "range" (the API sends them first)');
-    expect(refusal('{"valueRanges":[{"range":"A","values":[[1]]}]}', 'batch').message).toBe('value range 1 sends "values" before "majorDimension" (the API sends them first)');
+    expect(refusal(`{${R},"values":[[1]],"majorDimension":"ROWS"}`).message).toBe(
+      'the answer sends "values" before "majorDimension" (the API sends them first)',
+    );
+    expect(refusal('{"majorDimension":"ROWS","values":[],"range":"A"}').message).toBe(
+      'the answer sends "values" before "range" (the API sends them first)',
+    );
+    expect(refusal('{"valueRanges":[{"range":"A","values":[[1]]}]}', 'batch').message).toBe(
+      'value range 1 sends "values" before "majorDimension" (the API sends them first)',
+    );
     // A column-major answer is refused at its majorDimension, before its values.
-    expect(refusal(`{${R},"majorDimension":"COLUMNS","values":[[1,2]]}`).message).toBe('the answer has majorDimension "COLUMNS", not "ROWS"');
+    expect(refusal(`{${R},"majorDimension":"COLUMNS","values":[[1,2]]}`).message).toBe(
+      'the answer has majorDimension "COLUMNS", not "ROWS"',
+    );
   });
 
   it('unknown members nested past 512 levels', () => {
     refusal(`{${R},"x":${'['.repeat(600)}${']'.repeat(600)}}`);
-    expect(events(`{${R},"x":${'['.repeat(500)}${']'.repeat(500)}}`)).toEqual([['range', 0], ['rangeEnd', 0, 'S!A1:B2']]);
+    expect(events(`{${R},"x":${'['.repeat(500)}${']'.repeat(500)}}`)).toEqual([
+      ['range', 0],
+      ['rangeEnd', 0, 'S!A1:B2'],
+    ]);
   });
 
   it('every early end of a valid answer, wherever it is cut', () => {
@@ -323,7 +403,9 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
     expect(refusal(`{${E},"values":[[1]`).message).toBe('the answer ended early (at byte 56, inside "values")');
     expect(refusal(`{${E},"values":[[1,`).message).toBe('the answer ended early (at byte 56, inside row 1)');
     expect(refusal(`{${R},"x":[{`).message).toBe('the answer ended early (at byte 25, inside an unknown member)');
-    expect(refusal('{"valueRanges":[{"range":"A"},{"range":"B"', 'batch').message).toBe('the answer ended early (at byte 42, inside value range 2)');
+    expect(refusal('{"valueRanges":[{"range":"A"},{"range":"B"', 'batch').message).toBe(
+      'the answer ended early (at byte 42, inside value range 2)',
+    );
     expect(refusal(`{${R}`).message).toBe('the answer ended early (at byte 18, inside the answer object)');
   });
 
@@ -345,7 +427,10 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
 });
 
 describe('damaged answers are read exactly as JSON.parse reads them, or refused', () => {
-  const INTERESTING = [0x61, 0x31, 0x09, 0x22, 0x5c, 0x2c, 0x3a, 0x5b, 0x5d, 0x7b, 0x7d, 0x20, 0x0a, 0x00, 0x30, 0x2d, 0x2e, 0x65, 0x6e, 0x74, 0x75, 0x80, 0xc3, 0xed, 0xf0, 0xff];
+  const INTERESTING = [
+    0x61, 0x31, 0x09, 0x22, 0x5c, 0x2c, 0x3a, 0x5b, 0x5d, 0x7b, 0x7d, 0x20, 0x0a, 0x00, 0x30, 0x2d, 0x2e, 0x65, 0x6e, 0x74, 0x75, 0x80,
+    0xc3, 0xed, 0xf0, 0xff,
+  ];
   const mutation = fc.record({
     kind: fc.constantFrom('replace', 'insert', 'delete'),
     at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
@@ -356,30 +441,36 @@ describe('damaged answers are read exactly as JSON.parse reads them, or refused'
     let accepted = 0;
     let refused = 0;
     fc.assert(
-      fc.property(answerSpec(), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.option(fc.double({ min: 0, max: 1, noNaN: true })), cutSpec, (spec, mutations, truncate, cuts) => {
-        const bytes = [...answerBytes(spec)];
-        for (const m of mutations) {
-          const at = Math.floor(m.at * bytes.length);
-          if (m.kind === 'replace' && bytes.length > 0) bytes[at] = m.byte;
-          else if (m.kind === 'insert') bytes.splice(at, 0, m.byte);
-          else bytes.splice(at, 1);
-        }
-        if (truncate !== null) bytes.length = Math.floor(truncate * bytes.length);
-        const body = Buffer.from(bytes);
-        let result;
-        try {
-          result = transcode(body, cutOffsets(cuts, body.length), spec.shape, createEncoding('ndjson'), 0);
-        } catch (error) {
-          expect(error).toBeInstanceOf(MalformedAnswer);
-          refused += 1;
-          return;
-        }
-        accepted += 1;
-        // Accepted: JSON.parse must read the same body (else this throws) and agree on every value.
-        const expected = oracleAnswer(body.toString('utf8'), spec.shape);
-        expect(result.out.toString('utf8')).toBe(oracleBytes(expected, { format: 'ndjson', width: 0 }).toString('utf8'));
-        expect(result.ranges).toEqual(expected.ranges.map((r) => ({ range: r.range, rows: r.rows.length })));
-      }),
+      fc.property(
+        answerSpec(),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+        cutSpec,
+        (spec, mutations, truncate, cuts) => {
+          const bytes = [...answerBytes(spec)];
+          for (const m of mutations) {
+            const at = Math.floor(m.at * bytes.length);
+            if (m.kind === 'replace' && bytes.length > 0) bytes[at] = m.byte;
+            else if (m.kind === 'insert') bytes.splice(at, 0, m.byte);
+            else bytes.splice(at, 1);
+          }
+          if (truncate !== null) bytes.length = Math.floor(truncate * bytes.length);
+          const body = Buffer.from(bytes);
+          let result;
+          try {
+            result = transcode(body, cutOffsets(cuts, body.length), spec.shape, createEncoding('ndjson'), 0);
+          } catch (error) {
+            expect(error).toBeInstanceOf(MalformedAnswer);
+            refused += 1;
+            return;
+          }
+          accepted += 1;
+          // Accepted: JSON.parse must read the same body (else this throws) and agree on every value.
+          const expected = oracleAnswer(body.toString('utf8'), spec.shape);
+          expect(result.out.toString('utf8')).toBe(oracleBytes(expected, { format: 'ndjson', width: 0 }).toString('utf8'));
+          expect(result.ranges).toEqual(expected.ranges.map((r) => ({ range: r.range, rows: r.rows.length })));
+        },
+      ),
       { numRuns: 3000 },
     );
     // Both outcomes must actually occur, or the property tested little.

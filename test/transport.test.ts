@@ -216,7 +216,7 @@ describe('network failures carry their codes', () => {
 });
 
 describe('cancellation', () => {
-  it('an abort before the answer rejects with the signal\'s reason and drops the connection', async () => {
+  it("an abort before the answer rejects with the signal's reason and drops the connection", async () => {
     let arrived: () => void = () => {};
     const arrival = new Promise<void>((resolve) => (arrived = resolve));
     const closed: Promise<unknown>[] = [];
@@ -233,7 +233,7 @@ describe('cancellation', () => {
     await Promise.all(closed);
   });
 
-  it('an abort while the body streams makes iteration throw the signal\'s reason', async () => {
+  it("an abort while the body streams makes iteration throw the signal's reason", async () => {
     const s = await server((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"range":"Sheet1!A1:B2","values":[');
@@ -282,7 +282,9 @@ describe('cancellation', () => {
       res.end();
     });
     const reason = new Error('cancelled');
-    await expect(transport().request({ url: new URL(`http://127.0.0.1:${s.port}/v4/x`), signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(transport().request({ url: new URL(`http://127.0.0.1:${s.port}/v4/x`), signal: AbortSignal.abort(reason) })).rejects.toBe(
+      reason,
+    );
     expect(requests).toBe(0);
   });
 });
@@ -295,7 +297,8 @@ describe('keep-alive', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
     const t = transport();
-    for (let i = 0; i < 3; i++) await readAll((await t.request({ url: new URL(`http://127.0.0.1:${s.port}/v4/x`), signal: signal() })).body);
+    for (let i = 0; i < 3; i++)
+      await readAll((await t.request({ url: new URL(`http://127.0.0.1:${s.port}/v4/x`), signal: signal() })).body);
     expect(s.connections()).toBe(1);
     // The server keeps idle connections for a minute: only close() can end this one now.
     const [socket] = [...sockets];
@@ -357,6 +360,8 @@ describe('keep-alive', () => {
 
 describe('the TLS rule holds in the transport too', () => {
   it('refuses plain http to another machine before any lookup', async () => {
-    await expect(transport().request({ url: new URL(`http://${TEST_HOST}/v4/x`), signal: signal() })).rejects.toMatchObject({ exitCode: 2 });
+    await expect(transport().request({ url: new URL(`http://${TEST_HOST}/v4/x`), signal: signal() })).rejects.toMatchObject({
+      exitCode: 2,
+    });
   });
 });

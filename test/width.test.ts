@@ -11,7 +11,6 @@ import { ExportEvents, exportToStream, readRows, type StreamExportOptions } from
 import { type ExportRule, expectedExport, readWhole } from './support/export-oracle.js';
 import type { Cell } from './support/transcode-oracle.js';
 
-
 const wideAfterSample: Cell[][] = [['id', 'name']];
 for (let r = 2; r <= 1300; r++) wideAfterSample.push(r === 1200 ? [r, 'wide', 'x', 'y', 'z'] : r % 50 === 0 ? [] : [r, `n${r}`]);
 
@@ -23,7 +22,10 @@ const TABS: Record<string, Cell[][]> = {
   EmptyFirst: [[], ['a', 'b', 'c'], [1, 2, 3]],
   WideLater: wideAfterSample,
   // Repeated and blank header names.
-  Keys: [['x', '', 'x', 'B'], [1, 2, 3, 4, 5]],
+  Keys: [
+    ['x', '', 'x', 'B'],
+    [1, 2, 3, 4, 5],
+  ],
 };
 
 let emu: Emulator;
@@ -82,7 +84,9 @@ describe('the rule on the shapes of real sheets', () => {
     expect(text.split('\n')[1199]).toBe('1200,wide,x,y,z');
     expect(text.split('\n')[1198]).toBe('1199,n1199');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^warning: row 1200 has 5 cells, more than the 2 columns of its first 1,000 rows; .*name the last column, e\.g\. A:Z/);
+    expect(warnings[0]).toMatch(
+      /^warning: row 1200 has 5 cells, more than the 2 columns of its first 1,000 rows; .*name the last column, e\.g\. A:Z/,
+    );
     // The summary states the widest row written, not the narrower width.
     expect(columns).toBe(5);
     // The same warning and the same figure however the range is read: the wide row in the sample's
@@ -106,7 +110,14 @@ describe('the rule on the shapes of real sheets', () => {
 
   it('readRows yields the rows as the export writes them: padded, empty cells null', async () => {
     const rows: unknown[] = [];
-    for await (const row of readRows({ spreadsheet: emu.spreadsheetId, endpoint: emu.url, maxRpm: 0, range: 'Trimmed', render: 'unformatted' })) rows.push(row);
+    for await (const row of readRows({
+      spreadsheet: emu.spreadsheetId,
+      endpoint: emu.url,
+      maxRpm: 0,
+      range: 'Trimmed',
+      render: 'unformatted',
+    }))
+      rows.push(row);
     expect(rows).toEqual([
       ['A1', 'faff', null, null],
       [1, 'b2', 1.45, null],

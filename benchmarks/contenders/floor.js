@@ -27,7 +27,9 @@ const getText = {
         .get(new URL(path, root), { agent, headers }, (res) => {
           const parts = [];
           res.on('data', (d) => parts.push(d));
-          res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(parts).toString('utf8')) : reject(new Error(`${res.statusCode} for ${path}`))));
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(Buffer.concat(parts).toString('utf8')) : reject(new Error(`${res.statusCode} for ${path}`)),
+          );
           res.on('error', reject);
         })
         .on('error', reject);

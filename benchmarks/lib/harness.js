@@ -156,7 +156,13 @@ const shortArg = (a) => (a.startsWith(ROOT) ? a.slice(ROOT.length + 1) : a);
 export function firstByte(args, { env } = {}) {
   return new Promise((resolveRun, reject) => {
     const started = now();
-    const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, env: { ...process.env, METADATA_SERVER_DETECTION: 'none', ...env } }));
+    const child = track(
+      spawn(process.execPath, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: ROOT,
+        env: { ...process.env, METADATA_SERVER_DETECTION: 'none', ...env },
+      }),
+    );
     let first;
     let closedAt;
     let stderr = '';
@@ -182,7 +188,9 @@ export function wallOf(args) {
     const started = now();
     const child = track(spawn(process.execPath, args, { stdio: ['ignore', DEV_NULL, DEV_NULL], cwd: ROOT }));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolveRun(now() - started) : reject(new Error(`${args.map(shortArg).join(' ')} exited ${code}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolveRun(now() - started) : reject(new Error(`${args.map(shortArg).join(' ')} exited ${code}`)),
+    );
   });
 }
 
@@ -194,7 +202,12 @@ export function wallOf(args) {
 export function capture(args, { timeoutMs = 30_000, group = false } = {}) {
   return new Promise((resolveRun, reject) => {
     const child = track(
-      spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, detached: group, env: { ...process.env, METADATA_SERVER_DETECTION: 'none' } }),
+      spawn(process.execPath, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: ROOT,
+        detached: group,
+        env: { ...process.env, METADATA_SERVER_DETECTION: 'none' },
+      }),
       { group },
     );
     let stdout = '';

@@ -32,16 +32,32 @@ function describe(entry, where) {
 function npmInstall(prefix) {
   return new Promise((resolve, reject) => {
     const child = track(
-      spawn('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `${OLD_CLIENT}@${OLD_CLIENT_RANGE}`], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        detached: true,
-      }),
+      spawn(
+        'npm',
+        [
+          'install',
+          '--prefix',
+          prefix,
+          '--no-save',
+          '--no-package-lock',
+          '--no-audit',
+          '--no-fund',
+          '--loglevel=error',
+          `${OLD_CLIENT}@${OLD_CLIENT_RANGE}`,
+        ],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          detached: true,
+        },
+      ),
       { group: true },
     );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`npm install ${OLD_CLIENT} failed (${code}): ${stderr.trim().slice(-300)}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`npm install ${OLD_CLIENT} failed (${code}): ${stderr.trim().slice(-300)}`)),
+    );
   });
 }
 
@@ -59,7 +75,7 @@ export async function oldClient() {
   mkdirSync(prefix, { recursive: true });
   log(`installing ${OLD_CLIENT}@${OLD_CLIENT_RANGE} into the run's temp folder (it is not a dependency of sheetpipe)`);
   await npmInstall(prefix);
-  found = describe(createRequire(join(prefix, 'package.json')).resolve(OLD_CLIENT), 'a temporary npm install in the run\'s temp folder');
+  found = describe(createRequire(join(prefix, 'package.json')).resolve(OLD_CLIENT), "a temporary npm install in the run's temp folder");
   return found;
 }
 

@@ -11,12 +11,20 @@ function categorise({ functionName: fn, url }) {
   // V8 books the JSON.parse builtin to its caller: this gaxios function is `JSON.parse(await res.text())`.
   if (fn === 'getResponseDataFromContentType') return 'JSON.parse (in gaxios)';
   if (url === 'node:internal/encoding') return 'TextDecoder';
-  if (/node_modules\/(gaxios|node-fetch|googleapis-common|google-auth-library|gcp-metadata|@googleapis)/.test(url)) return 'gaxios / googleapis-common';
+  if (/node_modules\/(gaxios|node-fetch|googleapis-common|google-auth-library|gcp-metadata|@googleapis)/.test(url))
+    return 'gaxios / googleapis-common';
   if (/zlib/.test(url) || /zlib|inflate|gunzip/i.test(fn)) return 'zlib';
   if (url.includes('undici') || url.startsWith('node:internal/deps/undici')) return 'undici (fetch)';
   if (url.includes('/dist/')) return `sheetpipe ${url.slice(url.indexOf('/dist/') + 6)}`;
   if (url.startsWith('node:internal/streams') || url.startsWith('node:stream')) return 'node streams';
-  if (url === 'node:_http_client' || url === 'node:_http_common' || url === 'node:_http_incoming' || url === 'node:_http_agent' || url === 'node:http') return 'node http';
+  if (
+    url === 'node:_http_client' ||
+    url === 'node:_http_common' ||
+    url === 'node:_http_incoming' ||
+    url === 'node:_http_agent' ||
+    url === 'node:http'
+  )
+    return 'node http';
   if (url === 'node:net' || url.startsWith('node:internal/stream_base_commons')) return 'node net / sockets';
   if (url === 'node:buffer' || url.startsWith('node:internal/buffer')) return 'node buffer';
   if (/^node:internal\/(modules|process\/esm_loader|vm)/.test(url) || fn === 'compileSourceTextModule') return 'module loading';
@@ -62,7 +70,8 @@ export function summariseProfile(file, label) {
   for (const [k, v] of shown) text += `| ${k} | ${(v / 1000).toFixed(0)} ms | ${pct(v)} |\n`;
   if (rest > 0) text += `| everything else | ${(rest / 1000).toFixed(0)} ms | ${pct(rest)} |\n`;
   text += `\nTop self-time functions:\n\n| function | self time | share |\n| --- | ---: | ---: |\n`;
-  for (const [k, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 18)) text += `| \`${k}\` | ${(v / 1000).toFixed(0)} ms | ${pct(v)} |\n`;
+  for (const [k, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 18))
+    text += `| \`${k}\` | ${(v / 1000).toFixed(0)} ms | ${pct(v)} |\n`;
   return {
     text,
     busyMs: busy / 1000,
@@ -72,7 +81,13 @@ export function summariseProfile(file, label) {
   };
 }
 
-const GC_KINDS = { 1: 'scavenge (young generation)', 2: 'minor mark-sweep', 4: 'mark-compact (full)', 8: 'incremental marking', 16: 'weak callbacks' };
+const GC_KINDS = {
+  1: 'scavenge (young generation)',
+  2: 'minor mark-sweep',
+  4: 'mark-compact (full)',
+  8: 'incremental marking',
+  16: 'weak callbacks',
+};
 
 /** Markdown lines from gc-observer.js's record: count and pause time per kind of collection. */
 export function summariseGc(file, wallMs) {

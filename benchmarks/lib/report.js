@@ -37,7 +37,8 @@ export class Report {
 
   rowsTable() {
     let t = '| scenario | contender | time | figures | ratio |\n| --- | --- | ---: | --- | --- |\n';
-    for (const r of this.rows) t += `| ${cell(r.scenario)} | ${cell(r.contender)} | ${cell(r.time)} | ${cell(r.figures)} | ${cell(r.ratio)} |\n`;
+    for (const r of this.rows)
+      t += `| ${cell(r.scenario)} | ${cell(r.contender)} | ${cell(r.time)} | ${cell(r.figures)} | ${cell(r.ratio)} |\n`;
     return t;
   }
 
@@ -45,7 +46,8 @@ export class Report {
     const key = (id) => String(id).replace(/^(\d+)/, (d) => d.padStart(3, '0'));
     const sorted = [...this.goals].sort((a, b) => (key(a.id) < key(b.id) ? -1 : key(a.id) > key(b.id) ? 1 : 0));
     let t = '| # | scenario | goal | result | verdict |\n| --- | --- | --- | --- | --- |\n';
-    for (const g of sorted) t += `| ${cell(g.id)} | ${cell(g.scenario)} | ${cell(g.text)} | ${cell(g.how)} | ${g.met === null ? 'not measured' : g.met ? 'met' : '**missed**'} |\n`;
+    for (const g of sorted)
+      t += `| ${cell(g.id)} | ${cell(g.scenario)} | ${cell(g.text)} | ${cell(g.how)} | ${g.met === null ? 'not measured' : g.met ? 'met' : '**missed**'} |\n`;
     return t;
   }
 
@@ -79,10 +81,13 @@ ${this.sections.map((s) => `\n### ${s.title}\n\n${s.text.trim()}\n`).join('')}
   /** Replaces the generated part of `file`, keeping everything around it. */
   writeResults(file, meta) {
     const generated = this.markdown(meta);
-    const old = existsSync(file) ? readFileSync(file, 'utf8') : '# sheetpipe benchmark results\n\n<!-- bench:begin -->\n<!-- bench:end -->\n\n## Analysis\n\n(hand-written; kept across runs)\n';
+    const old = existsSync(file)
+      ? readFileSync(file, 'utf8')
+      : '# sheetpipe benchmark results\n\n<!-- bench:begin -->\n<!-- bench:end -->\n\n## Analysis\n\n(hand-written; kept across runs)\n';
     const start = old.indexOf('<!-- bench:begin');
     const end = old.indexOf('<!-- bench:end -->');
-    const next = start >= 0 && end > start ? old.slice(0, start) + generated + old.slice(end + '<!-- bench:end -->'.length) : `${old}\n${generated}\n`;
+    const next =
+      start >= 0 && end > start ? old.slice(0, start) + generated + old.slice(end + '<!-- bench:end -->'.length) : `${old}\n${generated}\n`;
     writeFileSync(file, next);
   }
 }

@@ -11,7 +11,8 @@ const NO_CELLS = Object.freeze([]);
 export function sparseTab({ title, rows, cols, cells }) {
   const byRow = new Map(Object.entries(cells).map(([row, values]) => [Number(row), values]));
   const rowNumbers = [...byRow.keys()];
-  if (rowNumbers.some((r) => !Number.isInteger(r) || r < 1 || r > rows)) throw new Error(`sparse tab ${title}: every given row must be within 1..${rows}`);
+  if (rowNumbers.some((r) => !Number.isInteger(r) || r < 1 || r > rows))
+    throw new Error(`sparse tab ${title}: every given row must be within 1..${rows}`);
   const widest = Math.max(1, ...[...byRow.values()].map((v) => v.length));
   return {
     title,

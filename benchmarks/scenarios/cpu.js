@@ -74,20 +74,42 @@ export async function run(report) {
       const s = best(sp);
       const f = best(fl);
       const cpu = (r) => r.user + r.sys;
-      const fig = (r) => `${fmt.int(ROWS / r.wall)} rows/s; client CPU ${cpu(r).toFixed(2)} s (${fmt.int(ROWS / cpu(r))} rows per CPU-s); replay CPU ${r.replayCpu.toFixed(2)} s; RSS ${fmt.mb(r.rssMB)}; runs ${(r === s ? sp : fl).map((x) => fmt.s(x.wall)).join(', ')}`;
+      const fig = (r) =>
+        `${fmt.int(ROWS / r.wall)} rows/s; client CPU ${cpu(r).toFixed(2)} s (${fmt.int(ROWS / cpu(r))} rows per CPU-s); replay CPU ${r.replayCpu.toFixed(2)} s; RSS ${fmt.mb(r.rssMB)}; runs ${(r === s ? sp : fl).map((x) => fmt.s(x.wall)).join(', ')}`;
       const ratio = f.wall / s.wall;
-      report.row('CPU-bound', 'sheetpipe --max-rpm 0', fmt.s(s.wall), fig(s), `${fmt.x(ratio)} floor (rows/s); ${fmt.x(cpu(f) / cpu(s))} (rows per CPU-s)`);
+      report.row(
+        'CPU-bound',
+        'sheetpipe --max-rpm 0',
+        fmt.s(s.wall),
+        fig(s),
+        `${fmt.x(ratio)} floor (rows/s); ${fmt.x(cpu(f) / cpu(s))} (rows per CPU-s)`,
+      );
       report.row('CPU-bound', 'floor (node:http + JSON.parse + join)', fmt.s(f.wall), fig(f), '1.00×');
-      if (stats.misses !== afterRecording.misses) report.note(`CPU-bound: ${stats.misses - afterRecording.misses} timed requests were not in the replay's memory and went to the emulator.`);
-      report.goal('5', 'CPU-bound', `rows/s vs the JSON.parse floor ≥ ${FLOOR_GOAL.toFixed(1)}×${same ? '' : ' (outputs differ!)'}`, ratio >= FLOOR_GOAL && same, `${fmt.x(ratio)} by wall time (${fmt.int(ROWS / s.wall)} vs ${fmt.int(ROWS / f.wall)} rows/s); ${fmt.x(cpu(f) / cpu(s))} by client CPU time${ratio >= FLOOR_GOAL ? '' : `; missed by ${fmt.x(FLOOR_GOAL - ratio)}`}`);
+      if (stats.misses !== afterRecording.misses)
+        report.note(
+          `CPU-bound: ${stats.misses - afterRecording.misses} timed requests were not in the replay's memory and went to the emulator.`,
+        );
+      report.goal(
+        '5',
+        'CPU-bound',
+        `rows/s vs the JSON.parse floor ≥ ${FLOOR_GOAL.toFixed(1)}×${same ? '' : ' (outputs differ!)'}`,
+        ratio >= FLOOR_GOAL && same,
+        `${fmt.x(ratio)} by wall time (${fmt.int(ROWS / s.wall)} vs ${fmt.int(ROWS / f.wall)} rows/s); ${fmt.x(cpu(f) / cpu(s))} by client CPU time${ratio >= FLOOR_GOAL ? '' : `; missed by ${fmt.x(FLOOR_GOAL - ratio)}`}`,
+      );
 
       // One more run, profiled (not timed).
       const dir = tmpPath('prof');
       const gcFile = tmpPath('gc.json');
       // The profile runs the unbundled modules, so that time is told by module.
-      const profiled = await runNode([join(BENCH, 'lib', 'unbundled-cli.js'), ...sheetpipe.slice(1)], { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir, '--import', join(BENCH, 'lib', 'gc-observer.js')], env: { SHEETPIPE_BENCH_GC_FILE: gcFile } });
+      const profiled = await runNode([join(BENCH, 'lib', 'unbundled-cli.js'), ...sheetpipe.slice(1)], {
+        nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir, '--import', join(BENCH, 'lib', 'gc-observer.js')],
+        env: { SHEETPIPE_BENCH_GC_FILE: gcFile },
+      });
       const file = readdirSync(dir).find((n) => n.endsWith('.cpuprofile'));
-      lastProfile = summariseProfile(join(dir, file), `One sheetpipe run of the CPU-bound scenario under \`node --cpu-prof\` (${fmt.int(ROWS)} × ${COLS}, answers replayed from memory)`);
+      lastProfile = summariseProfile(
+        join(dir, file),
+        `One sheetpipe run of the CPU-bound scenario under \`node --cpu-prof\` (${fmt.int(ROWS)} × ${COLS}, answers replayed from memory)`,
+      );
       const gc = summariseGc(gcFile, profiled.wall * 1000);
       report.section('CPU profile (CPU-bound scenario)', `${lastProfile.text}\n${gc}`);
       process.stderr.write(`${lastProfile.text}\n${gc}\n`);

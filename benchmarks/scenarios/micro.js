@@ -8,8 +8,20 @@ import { BENCH, capture, fmt, now } from '../lib/harness.js';
 
 export const title = 'micro-benchmarks (transcode, loopback coding)';
 const SCRIPTS = [
-  { file: 'transcode.js', args: ['--runs', '5'], title: 'Transcode micro-benchmark (benchmarks/transcode.js --runs 5)', what: 'scanner vs JSON.parse vs @streamparser/json, same CSV bytes', markdown: true },
-  { file: 'transport.js', args: [], title: 'Loopback coding (benchmarks/transport.js)', what: 'gzip vs identity on loopback through the API client', markdown: false },
+  {
+    file: 'transcode.js',
+    args: ['--runs', '5'],
+    title: 'Transcode micro-benchmark (benchmarks/transcode.js --runs 5)',
+    what: 'scanner vs JSON.parse vs @streamparser/json, same CSV bytes',
+    markdown: true,
+  },
+  {
+    file: 'transport.js',
+    args: [],
+    title: 'Loopback coding (benchmarks/transport.js)',
+    what: 'gzip vs identity on loopback through the API client',
+    markdown: false,
+  },
 ];
 
 export async function run(report) {

@@ -25,13 +25,30 @@ export async function run(report, { full }) {
     const waitWindow = () => new Promise((r) => setTimeout(r, WINDOW_MS + 200)); // the quota window empties between contenders
     const sp = await measured(emu, () => runNode([CLI, '--endpoint', emu.url, emu.id, TAB, '-q', '--max-rpm', String(RPM)]));
     await waitWindow();
-    const seed = await measured(emu, () => runNode([contenderPath('seed.js'), '--endpoint', emu.url, '--id', emu.id, '--tab', TAB, '--rpm', String(RPM)], { env }));
+    const seed = await measured(emu, () =>
+      runNode([contenderPath('seed.js'), '--endpoint', emu.url, '--id', emu.id, '--tab', TAB, '--rpm', String(RPM)], { env }),
+    );
     await waitWindow();
-    const unpaced = await measured(emu, () => runNode([contenderPath('seed.js'), '--endpoint', emu.url, '--id', emu.id, '--tab', TAB, '--rpm', '0'], { env }));
-    const fig = (r) => `${r.requests} requests (${r.values} values + ${r.metadata} metadata), ${r.throttled} × 429, ${fmt.int(cells / Math.max(1, r.values))} cells/values request`;
+    const unpaced = await measured(emu, () =>
+      runNode([contenderPath('seed.js'), '--endpoint', emu.url, '--id', emu.id, '--tab', TAB, '--rpm', '0'], { env }),
+    );
+    const fig = (r) =>
+      `${r.requests} requests (${r.values} values + ${r.metadata} metadata), ${r.throttled} × 429, ${fmt.int(cells / Math.max(1, r.values))} cells/values request`;
     report.row('quota-bound (scaled)', `sheetpipe --max-rpm ${RPM}`, fmt.s(sp.wall), fig(sp), `${fmt.x(sp.wall / floor)} floor`);
-    report.row('quota-bound (scaled)', `seed design (1,000-row chunks, sequential), paced ${RPM}/min`, fmt.s(seed.wall), fig(seed), `${fmt.x(seed.wall / floor)} floor`);
-    report.row('quota-bound (scaled)', 'seed design, unpaced (retries 429 after Retry-After)', fmt.s(unpaced.wall), fig(unpaced), `${fmt.x(unpaced.wall / floor)} floor`);
+    report.row(
+      'quota-bound (scaled)',
+      `seed design (1,000-row chunks, sequential), paced ${RPM}/min`,
+      fmt.s(seed.wall),
+      fig(seed),
+      `${fmt.x(seed.wall / floor)} floor`,
+    );
+    report.row(
+      'quota-bound (scaled)',
+      'seed design, unpaced (retries 429 after Retry-After)',
+      fmt.s(unpaced.wall),
+      fig(unpaced),
+      `${fmt.x(unpaced.wall / floor)} floor`,
+    );
     const pacing = (sp.requests - 1) / rate;
     const fixed = Math.max(0, sp.wall - pacing);
     const projected = pacing * 10 + fixed;
@@ -40,7 +57,20 @@ export async function run(report, { full }) {
     );
     report.goal('8b', 'quota-bound (scaled)', 'zero 429s under the quota', sp.throttled === 0, `${sp.throttled} × 429`);
     const fewer = seed.requests / sp.requests;
-    report.goal('8c', 'quota-bound (scaled)', '≥ 10× fewer requests than the seed design', fewer >= 10, `${fmt.x(fewer)} (${seed.requests} vs ${sp.requests}; values requests only: ${fmt.x(seed.values / sp.values)})`);
-    if (!full) report.goal('8', 'quota-bound (real 60/min)', 'quota-bound at the real 60 requests/min, 10 M cells: measured ≤ 1.05× floor', null, `not run (about 70 s): \`npm run bench -- --full\`; the scaled run here projects ${fmt.x(projected / (floor * 10))}`);
+    report.goal(
+      '8c',
+      'quota-bound (scaled)',
+      '≥ 10× fewer requests than the seed design',
+      fewer >= 10,
+      `${fmt.x(fewer)} (${seed.requests} vs ${sp.requests}; values requests only: ${fmt.x(seed.values / sp.values)})`,
+    );
+    if (!full)
+      report.goal(
+        '8',
+        'quota-bound (real 60/min)',
+        'quota-bound at the real 60 requests/min, 10 M cells: measured ≤ 1.05× floor',
+        null,
+        `not run (about 70 s): \`npm run bench -- --full\`; the scaled run here projects ${fmt.x(projected / (floor * 10))}`,
+      );
   });
 }

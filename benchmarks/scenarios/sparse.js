@@ -29,9 +29,24 @@ export async function run(report) {
   const ratio = sparse.rssMB / dense.rssMB;
   // "first", then an empty line per empty row, then "last".
   const expected = 'first\n'.length + (ROWS - 2) + 'last\n'.length;
-  if (sparse.bytes !== expected) report.note(`sparse shape: **the sparse export wrote ${fmt.int(sparse.bytes)} bytes where ${fmt.int(expected)} were expected** (one line per row).`);
+  if (sparse.bytes !== expected)
+    report.note(
+      `sparse shape: **the sparse export wrote ${fmt.int(sparse.bytes)} bytes where ${fmt.int(expected)} were expected** (one line per row).`,
+    );
   const fig = (r) => `peak RSS ${fmt.mb(r.rssMB)}; ${r.values} values requests; ${fmt.int(r.bytes)} bytes out`;
-  report.row('sparse shape', `sheetpipe, rows 1 and ${fmt.int(ROWS)} of 1 column`, fmt.s(sparse.wall), fig(sparse), `${fmt.x(ratio)} dense`);
+  report.row(
+    'sparse shape',
+    `sheetpipe, rows 1 and ${fmt.int(ROWS)} of 1 column`,
+    fmt.s(sparse.wall),
+    fig(sparse),
+    `${fmt.x(ratio)} dense`,
+  );
   report.row('sparse shape', `sheetpipe, ${fmt.int(ROWS)} dense rows of 1 column`, fmt.s(dense.wall), fig(dense), '1.00×');
-  report.goal('10', 'sparse shape', `peak RSS of the sparse tab ≈ a dense tab of the same size (≤ ${FLAT_GOAL}×)`, ratio <= FLAT_GOAL, `${fmt.x(ratio)} (${fmt.mb(sparse.rssMB)} vs ${fmt.mb(dense.rssMB)})`);
+  report.goal(
+    '10',
+    'sparse shape',
+    `peak RSS of the sparse tab ≈ a dense tab of the same size (≤ ${FLAT_GOAL}×)`,
+    ratio <= FLAT_GOAL,
+    `${fmt.x(ratio)} (${fmt.mb(sparse.rssMB)} vs ${fmt.mb(dense.rssMB)})`,
+  );
 }

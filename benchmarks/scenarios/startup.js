@@ -23,13 +23,18 @@ const SAME_INSTANT_MS = 20;
 /** One values.get of rows 1–1,000 on a fresh connection, as sheetpipe's first request asks it; ms to the body's end. */
 function oneRequest(root, id) {
   const range = `'${TAB}'!A1:J1000`;
-  const url = new URL(`v4/spreadsheets/${encodeURIComponent(id)}/values/${encodeURIComponent(range)}?majorDimension=ROWS&valueRenderOption=FORMATTED_VALUE&prettyPrint=false`, root);
+  const url = new URL(
+    `v4/spreadsheets/${encodeURIComponent(id)}/values/${encodeURIComponent(range)}?majorDimension=ROWS&valueRenderOption=FORMATTED_VALUE&prettyPrint=false`,
+    root,
+  );
   return new Promise((resolve, reject) => {
     const t = performance.now();
     http
       .get(url, { agent: false, headers: { 'accept-encoding': 'identity' } }, (res) => {
         res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t) : reject(new Error(`one request: ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(performance.now() - t) : reject(new Error(`one request: ${res.statusCode}`)),
+        );
       })
       .on('error', reject);
   });
@@ -49,7 +54,10 @@ export async function run(report) {
       const req = median(single);
       const settings = { defaults: [], unpaced: [] };
       for (let i = 0; i < REPS; i++) {
-        for (const [name, extra] of [['defaults', []], ['unpaced', ['--max-rpm', '0']]]) {
+        for (const [name, extra] of [
+          ['defaults', []],
+          ['unpaced', ['--max-rpm', '0']],
+        ]) {
           proxy.entries.length = 0;
           const r = await firstByte([CLI, '--endpoint', proxy.url, emu.id, TAB, ...extra]);
           await settle(200); // the proxy sees the sockets of a process that exited close a moment later
@@ -58,7 +66,9 @@ export async function run(report) {
           const closed = r.closedAt + SAME_INSTANT_MS;
           const inFlight = entries.filter((e) => e.arrived <= closed && (e.ended === undefined || e.ended > r.closedAt));
           // The first row needs the metadata and the first chunk: from the later of the two answers to the first byte is sheetpipe's own time.
-          const answered = Math.max(...entries.filter((e) => e.arrived < r.closedAt && e.ended !== undefined && e.ended <= r.closedAt).map((e) => e.ended));
+          const answered = Math.max(
+            ...entries.filter((e) => e.arrived < r.closedAt && e.ended !== undefined && e.ended <= r.closedAt).map((e) => e.ended),
+          );
           settings[name].push({
             ...r,
             firstRequest: firstArrival - r.started,
@@ -72,7 +82,10 @@ export async function run(report) {
       }
       const sum = (rs, k) => rs.reduce((a, r) => a + r[k], 0);
       const codes = (rs) => [...new Set(rs.map((r) => r.code))].join('/');
-      for (const [name, label] of [['defaults', 'sheetpipe (defaults: -c 4, --max-rpm 60)'], ['unpaced', 'sheetpipe --max-rpm 0']]) {
+      for (const [name, label] of [
+        ['defaults', 'sheetpipe (defaults: -c 4, --max-rpm 60)'],
+        ['unpaced', 'sheetpipe --max-rpm 0'],
+      ]) {
         const rs = settings[name];
         const first = median(rs.map((r) => r.first));
         report.row(
@@ -90,18 +103,45 @@ export async function run(report) {
           `${sum(rs, 'startedAfterClose')} started after close`,
         );
       }
-      report.row('first row', 'one values.get of rows 1–1,000 (harness)', fmt.ms(req), `min ${fmt.ms(Math.min(...single))}, max ${fmt.ms(Math.max(...single))}`, '—');
-      for (const [id, name, label] of [['2a', 'defaults', 'defaults'], ['2b', 'unpaced', '--max-rpm 0']]) {
+      report.row(
+        'first row',
+        'one values.get of rows 1–1,000 (harness)',
+        fmt.ms(req),
+        `min ${fmt.ms(Math.min(...single))}, max ${fmt.ms(Math.max(...single))}`,
+        '—',
+      );
+      for (const [id, name, label] of [
+        ['2a', 'defaults', 'defaults'],
+        ['2b', 'unpaced', '--max-rpm 0'],
+      ]) {
         const over = median(settings[name].map((r) => r.first)) - req;
-        report.goal(id, 'first row', `first stdout byte − one 1,000-row request ≤ +${FIRST_BYTE_GOAL_MS} ms (${LATENCY_MS} ms latency), ${label}`, over <= FIRST_BYTE_GOAL_MS, `${fmt.signedMs(over)}${over <= FIRST_BYTE_GOAL_MS ? '' : ` (missed by ${fmt.ms(over - FIRST_BYTE_GOAL_MS)})`}`);
+        report.goal(
+          id,
+          'first row',
+          `first stdout byte − one 1,000-row request ≤ +${FIRST_BYTE_GOAL_MS} ms (${LATENCY_MS} ms latency), ${label}`,
+          over <= FIRST_BYTE_GOAL_MS,
+          `${fmt.signedMs(over)}${over <= FIRST_BYTE_GOAL_MS ? '' : ` (missed by ${fmt.ms(over - FIRST_BYTE_GOAL_MS)})`}`,
+        );
       }
       const all = [...settings.defaults, ...settings.unpaced];
       const firstRequest = median(all.map((r) => r.firstRequest));
-      report.goal('7', 'start-up', `spawn → first API request at the emulator ≤ ${FIRST_REQUEST_GOAL_MS} ms`, firstRequest <= FIRST_REQUEST_GOAL_MS, `${fmt.ms(firstRequest)} (median of ${all.length}; min ${fmt.ms(Math.min(...all.map((r) => r.firstRequest)))})${firstRequest <= FIRST_REQUEST_GOAL_MS ? '' : `, missed by ${fmt.ms(firstRequest - FIRST_REQUEST_GOAL_MS)}`}`);
+      report.goal(
+        '7',
+        'start-up',
+        `spawn → first API request at the emulator ≤ ${FIRST_REQUEST_GOAL_MS} ms`,
+        firstRequest <= FIRST_REQUEST_GOAL_MS,
+        `${fmt.ms(firstRequest)} (median of ${all.length}; min ${fmt.ms(Math.min(...all.map((r) => r.firstRequest)))})${firstRequest <= FIRST_REQUEST_GOAL_MS ? '' : `, missed by ${fmt.ms(firstRequest - FIRST_REQUEST_GOAL_MS)}`}`,
+      );
       const after = sum(all, 'startedAfterClose');
       const unaborted = sum(all, 'inFlight') - sum(all, 'aborted');
       // Only requests started after the close count: one in flight may finish in the instant before the process notices.
-      report.goal('9', '| head', 'requests started after `| head` closed the pipe = 0 (those in flight are dropped)', after === 0, `${after} started after the close in ${all.length} runs; of ${sum(all, 'inFlight')} in flight at the close, ${sum(all, 'aborted')} dropped unfinished, ${unaborted} answered to the end`);
+      report.goal(
+        '9',
+        '| head',
+        'requests started after `| head` closed the pipe = 0 (those in flight are dropped)',
+        after === 0,
+        `${after} started after the close in ${all.length} runs; of ${sum(all, 'inFlight')} in flight at the close, ${sum(all, 'aborted')} dropped unfinished, ${unaborted} answered to the end`,
+      );
     } finally {
       await proxy.stop();
     }

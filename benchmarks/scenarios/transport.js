@@ -73,7 +73,13 @@ export async function run(report) {
       const httpLoad = median(load.http);
       for (const [k, label] of STACKS) {
         const m = median(load[k]);
-        report.row('transport: load', label, fmt.ms(m), `min ${fmt.ms(Math.min(...load[k]))}, max ${fmt.ms(Math.max(...load[k]))}`, `${fmt.signedMs(m - httpLoad)} vs node:http`);
+        report.row(
+          'transport: load',
+          label,
+          fmt.ms(m),
+          `min ${fmt.ms(Math.min(...load[k]))}, max ${fmt.ms(Math.max(...load[k]))}`,
+          `${fmt.signedMs(m - httpLoad)} vs node:http`,
+        );
       }
       for (const coding of Object.keys(CODINGS)) {
         const ref = results.find((r) => r.k === 'http' && r.coding === coding);

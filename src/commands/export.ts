@@ -12,14 +12,28 @@ import { engineSettings } from '../engine/settings.js';
 import { type CommandIo, type Command, loadWhileCheckingCredentials } from './context.js';
 
 export const run: Command = async ({ values, positionals }, io) => {
-  const config = exportConfig(values, positionals, io.env, { stdoutIsTTY: Boolean(io.stdout.isTTY), stderrIsTTY: Boolean(io.stderr.isTTY) });
+  const config = exportConfig(values, positionals, io.env, {
+    stdoutIsTTY: Boolean(io.stdout.isTTY),
+    stderrIsTTY: Boolean(io.stderr.isTTY),
+  });
   io.setVerbose(config.verbose);
   return config.folder ? exportToFolder(config, config.folder.ranges, io) : exportOne(config, io);
 };
 
 /** The progress display of a run: a NDJSON object export writes no header line. */
-function progressFor(config: ExportConfig, io: CommandIo, attach: typeof import('./progress.js').attachProgress, events: import('../engine/run.js').ExportEvents) {
-  return attach(events, { stream: io.stderr, mode: config.progress, quiet: config.quiet, verbose: config.verbose, header: config.header && config.format !== 'ndjson' });
+function progressFor(
+  config: ExportConfig,
+  io: CommandIo,
+  attach: typeof import('./progress.js').attachProgress,
+  events: import('../engine/run.js').ExportEvents,
+) {
+  return attach(events, {
+    stream: io.stderr,
+    mode: config.progress,
+    quiet: config.quiet,
+    verbose: config.verbose,
+    header: config.header && config.format !== 'ndjson',
+  });
 }
 
 async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
@@ -40,7 +54,15 @@ async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
   const chain = sink && bytes ? bytes.byteChain(sink.stream, { gzip: true }) : undefined;
   try {
     const summary = await exportToStream(
-      { ...engineSettings(config), spreadsheet: config.spreadsheet, range: config.range, format: config.format, env: io.env, signal: io.signal, events },
+      {
+        ...engineSettings(config),
+        spreadsheet: config.spreadsheet,
+        range: config.range,
+        format: config.format,
+        env: io.env,
+        signal: io.signal,
+        events,
+      },
       chain?.input ?? sink?.stream ?? io.stdout,
     );
     await chain?.done;

@@ -8,7 +8,6 @@ import type { ProgressMode } from '../options/config.js';
 import { formatCount, plural } from '../shared/plural.js';
 import type { ExportEvents, ExportSummary, PlanInfo } from '../engine/run.js';
 
-
 export interface ProgressOptions {
   stream: Writable & { columns?: number };
   /** 'bar': redrawn in place, for a terminal; 'lines': a plain line every few seconds, for a log. */
@@ -57,7 +56,10 @@ export interface FolderSummary {
 export function formatFolderSummary(s: FolderSummary, folder: string): string[] {
   const width = Math.max(...s.files.map((f) => f.file.length));
   const digits = Math.max(...s.files.map((f) => formatCount(f.rows).length));
-  const lines = s.files.map((f) => `sheetpipe: ${f.file.padEnd(width)}  ${formatCount(f.rows).padStart(digits)} ${f.rows === 1 ? 'row ' : 'rows'} × ${plural(f.columns, 'column')} from ${f.range}`);
+  const lines = s.files.map(
+    (f) =>
+      `sheetpipe: ${f.file.padEnd(width)}  ${formatCount(f.rows).padStart(digits)} ${f.rows === 1 ? 'row ' : 'rows'} × ${plural(f.columns, 'column')} from ${f.range}`,
+  );
   const rows = s.files.reduce((sum, f) => sum + f.rows, 0);
   const rate = s.seconds > 0 ? Math.round(rows / s.seconds) : rows;
   lines.push(

@@ -19,16 +19,27 @@ export const run: Command = async ({ values, positionals }, io) => {
   const progress = attachProgress(events, { stream: io.stderr, mode: 'off', quiet: config.quiet, verbose: config.verbose });
   let meta;
   try {
-    meta = await readSpreadsheetMeta({ ...engineSettings(config), spreadsheet: config.spreadsheet, env: io.env, signal: io.signal, events });
+    meta = await readSpreadsheetMeta({
+      ...engineSettings(config),
+      spreadsheet: config.spreadsheet,
+      env: io.env,
+      signal: io.signal,
+      events,
+    });
   } finally {
     progress.stop('done');
   }
   const sheets = [...meta.sheets].sort((a, b) => a.index - b.index);
   if (config.json) {
-    io.stdout.write(`${JSON.stringify(sheets.map((s) => ({ title: s.title, sheetId: s.sheetId, rows: s.rowCount, columns: s.columnCount, type: s.sheetType })))}\n`);
+    io.stdout.write(
+      `${JSON.stringify(sheets.map((s) => ({ title: s.title, sheetId: s.sheetId, rows: s.rowCount, columns: s.columnCount, type: s.sheetType })))}\n`,
+    );
     return ExitCode.ok;
   }
-  const rows = [['TITLE', 'GID', 'ROWS', 'COLUMNS'], ...sheets.map((s) => [s.title, String(s.sheetId), String(s.rowCount), String(s.columnCount)])];
+  const rows = [
+    ['TITLE', 'GID', 'ROWS', 'COLUMNS'],
+    ...sheets.map((s) => [s.title, String(s.sheetId), String(s.rowCount), String(s.columnCount)]),
+  ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   for (const r of rows) io.stdout.write(`${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')}\n`);
   return ExitCode.ok;

@@ -86,6 +86,7 @@ export function cellRenderer(value: ValueRenderOption, dateTime: DateTimeRenderO
     case 'UNFORMATTED_VALUE':
       return dateTime === 'FORMATTED_STRING' ? (cell) => unformattedValue(cell, true) : (cell) => unformattedValue(cell, false);
     case 'FORMULA':
-      return (cell) => (cell !== null && typeof cell === 'object' && cell.formula !== undefined ? cell.formula : unformattedValue(cell, false));
+      return (cell) =>
+        cell !== null && typeof cell === 'object' && cell.formula !== undefined ? cell.formula : unformattedValue(cell, false);
   }
 }

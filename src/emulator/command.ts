@@ -70,7 +70,11 @@ async function loadTabs(args: EmulatorCommandArgs): Promise<TabSource[] | undefi
   return tabs;
 }
 
-async function listen(args: EmulatorCommandArgs, tabs: TabSource[] | undefined, log: ((line: string) => void) | undefined): Promise<Emulator> {
+async function listen(
+  args: EmulatorCommandArgs,
+  tabs: TabSource[] | undefined,
+  log: ((line: string) => void) | undefined,
+): Promise<Emulator> {
   const port = args.port ?? DEFAULT_PORT;
   const host = args.host ?? DEFAULT_HOST;
   try {
@@ -89,8 +93,10 @@ async function listen(args: EmulatorCommandArgs, tabs: TabSource[] | undefined, 
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use; pick another with --port, or --port 0 for any free port`, { cause: error });
-    if (code === 'EACCES') throw new UsageError(`no permission to listen on port ${port}; use a port above 1023, or --port 0`, { cause: error });
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`port ${port} on ${host} is in use; pick another with --port, or --port 0 for any free port`, { cause: error });
+    if (code === 'EACCES')
+      throw new UsageError(`no permission to listen on port ${port}; use a port above 1023, or --port 0`, { cause: error });
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       throw new UsageError(`cannot listen on --host ${shown(host)} (${code}); 127.0.0.1 is the default`, { cause: error });
     }

@@ -66,7 +66,9 @@ export function memoryTab(spec: MemoryTabSpec): TabSource {
   const columnCount = spec.gridCols ?? Math.max(DEFAULT_GRID_COLUMNS, widest);
   checkGridSize(title, rowCount, columnCount);
   if (rows.length > rowCount || widest > columnCount) {
-    throw new UsageError(`tab "${title}": the data (${rows.length} rows × ${widest} columns) does not fit its grid (${rowCount} × ${columnCount})`);
+    throw new UsageError(
+      `tab "${title}": the data (${rows.length} rows × ${widest} columns) does not fit its grid (${rowCount} × ${columnCount})`,
+    );
   }
   return {
     title,

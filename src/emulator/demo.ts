@@ -35,9 +35,26 @@ const FIRST_DAY = dateToSerial(2024, 1, 1);
 const DAYS = 731; // 2024-01-01 .. 2025-12-31
 
 const COUNTRIES = [
-  'United States', 'United States', 'United States', 'United Kingdom', 'United Kingdom', 'Germany', 'Germany', 'France',
-  'Canada', 'Brazil', 'Japan', 'India', 'Australia', 'Mexico', 'Spain', 'Netherlands', 'Sweden', 'South Korea',
-  "Côte d'Ivoire", 'Norway',
+  'United States',
+  'United States',
+  'United States',
+  'United Kingdom',
+  'United Kingdom',
+  'Germany',
+  'Germany',
+  'France',
+  'Canada',
+  'Brazil',
+  'Japan',
+  'India',
+  'Australia',
+  'Mexico',
+  'Spain',
+  'Netherlands',
+  'Sweden',
+  'South Korea',
+  "Côte d'Ivoire",
+  'Norway',
 ];
 const NOTES = [
   'Leave at the front desk',
@@ -156,7 +173,12 @@ function summaryTab(orders: readonly Order[]): TabSource {
   }
   const average = (cents: number, count: number, row: number): Cell =>
     count === 0 ? '' : { ...money(Math.round(cents / count)), value: cents / 100 / count, formula: `=C${row}/B${row}` };
-  const rows: Cell[][] = [['Monthly revenue from paid orders (USD)'], ['Computed from the Orders tab'], [], ['month', 'paid_orders', 'revenue', 'average_order']];
+  const rows: Cell[][] = [
+    ['Monthly revenue from paid orders (USD)'],
+    ['Computed from the Orders tab'],
+    [],
+    ['month', 'paid_orders', 'revenue', 'average_order'],
+  ];
   for (let m = 0; m < MONTHS; m += 1) {
     const row = SUMMARY_FIRST_ROW + m;
     const year = 2024 + Math.floor(m / 12);

@@ -19,7 +19,17 @@ import { transpose } from './spreadsheet.js';
  * - `columns`: 200 JSON in column-major order (`majorDimension` COLUMNS) whatever was asked.
  * - `trailing-bytes`: the right answer, then more JSON after its end.
  */
-export const FAULT_KINDS = ['status', 'hang', 'truncate', 'reset', 'html', 'no-values-garbage', 'bad-row', 'columns', 'trailing-bytes'] as const;
+export const FAULT_KINDS = [
+  'status',
+  'hang',
+  'truncate',
+  'reset',
+  'html',
+  'no-values-garbage',
+  'bad-row',
+  'columns',
+  'trailing-bytes',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /**
@@ -80,7 +90,8 @@ function checkRule(rule: FaultRule, index: number): void {
   if (match.probability !== undefined && !(match.probability >= 0 && match.probability <= 1)) {
     fail(`match.probability must be from 0 to 1, got ${match.probability}`);
   }
-  if (match.minRows !== undefined && !isPositiveInteger(match.minRows)) fail(`match.minRows must be a positive integer, got ${match.minRows}`);
+  if (match.minRows !== undefined && !isPositiveInteger(match.minRows))
+    fail(`match.minRows must be a positive integer, got ${match.minRows}`);
   if (match.times !== undefined && !(Number.isInteger(match.times) && match.times >= 0)) {
     fail(`match.times must be an integer ≥ 0, got ${match.times}`);
   }

@@ -60,9 +60,30 @@ const NAMED_COLUMNS: readonly [string, Kind][] = [
 const EXTRA_KINDS: readonly Kind[] = [Kind.Int, Kind.Word, Kind.Amount, Kind.Bool, Kind.Date, Kind.Code];
 
 const CITIES = [
-  'London', 'Paris', 'New York', 'São Paulo', 'Zürich', 'Kraków', '東京', 'Reykjavík', 'Montréal', 'Cape Town',
-  'Mumbai', '서울', 'Sydney', 'Buenos Aires', 'Oslo', 'Nairobi', 'Lagos', 'Mexico City', 'Αθήνα', 'Kyiv', 'Berlin',
-  'Toronto', 'Lima', 'القاهرة',
+  'London',
+  'Paris',
+  'New York',
+  'São Paulo',
+  'Zürich',
+  'Kraków',
+  '東京',
+  'Reykjavík',
+  'Montréal',
+  'Cape Town',
+  'Mumbai',
+  '서울',
+  'Sydney',
+  'Buenos Aires',
+  'Oslo',
+  'Nairobi',
+  'Lagos',
+  'Mexico City',
+  'Αθήνα',
+  'Kyiv',
+  'Berlin',
+  'Toronto',
+  'Lima',
+  'القاهرة',
 ];
 const NOTES = [
   'call back',
@@ -83,8 +104,22 @@ const NOTES = [
   '1,000 units',
 ];
 const WORDS = [
-  'alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel',
-  'india', 'juliett', 'kilo', 'lima', 'mike', 'november', 'oscar', 'papa',
+  'alpha',
+  'bravo',
+  'charlie',
+  'delta',
+  'echo',
+  'foxtrot',
+  'golf',
+  'hotel',
+  'india',
+  'juliett',
+  'kilo',
+  'lima',
+  'mike',
+  'november',
+  'oscar',
+  'papa',
 ];
 
 const FULL_NAMES: string[] = [];

@@ -72,13 +72,15 @@ export function checkOptions(options: EmulatorOptions): void {
   if (jitterMs !== undefined && !(Number.isFinite(jitterMs) && jitterMs >= 0)) fail('jitterMs', 'a number ≥ 0', jitterMs);
   if (failRate !== undefined && !(failRate >= 0 && failRate <= 1)) fail('failRate', 'a number from 0 to 1', failRate);
   if (maxRpm !== undefined && !(Number.isInteger(maxRpm) && maxRpm >= 1)) fail('maxRpm', 'a positive integer', maxRpm);
-  if (quotaWindowMs !== undefined && !(Number.isFinite(quotaWindowMs) && quotaWindowMs > 0)) fail('quotaWindowMs', 'a number > 0', quotaWindowMs);
+  if (quotaWindowMs !== undefined && !(Number.isFinite(quotaWindowMs) && quotaWindowMs > 0))
+    fail('quotaWindowMs', 'a number > 0', quotaWindowMs);
   if (seed !== undefined && !Number.isSafeInteger(seed)) fail('seed', 'an integer', seed);
   if (spreadsheetId !== undefined && !SPREADSHEET_ID.test(spreadsheetId)) {
     fail('spreadsheetId', '8 to 200 letters, digits, "-" or "_"', spreadsheetId);
   }
   if (requireCredentials !== undefined) {
-    if (!isStringList(requireCredentials.tokens)) fail('requireCredentials.tokens', 'a list of non-empty strings', requireCredentials.tokens);
+    if (!isStringList(requireCredentials.tokens))
+      fail('requireCredentials.tokens', 'a list of non-empty strings', requireCredentials.tokens);
     if (!isStringList(requireCredentials.keys)) fail('requireCredentials.keys', 'a list of non-empty strings', requireCredentials.keys);
   }
   if (log !== undefined && typeof log !== 'function') fail('log', 'a function', log);

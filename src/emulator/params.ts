@@ -19,8 +19,18 @@ export interface ApiRequest {
 }
 
 const SYSTEM_PARAMS = [
-  'fields', 'key', 'alt', 'prettyPrint', 'quotaUser', 'access_token', 'oauth_token', 'callback', '$.xgafv',
-  'upload_protocol', 'uploadType', 'userIp',
+  'fields',
+  'key',
+  'alt',
+  'prettyPrint',
+  'quotaUser',
+  'access_token',
+  'oauth_token',
+  'callback',
+  '$.xgafv',
+  'upload_protocol',
+  'uploadType',
+  'userIp',
 ];
 const VALUES_PARAMS = [...SYSTEM_PARAMS, 'valueRenderOption', 'dateTimeRenderOption', 'majorDimension'];
 const ALLOWED_PARAMS = {

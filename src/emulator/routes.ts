@@ -4,10 +4,7 @@
  */
 import { NotServed } from './api-error.js';
 
-export type Route =
-  | { kind: 'metadata'; id: string }
-  | { kind: 'values'; id: string; range: string }
-  | { kind: 'batchGet'; id: string };
+export type Route = { kind: 'metadata'; id: string } | { kind: 'values'; id: string; range: string } | { kind: 'batchGet'; id: string };
 
 const SERVED_METHODS = 'it serves only spreadsheets.get, spreadsheets.values.get and spreadsheets.values.batchGet (GET)';
 

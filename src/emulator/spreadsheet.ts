@@ -199,8 +199,9 @@ export class Spreadsheet {
       const named: NamedRange = { name: spec.name, namedRangeId: hashText(spec.name).toString(36).padStart(7, '0'), tab };
       if (a1.kind === 'range') {
         const { start = {}, end = {} } = a1;
-        if ((start.row ?? 1) > tab.source.rowCount || (end.row ?? 1) > tab.source.rowCount) throw why('it runs past the grid\'s last row');
-        if ((start.col ?? 1) > tab.source.columnCount || (end.col ?? 1) > tab.source.columnCount) throw why('it runs past the grid\'s last column');
+        if ((start.row ?? 1) > tab.source.rowCount || (end.row ?? 1) > tab.source.rowCount) throw why("it runs past the grid's last row");
+        if ((start.col ?? 1) > tab.source.columnCount || (end.col ?? 1) > tab.source.columnCount)
+          throw why("it runs past the grid's last column");
         if (start.row !== undefined) named.startRowIndex = start.row - 1;
         if (end.row !== undefined) named.endRowIndex = end.row;
         if (start.col !== undefined) named.startColumnIndex = start.col - 1;

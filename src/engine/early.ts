@@ -23,7 +23,12 @@ export interface EarlySpan {
 }
 
 /** The early read for `a1`, or undefined when its first rows cannot be named yet. */
-export function earlySpan(a1: A1 | undefined, gid: number | undefined, sampleRows: number, options: PlanOptions = {}): EarlySpan | undefined {
+export function earlySpan(
+  a1: A1 | undefined,
+  gid: number | undefined,
+  sampleRows: number,
+  options: PlanOptions = {},
+): EarlySpan | undefined {
   // A gid names a tab only through the metadata.
   if (gid !== undefined) return undefined;
   const sheet = a1 === undefined ? undefined : a1.kind === 'name' ? a1.name : a1.sheet;
@@ -36,7 +41,8 @@ export function earlySpan(a1: A1 | undefined, gid: number | undefined, sampleRow
   // it is no larger than the sample.
   let rows = options.chunkRows ?? sampleRows;
   if (sheet === undefined && rows > sampleRows) return undefined;
-  if (lastCol !== undefined && options.chunkRows === undefined) rows = Math.min(rows, rowsPerChunk(lastCol - firstCol + 1, options.cellBudget));
+  if (lastCol !== undefined && options.chunkRows === undefined)
+    rows = Math.min(rows, rowsPerChunk(lastCol - firstCol + 1, options.cellBudget));
   if (end.row !== undefined) rows = Math.min(rows, end.row - firstRow + 1);
   if (options.maxRows !== undefined) rows = Math.min(rows, options.maxRows);
   return { sheet, firstRow, lastRow: firstRow + rows - 1, firstCol, lastCol };

@@ -40,15 +40,36 @@ export interface RangeResult {
   output: RangeOutput | undefined;
 }
 
-function startEarly(session: Session, rules: OutputRules, a1: A1 | undefined, plan: PlanOptions, write: Write, signal: AbortSignal, onWritten: OnWritten): EarlyRead | undefined {
+function startEarly(
+  session: Session,
+  rules: OutputRules,
+  a1: A1 | undefined,
+  plan: PlanOptions,
+  write: Write,
+  signal: AbortSignal,
+  onWritten: OnWritten,
+): EarlyRead | undefined {
   const span = earlySpan(a1, session.ref.gid, SAMPLE_ROWS, plan);
   if (!span) return undefined;
   const width = span.lastCol !== undefined ? span.lastCol - span.firstCol + 1 : undefined;
   const { controller } = linkedController(signal);
   // Rows of a read not yet confirmed are held in memory: a read that outgrows the sample's bytes is given up.
   const onHoldFull = () => controller.abort(new EarlyMismatch('the first rows outgrew what is held before the metadata confirms them'));
-  const output = outputFor(session, rules, { firstCol: span.firstCol, firstRow: span.firstRow, width, confirmed: false, onHoldFull }, write, onWritten);
-  const part = new Part({ output, sheet: span.sheet, firstCol: span.firstCol, lastCol: span.lastCol, firstRow: span.firstRow, lastRow: span.lastRow });
+  const output = outputFor(
+    session,
+    rules,
+    { firstCol: span.firstCol, firstRow: span.firstRow, width, confirmed: false, onHoldFull },
+    write,
+    onWritten,
+  );
+  const part = new Part({
+    output,
+    sheet: span.sheet,
+    firstCol: span.firstCol,
+    lastCol: span.lastCol,
+    firstRow: span.firstRow,
+    lastRow: span.lastRow,
+  });
   // The first part of its range: its rows go to the output, held there until the metadata confirms them.
   part.becomeHead();
   const request: Request = { label: `chunk 1 (${part.a1(span.firstRow, span.lastRow)})`, parts: [part], batch: false };
@@ -64,7 +85,13 @@ async function dropEarly(early: EarlyRead | undefined): Promise<void> {
 }
 
 /** Exports the session's range through `write`; resolves when every row is written. */
-export async function exportRange(session: Session, rules: OutputRules, write: Write, signal: AbortSignal, onWritten: OnWritten): Promise<RangeResult> {
+export async function exportRange(
+  session: Session,
+  rules: OutputRules,
+  write: Write,
+  signal: AbortSignal,
+  onWritten: OnWritten,
+): Promise<RangeResult> {
   const { options } = session;
   const a1 = typeof options.range === 'string' ? parseA1(options.range) : options.range;
   const plan = planOptions(session, rules);
@@ -81,7 +108,12 @@ export async function exportRange(session: Session, rules: OutputRules, write: W
   }
   // Read without a tab name, the early rows are the first tab's: kept only if that is the range's tab.
   // An early read already given up (its rows outgrew what may be held) is dropped too.
-  if (early && (early.controller.signal.aborted || !earlyMatches(early.span, range, DEFAULT_CELL_BUDGET) || (early.span.sheet === undefined && firstTab !== range.sheet.sheetId))) {
+  if (
+    early &&
+    (early.controller.signal.aborted ||
+      !earlyMatches(early.span, range, DEFAULT_CELL_BUDGET) ||
+      (early.span.sheet === undefined && firstTab !== range.sheet.sheetId))
+  ) {
     await dropEarly(early);
     early = undefined;
   }
@@ -149,7 +181,13 @@ async function writeRange(
     spans = [...rowSpans(range, 0, plan)];
   }
   const total = spans.length + (early ? 1 : 0);
-  events.emit('plan', { range: describeRange(range), chunks: total, rows: Math.max(0, last - range.firstRow + 1), columns, colsNamed: range.colsNamed });
+  events.emit('plan', {
+    range: describeRange(range),
+    chunks: total,
+    rows: Math.max(0, last - range.firstRow + 1),
+    columns,
+    colsNamed: range.colsNamed,
+  });
 
   const parts: Part[] = early ? [early.part] : [];
   if (early) early.request.label = `chunk 1/${total} (${chunkA1(range, early.span.firstRow, early.part.lastRow)})`;

@@ -11,7 +11,15 @@ import { type Manifest, manifestText } from '../output/manifest.js';
 import { type NameSource, fileNames } from '../output/names.js';
 import { plural } from '../shared/plural.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from '../sheet/ref.js';
-import { type GridRange, type SheetInfo, type SpreadsheetMeta, describeRange, lookUpName, resolveRange, tabsInOrder } from '../sheet/resolve.js';
+import {
+  type GridRange,
+  type SheetInfo,
+  type SpreadsheetMeta,
+  describeRange,
+  lookUpName,
+  resolveRange,
+  tabsInOrder,
+} from '../sheet/resolve.js';
 import { type ExportOptions, ExportEvents, exportRangesTo } from './run.js';
 import { outputError } from '../output/sink.js';
 import type { Format } from '../transcode/encode.js';
@@ -93,7 +101,11 @@ export async function exportFolder(options: FolderExportOptions): Promise<Folder
   const { controller, dispose } = linkedController(options.signal);
   let folder: FolderSet;
   try {
-    folder = await openFolder(options.output, { gzip: options.gzip, label: options.outputLabel ?? '-o', onError: (error) => controller.abort(error) });
+    folder = await openFolder(options.output, {
+      gzip: options.gzip,
+      label: options.outputLabel ?? '-o',
+      onError: (error) => controller.abort(error),
+    });
   } catch (error) {
     dispose();
     throw error;
@@ -107,7 +119,10 @@ export async function exportFolder(options: FolderExportOptions): Promise<Folder
         format: options.format,
         select(meta) {
           const picks = options.ranges === undefined ? everyTab(meta, events) : picked(meta, options.ranges, ref.gid);
-          names = fileNames(picks.map((p) => p.source), extension);
+          names = fileNames(
+            picks.map((p) => p.source),
+            extension,
+          );
           return picks.map((p) => p.range);
         },
         open: (_range, i) => folder.open(names[i] as string),

@@ -56,7 +56,13 @@ export function outputFor(session: Session, rules: OutputRules, spec: OutputSpec
 /** The output of a resolved range: its named width, or the width rule's sample. */
 export function rangeOutput(session: Session, rules: OutputRules, range: GridRange, write: Write, onWritten: OnWritten): RangeOutput {
   const columns = columnsOf(range);
-  return outputFor(session, rules, { firstCol: range.firstCol, firstRow: range.firstRow, width: range.colsNamed ? columns : undefined, maxWidth: columns }, write, onWritten);
+  return outputFor(
+    session,
+    rules,
+    { firstCol: range.firstCol, firstRow: range.firstRow, width: range.colsNamed ? columns : undefined, maxWidth: columns },
+    write,
+    onWritten,
+  );
 }
 
 export function planOptions(session: Session, rules: OutputRules): PlanOptions {
@@ -74,11 +80,24 @@ export function warnPastGrid(session: Session, range: GridRange): void {
 }
 
 export function partOf(output: RangeOutput, range: GridRange, span: Span): Part {
-  return new Part({ output, sheet: range.sheet.title, firstCol: range.firstCol, lastCol: range.lastCol, firstRow: span.first, lastRow: span.last });
+  return new Part({
+    output,
+    sheet: range.sheet.title,
+    firstCol: range.firstCol,
+    lastCol: range.lastCol,
+    firstRow: span.first,
+    lastRow: span.last,
+  });
 }
 
 /** Runs the window over `targets`; rejects with the first failure as its error family. */
-export async function runWindow(session: Session, targets: Target[], requests: Request[], signal: AbortSignal, running: Running[] = []): Promise<void> {
+export async function runWindow(
+  session: Session,
+  targets: Target[],
+  requests: Request[],
+  signal: AbortSignal,
+  running: Running[] = [],
+): Promise<void> {
   // The read callback refers to the window it belongs to; it runs only once the window runs.
   const window: Window = new Window(
     targets,
@@ -116,7 +135,14 @@ export async function exportRanges(
   for (const [i, range] of ranges.entries()) {
     const columns = columnsOf(range);
     const rows = holdsNoCells(range) ? 0 : lastPlannedRow(range, plan) - range.firstRow + 1;
-    session.events.emit('plan', { range: describeRange(range), file: files[i], chunks: chunks[i] ?? 0, rows, columns, colsNamed: range.colsNamed });
+    session.events.emit('plan', {
+      range: describeRange(range),
+      file: files[i],
+      chunks: chunks[i] ?? 0,
+      rows,
+      columns,
+      colsNamed: range.colsNamed,
+    });
     if (holdsNoCells(range)) warnPastGrid(session, range);
   }
   const seen = ranges.map(() => 0);
@@ -130,10 +156,18 @@ export async function exportRanges(
     });
     if (p.kind === 'batch') {
       const tabs = spans.map((s) => quoteSheetName((ranges[s.target] as GridRange).sheet.title));
-      return { label: `a batch of ${spans.length} ranges (${tabs.slice(0, 3).join(', ')}${tabs.length > 3 ? ', …' : ''})`, parts, batch: true };
+      return {
+        label: `a batch of ${spans.length} ranges (${tabs.slice(0, 3).join(', ')}${tabs.length > 3 ? ', …' : ''})`,
+        parts,
+        batch: true,
+      };
     }
     const range = ranges[p.span.target] as GridRange;
-    return { label: `chunk ${seen[p.span.target]}/${chunks[p.span.target]} (${chunkA1(range, p.span.first, p.span.last)})`, parts, batch: false };
+    return {
+      label: `chunk ${seen[p.span.target]}/${chunks[p.span.target]} (${chunkA1(range, p.span.first, p.span.last)})`,
+      parts,
+      batch: false,
+    };
   });
   await runWindow(session, targets, requests, signal);
   return outputs;

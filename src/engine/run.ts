@@ -45,7 +45,12 @@ function dataRows(output: RangeOutput | undefined, rules: OutputRules): number {
  * Runs `work` in a session under a signal linked to the caller's, and closes the session after.
  * A cancelled run rejects with the caller's reason; a reader gone (EPIPE) with BrokenPipe.
  */
-async function inSession<T>(options: ExportOptions, events: ExportEvents, work: (session: Session, signal: AbortSignal) => Promise<T>, signalled?: (abort: (reason: unknown) => void) => () => void): Promise<T> {
+async function inSession<T>(
+  options: ExportOptions,
+  events: ExportEvents,
+  work: (session: Session, signal: AbortSignal) => Promise<T>,
+  signalled?: (abort: (reason: unknown) => void) => () => void,
+): Promise<T> {
   const { controller, dispose } = linkedController(options.signal);
   const unwatch = signalled?.((reason) => controller.abort(reason));
   let session: Session | undefined;
@@ -171,7 +176,10 @@ export interface RangesExport {
  * Several ranges in one run — one metadata request, one quota budget, one pool of requests —
  * each into its own destination. Resolves once every row of every range is written.
  */
-export async function exportRangesTo(options: ExportOptions, plan: RangesExport): Promise<{ meta: SpreadsheetMeta; written: WrittenRange[]; requests: number; retries: number }> {
+export async function exportRangesTo(
+  options: ExportOptions,
+  plan: RangesExport,
+): Promise<{ meta: SpreadsheetMeta; written: WrittenRange[]; requests: number; retries: number }> {
   const events = options.events ?? new ExportEvents();
   const header = options.header ?? DEFAULTS.header;
   const rules: OutputRules = { format: plan.format, objects: plan.format === 'ndjson' && header, header };

@@ -60,7 +60,15 @@ export async function openSession(options: ExportOptions, signal: AbortSignal, e
       signal,
     }));
   events.emit('connect', { host: api.host, credentials: !isLoopback(options.endpoint ?? DEFAULT_ENDPOINT), principal: api.principal });
-  return { ref, api, ownsApi: options.api === undefined, gate: new RequestGate(options.maxRpm ?? DEFAULTS.maxRpm), counters: { requests: 0, retries: 0 }, options, events };
+  return {
+    ref,
+    api,
+    ownsApi: options.api === undefined,
+    gate: new RequestGate(options.maxRpm ?? DEFAULTS.maxRpm),
+    counters: { requests: 0, retries: 0 },
+    options,
+    events,
+  };
 }
 
 export function closeSession(session: Session | undefined): void {
@@ -100,7 +108,13 @@ export function readContext(session: Session, signal: AbortSignal, window?: Wind
 export function failed(error: unknown, session: Session, what?: string): unknown {
   if (!(error instanceof AttemptsFailed)) return error;
   const stage = what === undefined ? 'values' : 'metadata';
-  return finalError(error, { what: what ?? error.label ?? 'a request', stage, spreadsheetId: session.ref.id, principal: session.api.principal, host: session.api.host });
+  return finalError(error, {
+    what: what ?? error.label ?? 'a request',
+    stage,
+    spreadsheetId: session.ref.id,
+    principal: session.api.principal,
+    host: session.api.host,
+  });
 }
 
 export async function readMetadata(session: Session, signal: AbortSignal): Promise<SpreadsheetMeta> {

@@ -8,8 +8,15 @@ import { type LibraryValues, libraryOptions, readValues } from '../options/table
 
 type Values = LibraryValues<'stream'>;
 
-export const VALUE_RENDER: Readonly<Record<Values['render'], ValueRender>> = { formatted: 'FORMATTED_VALUE', unformatted: 'UNFORMATTED_VALUE', formula: 'FORMULA' };
-export const DATE_RENDER: Readonly<Record<NonNullable<Values['dates']>, DateRender>> = { serial: 'SERIAL_NUMBER', string: 'FORMATTED_STRING' };
+export const VALUE_RENDER: Readonly<Record<Values['render'], ValueRender>> = {
+  formatted: 'FORMATTED_VALUE',
+  unformatted: 'UNFORMATTED_VALUE',
+  formula: 'FORMULA',
+};
+export const DATE_RENDER: Readonly<Record<NonNullable<Values['dates']>, DateRender>> = {
+  serial: 'SERIAL_NUMBER',
+  string: 'FORMATTED_STRING',
+};
 
 /** Seconds → ms; a tiny timeout stays above 0 ms rather than rounding to "no time at all". */
 export const timeoutMs = (seconds: number): number => Math.max(1, Math.round(seconds * 1000));

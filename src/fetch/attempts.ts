@@ -8,15 +8,7 @@
 import { type AttemptFailure, HttpFailure } from '../google/failure.js';
 import { MalformedAnswer } from '../transcode/scanner.js';
 import type { RequestGate } from './gate.js';
-import {
-  AttemptsFailed,
-  type BackoffOptions,
-  type RetryInfo,
-  backoffDelay,
-  classify,
-  describeFailure,
-  parseRetryAfter,
-} from './retry.js';
+import { AttemptsFailed, type BackoffOptions, type RetryInfo, backoffDelay, classify, describeFailure, parseRetryAfter } from './retry.js';
 import { linkedController } from '../shared/signals.js';
 import { sleep } from '../shared/sleep.js';
 
@@ -88,7 +80,12 @@ export async function withRetries<T>(label: string, ctx: AttemptContext, attempt
  * Waits before retry number `retry`, and reports it. A 429 holds the whole pool (the quota is
  * shared), and the request then queues at the gate like the rest; any other failure sleeps alone.
  */
-export async function backOff(ctx: AttemptContext, info: Omit<RetryInfo, 'delayMs'>, retry: number, retryAfter: string | undefined): Promise<void> {
+export async function backOff(
+  ctx: AttemptContext,
+  info: Omit<RetryInfo, 'delayMs'>,
+  retry: number,
+  retryAfter: string | undefined,
+): Promise<void> {
   const delayMs = backoffDelay(retry, parseRetryAfter(retryAfter), ctx.backoff);
   ctx.onRetry?.({ ...info, delayMs });
   if (info.kind === 'rate-limit') ctx.gate.pauseFor(delayMs);

@@ -317,7 +317,13 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
       timeouts = 0;
       // Every row asked for came whole: nothing is asked again, so nothing is a retry.
       if (request.parts.every((p) => p.done)) return;
-      ctx.onRetry?.({ label: request.label, attempt: attempts, delayMs: 0, kind: classification.kind, reason: `${reason}; continuing where it stopped` });
+      ctx.onRetry?.({
+        label: request.label,
+        attempt: attempts,
+        delayMs: 0,
+        kind: classification.kind,
+        reason: `${reason}; continuing where it stopped`,
+      });
       continue;
     }
     failures += 1;
@@ -338,7 +344,13 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
           rowLimit = Math.ceil(rows / 2);
           smaller = `${rowLimit} rows at a time`;
         }
-        ctx.onRetry?.({ label: request.label, attempt: attempts, delayMs: 0, kind: classification.kind, reason: `${reason}; reading it ${smaller}` });
+        ctx.onRetry?.({
+          label: request.label,
+          attempt: attempts,
+          delayMs: 0,
+          kind: classification.kind,
+          reason: `${reason}; reading it ${smaller}`,
+        });
         continue;
       }
     }

@@ -3,7 +3,15 @@
  * code, with a one-line message that names what failed and the fix that matches it.
  */
 import { hasReason, reasonsOf } from '../google/failure.js';
-import { ApiError, AuthError, ConnectionError, InternalError, NotFoundError, type SheetpipeError, UnavailableError } from '../shared/errors.js';
+import {
+  ApiError,
+  AuthError,
+  ConnectionError,
+  InternalError,
+  NotFoundError,
+  type SheetpipeError,
+  UnavailableError,
+} from '../shared/errors.js';
 import { times } from '../shared/plural.js';
 
 /** How a request ended for good, as the fetch layer reports it (AttemptsFailed, in retry.ts). */
@@ -45,11 +53,18 @@ const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|
 function connectionMessage(host: string, code: string, proxy: string | undefined): string {
   // Through a proxy, a connection or lookup that fails is the proxy's: the API's host is its to reach.
   if (proxy !== undefined && !TLS_CODE.test(code) && !/^ERR_PROXY_/.test(code)) {
-    const why = code === 'ECONNREFUSED' ? 'the connection was refused' : /^(ENOTFOUND|EAI_)/.test(code) ? 'its DNS lookup failed' : 'it cannot be reached';
+    const why =
+      code === 'ECONNREFUSED'
+        ? 'the connection was refused'
+        : /^(ENOTFOUND|EAI_)/.test(code)
+          ? 'its DNS lookup failed'
+          : 'it cannot be reached';
     return `cannot connect to the proxy ${proxy} (on the way to ${host}): ${why} (${code}); check HTTPS_PROXY and NO_PROXY`;
   }
-  if (/^(ENOTFOUND|EAI_)/.test(code)) return `cannot connect to ${host}: the DNS lookup failed (${code}); check the network, the proxy settings or --endpoint`;
-  if (code === 'ECONNREFUSED') return `cannot connect to ${host}: the connection was refused (${code}); check --endpoint and the proxy settings (is the emulator running?)`;
+  if (/^(ENOTFOUND|EAI_)/.test(code))
+    return `cannot connect to ${host}: the DNS lookup failed (${code}); check the network, the proxy settings or --endpoint`;
+  if (code === 'ECONNREFUSED')
+    return `cannot connect to ${host}: the connection was refused (${code}); check --endpoint and the proxy settings (is the emulator running?)`;
   if (TLS_CODE.test(code)) {
     return `cannot connect to ${host}: the TLS handshake failed (${code}); check --endpoint and the proxy settings (a proxy that inspects TLS needs its CA in NODE_EXTRA_CA_CERTS)`;
   }
@@ -72,7 +87,10 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
           options,
         );
       case 'timeout':
-        return new UnavailableError(`${what} timed out ${times(attempts)} (last: ${reason}); raise --timeout or lower --chunk-rows`, options);
+        return new UnavailableError(
+          `${what} timed out ${times(attempts)} (last: ${reason}); raise --timeout or lower --chunk-rows`,
+          options,
+        );
       case 'reset':
         return new UnavailableError(
           `${what}: the connection to ${host} broke ${times(attempts)} (last: ${reason}); check the network and the proxy settings, or rerun later`,
@@ -84,7 +102,10 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
           options,
         );
       default:
-        return new UnavailableError(`${what} failed ${times(attempts)} (last: ${reason}); the API stayed unavailable, rerun later`, options);
+        return new UnavailableError(
+          `${what} failed ${times(attempts)} (last: ${reason}); the API stayed unavailable, rerun later`,
+          options,
+        );
     }
   }
   switch (classification.kind) {
@@ -97,7 +118,10 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
     case 'connect':
       return new ConnectionError(connectionMessage(host, f.networkCode ?? 'unknown', f.proxy), options);
     case 'internal':
-      return new InternalError(`internal error while ${what}: ${f.message ?? reason} (rerun with --verbose for details, and report it)`, options);
+      return new InternalError(
+        `internal error while ${what}: ${f.message ?? reason} (rerun with --verbose for details, and report it)`,
+        options,
+      );
     case 'auth': {
       if (f.phase === 'credentials') {
         return new AuthError(`${what}: ${reason}; check that the key is current and not revoked, or refresh the credentials`, options);
@@ -109,7 +133,10 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
         );
       }
       if (reasons.some((r) => /^(API_KEY_|keyInvalid)/.test(r))) {
-        return new AuthError(`${what}: ${reason}; the API key was refused: check GOOGLE_API_KEY and that the key may call the Google Sheets API`, options);
+        return new AuthError(
+          `${what}: ${reason}; the API key was refused: check GOOGLE_API_KEY and that the key may call the Google Sheets API`,
+          options,
+        );
       }
       if (hasReason(f, 'SERVICE_DISABLED', 'accessNotConfigured')) {
         return new AuthError(
@@ -118,9 +145,14 @@ export function finalError(failed: FinalFailure, context: FailureContext): Sheet
         );
       }
       if (f.status === 401) {
-        return new AuthError(`${what}: ${reason}; the credentials were refused: refresh them, or check GOOGLE_APPLICATION_CREDENTIALS`, options);
+        return new AuthError(
+          `${what}: ${reason}; the credentials were refused: refresh them, or check GOOGLE_APPLICATION_CREDENTIALS`,
+          options,
+        );
       }
-      const who = context.principal ? `share the spreadsheet with ${context.principal} (Viewer)` : 'share the spreadsheet with the account you use, or use other credentials';
+      const who = context.principal
+        ? `share the spreadsheet with ${context.principal} (Viewer)`
+        : 'share the spreadsheet with the account you use, or use other credentials';
       return new AuthError(`${what}: ${reason}; ${who}`, options);
     }
     case 'not-found':

@@ -28,7 +28,10 @@ export class RequestGate {
   private timer: NodeJS.Timeout | undefined;
 
   /** `maxRpm` 0 means no ceiling. */
-  constructor(maxRpm: number, private readonly now: () => number = Date.now) {
+  constructor(
+    maxRpm: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.intervalMs = maxRpm > 0 ? 60_000 / maxRpm : 0;
   }
 

@@ -28,7 +28,13 @@ export interface Classification {
 
 const RATE_REASONS = new Set(['RATE_LIMIT_EXCEEDED', 'rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
 /** 400s that are about the credentials, not the request. */
-const AUTH_REASONS = new Set(['API_KEY_INVALID', 'keyInvalid', 'API_KEY_SERVICE_BLOCKED', 'API_KEY_HTTP_REFERRER_BLOCKED', 'API_KEY_IP_ADDRESS_BLOCKED']);
+const AUTH_REASONS = new Set([
+  'API_KEY_INVALID',
+  'keyInvalid',
+  'API_KEY_SERVICE_BLOCKED',
+  'API_KEY_HTTP_REFERRER_BLOCKED',
+  'API_KEY_IP_ADDRESS_BLOCKED',
+]);
 
 /** A connection that broke after it was made: the next attempt may well get through. */
 const TRANSIENT_CODES = new Set([

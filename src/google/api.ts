@@ -145,7 +145,10 @@ function errorBodyFacts(body: string): AttemptFailure | undefined {
 /** The `error=` parameter of a WWW-Authenticate header (RFC 6750), e.g. invalid_token. */
 function authenticateError(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  return /(?:^|[\s,])error\s*=\s*(?:"([^"]*)"|([^\s,]+))/i.exec(header)?.slice(1).find((v) => v !== undefined);
+  return /(?:^|[\s,])error\s*=\s*(?:"([^"]*)"|([^\s,]+))/i
+    .exec(header)
+    ?.slice(1)
+    .find((v) => v !== undefined);
 }
 
 function isJson(contentType: string | undefined): boolean {
@@ -241,9 +244,18 @@ export async function createSheetsApi(options: SheetsApiOptions): Promise<Sheets
     host,
     principal: credentials.principal,
     async getMetadata(signal) {
-      const res = await open(spreadsheet, [['fields', METADATA_FIELDS], ['includeGridData', 'false'], ['prettyPrint', 'false']], signal);
+      const res = await open(
+        spreadsheet,
+        [
+          ['fields', METADATA_FIELDS],
+          ['includeGridData', 'false'],
+          ['prettyPrint', 'false'],
+        ],
+        signal,
+      );
       const { bytes, complete } = await readUpTo(res.body, METADATA_LIMIT);
-      const malformed = (message: string) => new HttpFailure({ host, proxy: res.proxy, status: 200, phase: 'body', malformed: true, message });
+      const malformed = (message: string) =>
+        new HttpFailure({ host, proxy: res.proxy, status: 200, phase: 'body', malformed: true, message });
       if (!complete) throw malformed(`the metadata answer is larger than ${METADATA_LIMIT / 1024 / 1024} MiB`);
       let data: unknown;
       try {
@@ -259,7 +271,8 @@ export async function createSheetsApi(options: SheetsApiOptions): Promise<Sheets
       return (await open(`${spreadsheet}/values/${encodeURIComponent(range)}`, valuesQuery, signal)).body;
     },
     async openBatch(ranges, signal) {
-      return (await open(`${spreadsheet}/values:batchGet`, [...ranges.map((r): [string, string] => ['ranges', r]), ...valuesQuery], signal)).body;
+      return (await open(`${spreadsheet}/values:batchGet`, [...ranges.map((r): [string, string] => ['ranges', r]), ...valuesQuery], signal))
+        .body;
     },
     close() {
       transport.close();

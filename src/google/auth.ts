@@ -68,7 +68,13 @@ function oauth(client: AuthClient, principal: string | undefined): RequestCreden
         if (signal.aborted) throw signal.reason;
         const message = error instanceof Error ? firstLine(error.message) : String(error);
         throw new HttpFailure(
-          { phase: 'credentials', host: url.host, networkCode: errorCode(error), tokenStatus: tokenStatus(error), message: `could not refresh the access token: ${message}` },
+          {
+            phase: 'credentials',
+            host: url.host,
+            networkCode: errorCode(error),
+            tokenStatus: tokenStatus(error),
+            message: `could not refresh the access token: ${message}`,
+          },
           { cause: error },
         );
       }

@@ -19,7 +19,8 @@ export async function loadCredentialFile(path: string, origin: string): Promise<
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
+    const why =
+      code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a folder' : 'cannot be read';
     throw new AuthError(`credentials file ${path} (${origin}) ${why}; point it at a service-account or authorized-user JSON key`);
   }
   let json: unknown;

@@ -130,7 +130,9 @@ async function proxyFor(url: URL): Promise<URL | undefined> {
     throw new UsageError('HTTPS_PROXY (or https_proxy, ALL_PROXY) is not a URL; set it like http://proxy.example:3128');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`HTTPS_PROXY (or https_proxy, ALL_PROXY) names a ${parsed.protocol.slice(0, -1)} proxy; only http:// and https:// proxies are supported`);
+    throw new UsageError(
+      `HTTPS_PROXY (or https_proxy, ALL_PROXY) names a ${parsed.protocol.slice(0, -1)} proxy; only http:// and https:// proxies are supported`,
+    );
   }
   return parsed;
 }
@@ -151,14 +153,19 @@ export function createTransport(options: TransportOptions = {}): Transport {
   };
 
   const route = async (url: URL): Promise<Route> => {
-    if (url.protocol !== 'https:') return { agent: agent('http:', () => new http.Agent({ keepAlive: true, maxSockets })), send: http.request };
+    if (url.protocol !== 'https:')
+      return { agent: agent('http:', () => new http.Agent({ keepAlive: true, maxSockets })), send: http.request };
     const https = await loadHttps();
     const direct = { agent: agent('https:', () => new https.Agent({ keepAlive: true, maxSockets })), send: https.request };
     if (isLoopback(url)) return direct;
     const proxy = await proxyFor(url);
     if (!proxy) return direct;
     const { HttpsProxyAgent } = await import('https-proxy-agent');
-    return { agent: agent(`proxy ${proxy.href}`, () => new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets })), send: https.request, proxy: proxy.host };
+    return {
+      agent: agent(`proxy ${proxy.href}`, () => new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets })),
+      send: https.request,
+      proxy: proxy.host,
+    };
   };
 
   /** One try on one socket. `reusedReset` is set when a pooled socket turned out dead before any answer. */
@@ -206,7 +213,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
             }
             if (stream.destroyed) release();
             else stream.once('close', release);
-            resolve({ status, statusMessage: res.statusMessage ?? '', headers: res.headers, body: new Body(stream, fail, signal), proxy: via.proxy });
+            resolve({
+              status,
+              statusMessage: res.statusMessage ?? '',
+              headers: res.headers,
+              body: new Body(stream, fail, signal),
+              proxy: via.proxy,
+            });
           },
           (error: unknown) => {
             release();
@@ -259,7 +272,13 @@ async function decoded(res: IncomingMessage, facts: { host: string; proxy?: stri
   if (coding === '' || coding === 'identity') return res;
   const make = DECODERS[coding];
   if (!make) {
-    throw new HttpFailure({ ...facts, status: res.statusCode, phase: 'answer', malformed: true, message: `the answer is encoded as ${coding}, which was not asked for` });
+    throw new HttpFailure({
+      ...facts,
+      status: res.statusCode,
+      phase: 'answer',
+      malformed: true,
+      message: `the answer is encoded as ${coding}, which was not asked for`,
+    });
   }
   // The response stays paused while the module loads: nothing is lost.
   return pipeline(res, make(await loadZlib()), () => {});

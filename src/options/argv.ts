@@ -38,7 +38,9 @@ function misspeltCommand(word: string): string | undefined {
 
 function unknownCommand(word: string): UsageError {
   const guess = misspeltCommand(word);
-  return new UsageError(`unknown command '${showInput(word, 40)}'${guess ? `; did you mean '${guess}'?` : ''} (commands: ${COMMAND_WORDS.join(', ')})`);
+  return new UsageError(
+    `unknown command '${showInput(word, 40)}'${guess ? `; did you mean '${guess}'?` : ''} (commands: ${COMMAND_WORDS.join(', ')})`,
+  );
 }
 
 /** Reads the command line. Throws a one-line UsageError for anything it cannot take. */
@@ -67,7 +69,10 @@ function parseCommand(command: CommandName, args: readonly string[], implicit = 
   const defs = optionsFor(command);
   const byName = new Map<string, OptionDef>(defs.map((d) => [d.name, d]));
   const config = Object.fromEntries(
-    defs.map((d) => [d.name, { type: d.arity === 'flag' ? ('boolean' as const) : ('string' as const), ...(d.short ? { short: d.short } : {}) }]),
+    defs.map((d) => [
+      d.name,
+      { type: d.arity === 'flag' ? ('boolean' as const) : ('string' as const), ...(d.short ? { short: d.short } : {}) },
+    ]),
   );
   const { tokens } = parseArgs({ args: [...args], options: config, strict: false, allowPositionals: true, tokens: true });
 
@@ -101,7 +106,9 @@ function parseCommand(command: CommandName, args: readonly string[], implicit = 
       problem ??= new UsageError(`${flag} expects a value${def.placeholder ? ` (${flag} ${def.placeholder})` : ''}`);
     } else if (!token.inlineValue && /^-[^\d.]/.test(token.value)) {
       // `--output --quiet`: the next word is an option, not this one's value.
-      problem ??= new UsageError(`${flag} expects a value, got the option ${shown(token.value)}; to give a value that starts with "-", write ${flag}=VALUE`);
+      problem ??= new UsageError(
+        `${flag} expects a value, got the option ${shown(token.value)}; to give a value that starts with "-", write ${flag}=VALUE`,
+      );
     } else {
       entry.values.push(token.value);
     }
@@ -110,7 +117,11 @@ function parseCommand(command: CommandName, args: readonly string[], implicit = 
   // A command name after some options (`sheetpipe --endpoint URL sheets ID`) still selects it.
   const firstWord = positionals[0];
   if (implicit && firstWord !== undefined) {
-    if (isCommand(firstWord.value)) return parseCommand(firstWord.value, args.filter((_, i) => i !== firstWord.index));
+    if (isCommand(firstWord.value))
+      return parseCommand(
+        firstWord.value,
+        args.filter((_, i) => i !== firstWord.index),
+      );
     if (firstWord.value === 'help') return helpRequest(args.slice(firstWord.index + 1));
     if (misspeltCommand(firstWord.value)) throw unknownCommand(firstWord.value);
   }
@@ -139,7 +150,9 @@ function unknownOption(command: CommandName, option: { rawName: string; name: st
     if (guess) return new UsageError(`unknown option ${option.rawName}; did you mean --${guess}? (${see})`);
     const owners = COMMAND_NAMES.filter((c) => c !== command && OPTION_LIST.some((d) => d.name === option.name && d.commands.includes(c)));
     if (owners.length > 0) {
-      return new UsageError(`${option.rawName} is an option of ${owners.map((c) => `'sheetpipe ${c}'`).join(' and ')}, not of 'sheetpipe ${command}' (${see})`);
+      return new UsageError(
+        `${option.rawName} is an option of ${owners.map((c) => `'sheetpipe ${c}'`).join(' and ')}, not of 'sheetpipe ${command}' (${see})`,
+      );
     }
   }
   return new UsageError(`unknown option ${showInput(option.rawName, 40)} (${see})`);

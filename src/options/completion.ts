@@ -36,10 +36,11 @@ function bash(): string {
     for (const def of defs.filter((d) => !isFlag(d))) {
       const patterns = [flagOf(def), ...(def.short ? [`-${def.short}`] : [])].map((p) => `"${command} ${p}"`).join('|');
       const choices = choicesOf(def);
-      const action =
-        def.completeFiles ? 'COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null'
-        : choices ? `COMPREPLY=($(compgen -W "${choices.join(' ')}" -- "$cur"))`
-        : ':';
+      const action = def.completeFiles
+        ? 'COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null'
+        : choices
+          ? `COMPREPLY=($(compgen -W "${choices.join(' ')}" -- "$cur"))`
+          : ':';
       valueCases.push(`    ${patterns}) ${action}; return ;;`);
     }
   }
@@ -102,9 +103,14 @@ function zshSpec(def: OptionDef): string[] {
 }
 
 function zsh(): string {
-  const describe = COMMAND_WORDS.map((w) => `    '${w}:${zshText(w === 'help' ? 'help on a command' : COMMANDS[w as CommandName].summary)}'`).join('\n');
+  const describe = COMMAND_WORDS.map(
+    (w) => `    '${w}:${zshText(w === 'help' ? 'help on a command' : COMMANDS[w as CommandName].summary)}'`,
+  ).join('\n');
   const cases = COMMAND_NAMES.filter((c) => c !== 'completion')
-    .map((c) => `    ${c})\n      _arguments -s -S \\\n        ${optionsFor(c).flatMap(zshSpec).join(' \\\n        ')} \\\n        '*:argument: ' ;;`)
+    .map(
+      (c) =>
+        `    ${c})\n      _arguments -s -S \\\n        ${optionsFor(c).flatMap(zshSpec).join(' \\\n        ')} \\\n        '*:argument: ' ;;`,
+    )
     .join('\n');
   return `#compdef sheetpipe
 # sheetpipe completion for zsh. Install: put it in a folder of $fpath as _sheetpipe, e.g.
@@ -152,7 +158,10 @@ function fish(): string {
     '# sheetpipe completion for fish. Install:',
     '#   sheetpipe completion fish > ~/.config/fish/completions/sheetpipe.fish',
     'complete -c sheetpipe -f',
-    ...COMMAND_WORDS.map((w) => `complete -c sheetpipe -n __fish_use_subcommand -a ${w} -d ${fishText(w === 'help' ? 'help on a command' : COMMANDS[w as CommandName].summary)}`),
+    ...COMMAND_WORDS.map(
+      (w) =>
+        `complete -c sheetpipe -n __fish_use_subcommand -a ${w} -d ${fishText(w === 'help' ? 'help on a command' : COMMANDS[w as CommandName].summary)}`,
+    ),
     `complete -c sheetpipe -n "__fish_seen_subcommand_from completion" -a ${fishText(SHELLS.join(' '))}`,
     `complete -c sheetpipe -n "__fish_seen_subcommand_from help" -a ${fishText(COMMAND_NAMES.join(' '))}`,
   ];
@@ -162,7 +171,8 @@ function fish(): string {
       const choices = choicesOf(def);
       const value = isFlag(def) ? '' : def.completeFiles ? ' -r -F' : choices ? ` -x -a ${fishText(choices.join(' '))}` : ' -x';
       lines.push(`complete -c sheetpipe -n ${when(command)} ${names}${value} -d ${fishText(short(def.help))}`);
-      if (def.negatable) lines.push(`complete -c sheetpipe -n ${when(command)} -l no-${def.name} -d ${fishText(`turn ${flagOf(def)} off`)}`);
+      if (def.negatable)
+        lines.push(`complete -c sheetpipe -n ${when(command)} -l no-${def.name} -d ${fishText(`turn ${flagOf(def)} off`)}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -20,7 +20,6 @@ export type ProgressMode = 'bar' | 'lines' | 'off';
 export type Render = ExportValues['render'];
 export type DatesMode = NonNullable<ExportValues['dates']>;
 
-
 export interface Terminal {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
@@ -84,15 +83,21 @@ export function formatOfPath(path: string): Format {
   if (format) return format;
   const file = showInput(path, 60);
   if (extension === '.json') {
-    throw new UsageError(`-o ${file}: sheetpipe writes NDJSON (one JSON value per line), not a JSON array; name the file .ndjson or .jsonl, or give -f ndjson`);
+    throw new UsageError(
+      `-o ${file}: sheetpipe writes NDJSON (one JSON value per line), not a JSON array; name the file .ndjson or .jsonl, or give -f ndjson`,
+    );
   }
-  throw new UsageError(`-o ${file}: no format is known for "${showInput(extension, 20)}"; use .csv, .tsv, .ndjson or .jsonl, or give -f csv|tsv|ndjson`);
+  throw new UsageError(
+    `-o ${file}: no format is known for "${showInput(extension, 20)}"; use .csv, .tsv, .ndjson or .jsonl, or give -f csv|tsv|ndjson`,
+  );
 }
 
 /** --dates means something only for unformatted values. `spell` names an option with its value as the caller wrote it. */
 export function checkDates(render: Render, dates: DatesMode | undefined, spell: (option: string, value: string) => string): void {
   if (dates !== undefined && render !== 'unformatted') {
-    throw new UsageError(`${spell('dates', dates)} applies only with ${spell('render', 'unformatted')} (formatted values show dates as the sheet does)`);
+    throw new UsageError(
+      `${spell('dates', dates)} applies only with ${spell('render', 'unformatted')} (formatted values show dates as the sheet does)`,
+    );
   }
 }
 
@@ -145,7 +150,8 @@ function destination(v: ExportValues, texts: readonly string[]): Pick<ExportConf
     return { range: undefined, output, folder: { ranges: v.allSheets ? undefined : ranges }, gzip: v.gzip, format: v.format ?? 'csv' };
   }
   if (v.gzip && output === undefined) throw new UsageError('--gzip writes a file: give -o FILE.csv.gz (or pipe the output through gzip)');
-  if (v.gzip && !isGzipPath(output as string)) throw new UsageError(`--gzip: name the file ${shown(`${output}.gz`)}; a single file is gzipped when its name ends .gz`);
+  if (v.gzip && !isGzipPath(output as string))
+    throw new UsageError(`--gzip: name the file ${shown(`${output}.gz`)}; a single file is gzipped when its name ends .gz`);
   return {
     range: ranges[0],
     output,
@@ -156,7 +162,12 @@ function destination(v: ExportValues, texts: readonly string[]): Pick<ExportConf
 }
 
 /** `given`: raw option values by key (as argv gave them); `positionals`: <spreadsheet> [range...]. */
-export function exportConfig(given: Readonly<Record<string, unknown>>, positionals: readonly string[], env: Env, terminal: Terminal): ExportConfig {
+export function exportConfig(
+  given: Readonly<Record<string, unknown>>,
+  positionals: readonly string[],
+  env: Env,
+  terminal: Terminal,
+): ExportConfig {
   const v = commandValues('export', given);
   const [spreadsheet, ...texts] = positionals;
   const base = connection(v, spreadsheet, env);
@@ -190,6 +201,7 @@ export function completionShell(positionals: readonly string[]): Shell {
   const [shell, extra] = positionals;
   if (extra !== undefined) throw unexpectedArgument(extra);
   if (shell === undefined) throw new UsageError('completion needs a shell: sheetpipe completion bash|zsh|fish');
-  if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`completion expects one of ${SHELLS.join(', ')}, got ${shown(shell)}`);
+  if (!(SHELLS as readonly string[]).includes(shell))
+    throw new UsageError(`completion expects one of ${SHELLS.join(', ')}, got ${shown(shell)}`);
   return shell as Shell;
 }

@@ -5,7 +5,16 @@
 import { COMMANDS } from './commands.js';
 import { optionDefault, optionType, usageLine } from './help.js';
 import { TEXT_TYPES } from './rules.js';
-import { type CommandName, COMMAND_NAMES, type LibraryScope, type OptionDef, flagOf, libraryOptions, longSpelling, optionsFor } from './table.js';
+import {
+  type CommandName,
+  COMMAND_NAMES,
+  type LibraryScope,
+  type OptionDef,
+  flagOf,
+  libraryOptions,
+  longSpelling,
+  optionsFor,
+} from './table.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 const code = (text: string) => `\`${text}\``;
@@ -41,20 +50,27 @@ function libraryDefault(def: OptionDef): string {
   return def.libraryDefault ?? optionDefault(def) ?? '';
 }
 
-const TAKEN_BY: Readonly<Record<LibraryScope, string>> = { read: '', stream: ' (exportToStream, exportToFolder)', folder: ' (exportToFolder only)' };
+const TAKEN_BY: Readonly<Record<LibraryScope, string>> = {
+  read: '',
+  stream: ' (exportToStream, exportToFolder)',
+  folder: ' (exportToFolder only)',
+};
 
 /** The library's options: name, type, default and the command-line option it mirrors. */
 export function libraryMarkdown(): string {
   const rows = libraryOptions('folder').map(
     (d) => `| ${code(d.key)} | ${libraryType(d)} | ${cell(libraryDefault(d))} | ${code(flagOf(d))}${TAKEN_BY[d.library ?? 'read']} |`,
   );
-  return ['| option | type | default | as the command line\'s |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return ["| option | type | default | as the command line's |", '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 /** How each command is called, one line each. */
 export function usageBlock(): string {
   const lines = COMMAND_NAMES.flatMap((c) =>
-    COMMANDS[c].usage.map((u, i) => [`sheetpipe ${usageLine(u)}`, typeof u !== 'string' ? u[1] : i === 0 ? COMMANDS[c].summary : 'the same, spelled out'] as const),
+    COMMANDS[c].usage.map(
+      (u, i) =>
+        [`sheetpipe ${usageLine(u)}`, typeof u !== 'string' ? u[1] : i === 0 ? COMMANDS[c].summary : 'the same, spelled out'] as const,
+    ),
   );
   lines.push(['sheetpipe help [command]', 'help on a command (or: sheetpipe COMMAND --help)']);
   const width = Math.max(...lines.map(([u]) => u.length));

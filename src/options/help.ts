@@ -7,7 +7,6 @@ import { TEXT_TYPES } from './rules.js';
 import { COMMANDS, COMMON_EXAMPLES, EXIT_CODES, TAGLINE, type CommandSpec } from './commands.js';
 import { type OptionDef, type CommandName, COMMAND_NAMES, GROUPS, longSpelling, optionsFor } from './table.js';
 
-
 /** `-c, --concurrency N`, `    --header, --no-header`. */
 export function optionSpelling(def: OptionDef): string {
   const long = longSpelling(def);
@@ -51,7 +50,11 @@ function wrap(text: string, width: number, indent: number): string {
 }
 
 /** Two columns: terms padded to `left` (a longer term gets a line of its own), descriptions wrapped beside them. */
-function table(rows: readonly (readonly [string, string])[], width: number, left = Math.min(26, Math.max(...rows.map(([term]) => term.length)))): string {
+function table(
+  rows: readonly (readonly [string, string])[],
+  width: number,
+  left = Math.min(26, Math.max(...rows.map(([term]) => term.length))),
+): string {
   const indent = left + 4;
   return rows
     .map(([term, text]) => {
@@ -91,13 +94,18 @@ export function helpText(command: CommandName | undefined, width = 100): string 
   let text = `${command === undefined || command === 'export' ? TAGLINE : `sheetpipe ${spec.name}: ${spec.summary}.`}\n\n`;
   text += `Examples:\n${examples(spec.examples)}\n\n`;
   if (command === undefined) {
-    text += 'Usage:\n  sheetpipe <spreadsheet> [range] [options]\n  sheetpipe <spreadsheet> --all-sheets|RANGE... -o DIR [options]\n  sheetpipe <command> [arguments] [options]\n\n';
+    text +=
+      'Usage:\n  sheetpipe <spreadsheet> [range] [options]\n  sheetpipe <spreadsheet> --all-sheets|RANGE... -o DIR [options]\n  sheetpipe <command> [arguments] [options]\n\n';
     const rows = COMMAND_NAMES.map((c) => [c, COMMANDS[c].summary] as const);
     text += `Commands:\n${table([...rows, ['help', 'help on a command: sheetpipe help <command>']], columns)}\n\n`;
   } else {
     text += `Usage:\n${usage(spec)}\n\n`;
   }
-  if (spec.positionals.length > 0) text += `Arguments:\n${table(spec.positionals.map((p) => [p.name, p.help] as const), columns)}\n\n`;
+  if (spec.positionals.length > 0)
+    text += `Arguments:\n${table(
+      spec.positionals.map((p) => [p.name, p.help] as const),
+      columns,
+    )}\n\n`;
   text += optionGroups(spec.name, columns);
   if (spec.name === 'export') text += `${wrap(EXIT_CODES, columns, 0)}\n`;
   return `${text.trimEnd()}\n`;

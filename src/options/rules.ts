@@ -37,14 +37,22 @@ const DECIMAL = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/;
 /** A whole number within [min, max] (either bound may be open). */
 export function integer(min?: number, max?: number): Rule<number, number> {
   const range =
-    min !== undefined && max !== undefined ? ` from ${formatCount(min)} to ${formatCount(max)}`
-    : min !== undefined ? ` of ${formatCount(min)} or more`
-    : '';
+    min !== undefined && max !== undefined
+      ? ` from ${formatCount(min)} to ${formatCount(max)}`
+      : min !== undefined
+        ? ` of ${formatCount(min)} or more`
+        : '';
   return {
-    type: min !== undefined && max !== undefined ? `${formatCount(min)}–${formatCount(max)}` : min !== undefined ? `≥ ${formatCount(min)}` : 'integer',
+    type:
+      min !== undefined && max !== undefined
+        ? `${formatCount(min)}–${formatCount(max)}`
+        : min !== undefined
+          ? `≥ ${formatCount(min)}`
+          : 'integer',
     parse(value, label) {
       const n = numberOf(value, WHOLE);
-      if (!Number.isSafeInteger(n) || (min !== undefined && n < min) || (max !== undefined && n > max)) refuse(label, `a whole number${range}`, value);
+      if (!Number.isSafeInteger(n) || (min !== undefined && n < min) || (max !== undefined && n > max))
+        refuse(label, `a whole number${range}`, value);
       return n;
     },
   };
@@ -85,7 +93,9 @@ export function choice<const V extends string, const A extends string = never>(
 ): Rule<V | NoInfer<A>, V> {
   const table = new Map<string, V>([...values.map((v) => [v, v] as const), ...Object.entries<V>(aliases)]);
   const names = [...table.keys()];
-  const spellings = Object.entries<V>(aliases).map(([alias, value]) => `; ${alias} = ${value}`).join('');
+  const spellings = Object.entries<V>(aliases)
+    .map(([alias, value]) => `; ${alias} = ${value}`)
+    .join('');
   return {
     type: `${values.join(' | ')}${spellings}`,
     choices: names,

@@ -38,12 +38,15 @@ interface Entry {
 }
 
 const isFileError = (dir: string, label: string) =>
-  new UsageError(`${label} ${showInput(dir, 80)} is a file: several ranges, or every tab, are written one file each into a folder; name a folder (a new one is created)`);
+  new UsageError(
+    `${label} ${showInput(dir, 80)} is a file: several ranges, or every tab, are written one file each into a folder; name a folder (a new one is created)`,
+  );
 
 /** Why the folder itself cannot take new files: named as the folder, not its parent. */
 function folderError(error: unknown, dir: string): OutputError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return new OutputError(`cannot write into the folder ${dir}: permission denied`, { cause: error });
+  if (code === 'EACCES' || code === 'EPERM')
+    return new OutputError(`cannot write into the folder ${dir}: permission denied`, { cause: error });
   if (code === 'EROFS') return new OutputError(`cannot write into the folder ${dir}: it is on a read-only file system`, { cause: error });
   return outputError(error, dir);
 }
@@ -54,7 +57,11 @@ async function creationError(error: unknown, dir: string): Promise<OutputError> 
   if (code === 'ENOENT') return new OutputError(`cannot create the folder ${dir}: ${dirname(dir)} does not exist`, { cause: error });
   if (code === 'EEXIST') {
     const link = await readlink(dir).catch(() => undefined);
-    if (link !== undefined) return new OutputError(`cannot create the folder ${dir}: it is a symbolic link to ${link}, which does not exist; create that folder, or name another`, { cause: error });
+    if (link !== undefined)
+      return new OutputError(
+        `cannot create the folder ${dir}: it is a symbolic link to ${link}, which does not exist; create that folder, or name another`,
+        { cause: error },
+      );
   }
   return folderError(error, dir);
 }
@@ -188,7 +195,13 @@ async function renameAll(sinks: readonly FileSink[], dir: string): Promise<void>
   const backups: (string | undefined)[] = [];
   const existed: boolean[] = [];
   for (const sink of sinks) {
-    existed.push(sink.target !== undefined && (await stat(sink.target).then(() => true, () => false)));
+    existed.push(
+      sink.target !== undefined &&
+        (await stat(sink.target).then(
+          () => true,
+          () => false,
+        )),
+    );
     backups.push(await keep(sink.target));
   }
   let renamed = 0;

@@ -42,6 +42,15 @@ export interface Manifest {
 /** The manifest as written: indented JSON with the keys in a fixed order, and a final newline. */
 export function manifestText(manifest: Manifest): string {
   const { spreadsheet, title, format, exported_at, requests } = manifest;
-  const files = manifest.files.map(({ file, sheet, gid, range, rows, columns, bytes, sha256 }) => ({ file, sheet, gid, range, rows, columns, bytes, sha256 }));
+  const files = manifest.files.map(({ file, sheet, gid, range, rows, columns, bytes, sha256 }) => ({
+    file,
+    sheet,
+    gid,
+    range,
+    rows,
+    columns,
+    bytes,
+    sha256,
+  }));
   return `${JSON.stringify({ spreadsheet, title, format, exported_at, requests, files }, null, 2)}\n`;
 }

@@ -229,7 +229,10 @@ export async function syncFolder(dir: string, requested: string): Promise<void> 
   } catch (error) {
     if (NO_FOLDER_SYNC.has((error as NodeJS.ErrnoException).code ?? '')) return;
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new OutputError(`wrote ${requested}, but flushing the folder ${dir} failed (${code}): the file may not survive a crash; check the disk`, { cause: error });
+    throw new OutputError(
+      `wrote ${requested}, but flushing the folder ${dir} failed (${code}): the file may not survive a crash; check the disk`,
+      { cause: error },
+    );
   } finally {
     await handle?.close().catch(() => undefined);
   }

@@ -3,7 +3,6 @@
  * process exit code the CLI maps it to. Messages are one line and say what to do next.
  */
 
-
 export const ExitCode = {
   ok: 0,
   failed: 1,

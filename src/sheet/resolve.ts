@@ -52,7 +52,10 @@ function findSheet(meta: SpreadsheetMeta, title: string): SheetInfo | undefined 
 }
 
 /** What a bare name names: a tab first, else a named range; each matched exactly, else in any case. */
-export function lookUpName(meta: SpreadsheetMeta, name: string): { kind: 'tab'; sheet: SheetInfo } | { kind: 'named'; named: NamedRangeInfo } | undefined {
+export function lookUpName(
+  meta: SpreadsheetMeta,
+  name: string,
+): { kind: 'tab'; sheet: SheetInfo } | { kind: 'named'; named: NamedRangeInfo } | undefined {
   const sheet = findSheet(meta, name);
   if (sheet) return { kind: 'tab', sheet };
   const named = meta.namedRanges.find((n) => n.name === name) ?? meta.namedRanges.find((n) => n.name.toLowerCase() === name.toLowerCase());
@@ -87,7 +90,9 @@ function gridOnly(sheet: SheetInfo): SheetInfo {
   }
   const shown = sheet.title.replace(LONE_SURROGATE, (half) => `\\u${half.charCodeAt(0).toString(16)}`);
   if (shown !== sheet.title) {
-    throw new ApiError(`tab ${quoteSheetName(shown)} cannot be read: its title holds half of a UTF-16 character, which no request can name; rename the tab`);
+    throw new ApiError(
+      `tab ${quoteSheetName(shown)} cannot be read: its title holds half of a UTF-16 character, which no request can name; rename the tab`,
+    );
   }
   return sheet;
 }
@@ -120,14 +125,18 @@ function refuseAmbiguous(a1: A1Range, meta: SpreadsheetMeta, cellsSheet: SheetIn
   const tab = meta.sheets.find((s) => s.title.toLowerCase() === lower);
   if (tab) {
     const quoted = quoteSheetName(tab.title);
-    throw new UsageError(`range "${text}" is both a cell and a tab: write ${quoted} for the tab or ${cell} for the cell (in a shell, keep the quotes: "${quoted}")`);
+    throw new UsageError(
+      `range "${text}" is both a cell and a tab: write ${quoted} for the tab or ${cell} for the cell (in a shell, keep the quotes: "${quoted}")`,
+    );
   }
   for (const named of meta.namedRanges) {
     const target = meta.sheets.find((s) => s.sheetId === named.sheetId);
     if (named.name.toLowerCase() !== lower || !target) continue;
     // A named range has no quoted spelling: its cells are the other way to write it.
     const cells = `${showInput(sheetPrefix(target.title), 200)}!${cellsOf(namedGrid(named, target))}`;
-    throw new UsageError(`range "${text}" is both a cell and a named range: write ${cell} for the cell or ${cells} for the named range's cells`);
+    throw new UsageError(
+      `range "${text}" is both a cell and a named range: write ${cell} for the cell or ${cells} for the named range's cells`,
+    );
   }
 }
 
@@ -178,14 +187,7 @@ export function resolveRange(a1: A1 | undefined, meta: SpreadsheetMeta, gid?: nu
   gridOnly(sheet);
   const start = a1.start ?? {};
   const end = a1.end ?? {};
-  return bounded(
-    sheet,
-    start.row ?? 1,
-    end.row ?? sheet.rowCount,
-    start.col ?? 1,
-    end.col ?? sheet.columnCount,
-    end.col !== undefined,
-  );
+  return bounded(sheet, start.row ?? 1, end.row ?? sheet.rowCount, start.col ?? 1, end.col ?? sheet.columnCount, end.col !== undefined);
 }
 
 function corners(range: GridRange): Pick<A1Range, 'start' | 'end'> {

@@ -197,7 +197,17 @@ export class RangeOutput implements RowTarget {
 
   beginAnswer(): void {
     const { state, current, passed, committed, widest, sampled, pending } = this;
-    this.answer = { state, current, passed, committed, widest, sampled, heldLength: this.held.length, heldRows: this.heldEnds.length, pending };
+    this.answer = {
+      state,
+      current,
+      passed,
+      committed,
+      widest,
+      sampled,
+      heldLength: this.held.length,
+      heldRows: this.heldEnds.length,
+      pending,
+    };
     if (state === 'stream') (this.direct as RowBytes).beginAnswer();
   }
 
@@ -224,7 +234,15 @@ export class RangeOutput implements RowTarget {
       this.heldCells.length = mark.heldRows;
       this.heldStart = -1;
     }
-    ({ state: this.state, current: this.current, passed: this.passed, committed: this.committed, widest: this.widest, sampled: this.sampled, pending: this.pending } = mark);
+    ({
+      state: this.state,
+      current: this.current,
+      passed: this.passed,
+      committed: this.committed,
+      widest: this.widest,
+      sampled: this.sampled,
+      pending: this.pending,
+    } = mark);
   }
 
   get answerBytes(): number {

@@ -209,7 +209,14 @@ export class RowBytes implements RowTarget {
     this.segments.length = mark.segments;
     this.out.truncate(0);
     this.rowStart = -1;
-    ({ rows: this.rows, bytes: this.bytes, sheetRow: this.sheetRow, pendingEmpty: this.pendingEmpty, firstWide: this.firstWide, widest: this.widest } = mark);
+    ({
+      rows: this.rows,
+      bytes: this.bytes,
+      sheetRow: this.sheetRow,
+      pendingEmpty: this.pendingEmpty,
+      firstWide: this.firstWide,
+      widest: this.widest,
+    } = mark);
   }
 
   get answerBytes(): number {

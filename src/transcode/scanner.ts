@@ -292,7 +292,7 @@ export class ValuesScanner {
         const stop = q < 0 ? n : q;
         let k = stop;
         while (k > from && chunk[k - 1] === 0x5c) k--;
-        const odd = ((stop - k) & 1) === 1 !== (k === from && this.carryEscape);
+        const odd = (((stop - k) & 1) === 1) !== (k === from && this.carryEscape);
         if (q < 0) {
           this.carryEscape = odd;
           return -1;
@@ -347,7 +347,8 @@ export class ValuesScanner {
    */
   private checkEnvelope(): void {
     const missing = [(this.seen & M_RANGE) === 0 ? '"range"' : '', (this.seen & M_MAJOR) === 0 ? '"majorDimension"' : ''].filter(Boolean);
-    if (missing.length > 0) throw this.fail(`${this.whichRange()} sends "values" before ${missing.join(' and ')} (the API sends them first)`);
+    if (missing.length > 0)
+      throw this.fail(`${this.whichRange()} sends "values" before ${missing.join(' and ')} (the API sends them first)`);
   }
 
   /** A '}' closed the current known object; returns the next state. */
@@ -741,7 +742,9 @@ export class ValuesScanner {
   }
 
   private badNumber(buf: Buffer, start: number, at: number): MalformedAnswer {
-    return this.fail(`a number is malformed at byte ${this.base + at}: unexpected ${describeByte(buf[at] as number)} after "${buf.toString('latin1', start, at)}"`);
+    return this.fail(
+      `a number is malformed at byte ${this.base + at}: unexpected ${describeByte(buf[at] as number)} after "${buf.toString('latin1', start, at)}"`,
+    );
   }
 
   /**

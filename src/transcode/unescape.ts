@@ -88,7 +88,22 @@ function pushDecoded(out: ByteBuffer, c: number, mode: Mode): void {
       return;
     }
   } else if (c < 0x20 || c === 0x22 || c === 0x5c) {
-    const letter = c === 0x22 ? 0x22 : c === 0x5c ? 0x5c : c === 0x0a ? 0x6e : c === 0x0d ? 0x72 : c === 0x09 ? 0x74 : c === 0x08 ? 0x62 : c === 0x0c ? 0x66 : 0;
+    const letter =
+      c === 0x22
+        ? 0x22
+        : c === 0x5c
+          ? 0x5c
+          : c === 0x0a
+            ? 0x6e
+            : c === 0x0d
+              ? 0x72
+              : c === 0x09
+                ? 0x74
+                : c === 0x08
+                  ? 0x62
+                  : c === 0x0c
+                    ? 0x66
+                    : 0;
     if (letter === 0) {
       pushJsonUnicodeEscape(out, c);
     } else {

@@ -30,7 +30,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-
 /** Exit 2 and exactly `message` as the one line on stderr, nothing on stdout. */
 async function expectUsage(args: string[], message: string | RegExp): Promise<void> {
   const r = await runCli(args);
@@ -46,7 +45,9 @@ describe('no arguments, help, version', () => {
     const r = await runCli([]);
     expectExit(r, 2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^Stream a Google Sheets range to CSV, TSV or NDJSON\.\n\nUsage: sheetpipe <spreadsheet> \[range\] \[options\]\n\nExamples:\n/);
+    expect(r.stderr).toMatch(
+      /^Stream a Google Sheets range to CSV, TSV or NDJSON\.\n\nUsage: sheetpipe <spreadsheet> \[range\] \[options\]\n\nExamples:\n/,
+    );
     expect(r.stderr.split('\n').filter((l) => l.startsWith('  sheetpipe '))).toHaveLength(3);
     expect(r.stderr).not.toMatch(/Not enough non-option arguments/);
   });
@@ -61,7 +62,7 @@ describe('no arguments, help, version', () => {
     [['help', 'emulator'], 'sheetpipe emulator: serve a local Sheets API'],
     [['emulator', '-h'], 'sheetpipe emulator: serve a local Sheets API'],
     [['help', 'completion'], 'sheetpipe completion: print a shell completion script'],
-  ])('%j: that command\'s help on stdout, exit 0', async (args, marker) => {
+  ])("%j: that command's help on stdout, exit 0", async (args, marker) => {
     const r = await runCli(args);
     expectExit(r, 0);
     expect(r.stderr).toBe('');
@@ -70,7 +71,7 @@ describe('no arguments, help, version', () => {
     expect(r.stdout.indexOf('Examples:')).toBeLessThan(r.stdout.indexOf('options:'));
   });
 
-  it('each command\'s help lists its own options only, numbers as numbers with their defaults', async () => {
+  it("each command's help lists its own options only, numbers as numbers with their defaults", async () => {
     const sheets = (await runCli(['help', 'sheets'])).stdout;
     expect(sheets).toContain('--json');
     expect(sheets).not.toContain('--concurrency');
@@ -86,7 +87,9 @@ describe('no arguments, help, version', () => {
   it('--version prints the version alone', async () => {
     const r = await runCli(['--version']);
     expectExit(r, 0);
-    expect(r.stdout).toBe(`${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
+    expect(r.stdout).toBe(
+      `${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`,
+    );
   });
 });
 
@@ -97,7 +100,10 @@ describe('commands and options that never mislead', () => {
     [['exprot', ID, 'Orders'], 'export'],
     [['help', 'emulater'], 'emulator'],
   ])('%j → unknown command, did you mean %s', async (args, command) => {
-    await expectUsage(args, `unknown command '${args[0] === 'help' ? args[1] : args[0]}'; did you mean '${command}'? (commands: export, sheets, emulator, completion, help)`);
+    await expectUsage(
+      args,
+      `unknown command '${args[0] === 'help' ? args[1] : args[0]}'; did you mean '${command}'? (commands: export, sheets, emulator, completion, help)`,
+    );
   });
 
   it('an extra argument after the range is a second range (a folder export), not an unknown option', async () => {
@@ -109,7 +115,10 @@ describe('commands and options that never mislead', () => {
   it('"did you mean" offers only options of the command being run', async () => {
     await expectUsage(['emulator', '--prot', '0'], 'unknown option --prot; did you mean --port? (see sheetpipe emulator --help)');
     await expectUsage([...base, '--crlf'], 'unknown option --crlf (see sheetpipe --help)');
-    await expectUsage([...base, '--port', '0'], "--port is an option of 'sheetpipe emulator', not of 'sheetpipe export' (see sheetpipe --help)");
+    await expectUsage(
+      [...base, '--port', '0'],
+      "--port is an option of 'sheetpipe emulator', not of 'sheetpipe export' (see sheetpipe --help)",
+    );
   });
 
   it('-f jsonl is NDJSON', async () => {
@@ -119,8 +128,14 @@ describe('commands and options that never mislead', () => {
   });
 
   it('-o x.json and an extension with no format are refused, naming -f; nothing is written', async () => {
-    await expectUsage([...base, 'Orders', '-o', join(dir, 'x.json')], /^sheetpipe: -o .*x\.json: sheetpipe writes NDJSON \(one JSON value per line\), not a JSON array; name the file \.ndjson or \.jsonl, or give -f ndjson\n$/);
-    await expectUsage([...base, 'Orders', '-o', join(dir, 'x.txt')], /^sheetpipe: -o .*x\.txt: no format is known for "\.txt"; use \.csv, \.tsv, \.ndjson or \.jsonl, or give -f csv\|tsv\|ndjson\n$/);
+    await expectUsage(
+      [...base, 'Orders', '-o', join(dir, 'x.json')],
+      /^sheetpipe: -o .*x\.json: sheetpipe writes NDJSON \(one JSON value per line\), not a JSON array; name the file \.ndjson or \.jsonl, or give -f ndjson\n$/,
+    );
+    await expectUsage(
+      [...base, 'Orders', '-o', join(dir, 'x.txt')],
+      /^sheetpipe: -o .*x\.txt: no format is known for "\.txt"; use \.csv, \.tsv, \.ndjson or \.jsonl, or give -f csv\|tsv\|ndjson\n$/,
+    );
     const r = await runCli([...base, 'Orders', '-o', join(dir, 'x.txt'), '-f', 'tsv', '-q']);
     expectExit(r, 0);
     expect(readFileSync(join(dir, 'x.txt'), 'utf8')).toBe('id\tname\tamount\n1\tAda\t10\n');
@@ -136,7 +151,9 @@ describe('commands and options that never mislead', () => {
     const missing = await runCli([...base, 'Orders', '--credentials', join(dir, 'nope.json')]);
     expectExit(missing, 3);
     expect(missing.stdout).toBe('');
-    expect(missing.stderr).toBe(`sheetpipe: credentials file ${join(dir, 'nope.json')} (--credentials) does not exist; point it at a service-account or authorized-user JSON key\n`);
+    expect(missing.stderr).toBe(
+      `sheetpipe: credentials file ${join(dir, 'nope.json')} (--credentials) does not exist; point it at a service-account or authorized-user JSON key\n`,
+    );
     writeFileSync(join(dir, 'client.json'), '{"installed":{"client_id":"x"}}');
     const sheets = await runCli(['sheets', ...base, '--credentials', join(dir, 'client.json')]);
     expectExit(sheets, 3);
@@ -146,7 +163,9 @@ describe('commands and options that never mislead', () => {
   it('the summary says 1 row and 1 column', async () => {
     const r = await runCli([...base, 'Orders!B1:B2']);
     expectExit(r, 0);
-    expect(r.stderr).toMatch(/^sheetpipe: 1 row × 1 column from 'Orders'!B1:B2 → stdout in [\d.]+ s \([\d,]+ rows\/s\), 2 requests, 0 retries\n$/);
+    expect(r.stderr).toMatch(
+      /^sheetpipe: 1 row × 1 column from 'Orders'!B1:B2 → stdout in [\d.]+ s \([\d,]+ rows\/s\), 2 requests, 0 retries\n$/,
+    );
   });
 });
 
@@ -167,7 +186,16 @@ describe('shell completion', () => {
     const file = join(dir, 'completion.bash');
     writeFileSync(file, await script('bash'));
     const complete = (words: string[]) =>
-      execFileSync('bash', ['-c', `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _sheetpipe; printf '%s\\n' "\${COMPREPLY[@]}"`, file, ...words], { encoding: 'utf8', cwd: dir })
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _sheetpipe; printf '%s\\n' "\${COMPREPLY[@]}"`,
+          file,
+          ...words,
+        ],
+        { encoding: 'utf8', cwd: dir },
+      )
         .split('\n')
         .filter(Boolean)
         .sort();

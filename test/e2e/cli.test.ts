@@ -41,7 +41,6 @@ let dir: string;
 let emu: EmulatorProcess;
 let base: string[];
 
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sheetpipe-e2e-'));
   writeFileSync(join(dir, 'Orders.csv'), ORDERS_CSV);
@@ -69,7 +68,10 @@ describe('export', () => {
     expect(tsv.stdout.split('\n')[4]).toBe('3\tmulti\\nline\t\t30');
     const nd = await runCli([...base, 'Orders', '-f', 'ndjson', '-q', '--chunk-rows', '3']);
     expectExit(nd, 0);
-    const lines = nd.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = nd.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(8);
     expect(lines[0]).toEqual({ id: '1', name: 'Ada', note: 'comma, inside', amount: '10' });
     expect(lines[2]).toEqual({ id: null, name: null, note: null, amount: null });
@@ -87,7 +89,9 @@ describe('export', () => {
     expectExit(r, 0);
     expect(r.stdout).toBe(EXPECTED_CSV);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^sheetpipe: 8 rows × 4 columns from 'Orders'!A1:[A-Z]+\d+ → stdout in [\d.]+ s \([\d,]+ rows\/s\), \d+ requests, 0 retries\n$/);
+    expect(r.stderr).toMatch(
+      /^sheetpipe: 8 rows × 4 columns from 'Orders'!A1:[A-Z]+\d+ → stdout in [\d.]+ s \([\d,]+ rows\/s\), \d+ requests, 0 retries\n$/,
+    );
   });
 
   it('lists tabs with `sheets`, as a table and as JSON', async () => {
@@ -196,7 +200,9 @@ describe('errors and exit codes', () => {
     const r = await runCli(['--endpoint', 'https://sheets.example.invalid/', 'abcdefghijklmnop'], { env: { HOME: home } });
     rmSync(home, { recursive: true, force: true });
     expectExit(r, 3);
-    expect(r.stderr).toMatch(/^sheetpipe: no Google credentials found; set GOOGLE_APPLICATION_CREDENTIALS .*gcloud auth application-default login --scopes=/);
+    expect(r.stderr).toMatch(
+      /^sheetpipe: no Google credentials found; set GOOGLE_APPLICATION_CREDENTIALS .*gcloud auth application-default login --scopes=/,
+    );
   });
 
   it('help leads with examples, version prints the version', async () => {

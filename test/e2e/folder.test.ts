@@ -66,7 +66,7 @@ describe('--all-sheets -o DIR', () => {
     ['tsv', ['-f', 'tsv']],
     ['ndjson', ['-f', 'ndjson']],
     ['ndjson', ['-f', 'ndjson', '--no-header', '--render', 'unformatted']],
-  ] as const)('every tab\'s file equals its single export byte for byte (%s %j)', async (format, args) => {
+  ] as const)("every tab's file equals its single export byte for byte (%s %j)", async (format, args) => {
     const dir = fresh();
     const r = await runCli([...emu.base, '--all-sheets', '-o', dir, '-q', ...args]);
     expectExit(r, 0);
@@ -104,7 +104,13 @@ describe('--all-sheets -o DIR', () => {
     expect(manifest.exported_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     for (const f of manifest.files) expect(Object.keys(f)).toEqual(['file', 'sheet', 'gid', 'range', 'rows', 'columns', 'bytes', 'sha256']);
     expect(manifest.files.map((f) => f.sheet)).toEqual(TITLES);
-    expect(manifest.files.find((f) => f.sheet === 'A_B_C')).toMatchObject({ file: 'A_B_C_gid77.csv', gid: 77, range: "'A_B_C'!A1:Z1000", rows: 1, columns: 1 });
+    expect(manifest.files.find((f) => f.sheet === 'A_B_C')).toMatchObject({
+      file: 'A_B_C_gid77.csv',
+      gid: 77,
+      range: "'A_B_C'!A1:Z1000",
+      rows: 1,
+      columns: 1,
+    });
     expect(manifest.files.find((f) => f.sheet === 'Big')).toMatchObject({ range: "'Big'!A1:F30000", rows: 29_999, columns: 6 });
     expect(manifest.files[0]?.gid).toBe(0);
     expectManifestMatchesFiles(dir, manifest);
@@ -113,16 +119,24 @@ describe('--all-sheets -o DIR', () => {
     expect(lines, describeResult(r)).toHaveLength(manifest.files.length + 2);
     expect(lines[0]).toBe("sheetpipe: skipped 1 chart tab (no cells): 'Revenue chart'");
     for (const [i, f] of manifest.files.entries()) {
-      expect(lines[i + 1]).toMatch(new RegExp(`^sheetpipe: ${f.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +${f.rows.toLocaleString('en-US')} rows? +× `));
+      expect(lines[i + 1]).toMatch(
+        new RegExp(`^sheetpipe: ${f.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +${f.rows.toLocaleString('en-US')} rows? +× `),
+      );
     }
     const total = manifest.files.reduce((s, f) => s + f.rows, 0);
-    expect(lines.at(-1)).toMatch(new RegExp(`^sheetpipe: 8 files, ${total.toLocaleString('en-US')} rows → .* in [\\d.]+ s \\([\\d,]+ rows/s\\), ${manifest.requests} requests, 0 retries$`));
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        `^sheetpipe: 8 files, ${total.toLocaleString('en-US')} rows → .* in [\\d.]+ s \\([\\d,]+ rows/s\\), ${manifest.requests} requests, 0 retries$`,
+      ),
+    );
   });
 
   it('chart tabs are skipped and named in one stderr line; -q silences it', async () => {
     const r = await runCli([...emu.base, '--all-sheets', '-o', fresh()]);
     expectExit(r, 0);
-    expect(r.stderr.split('\n').filter((l) => l.includes('Revenue chart'))).toEqual(["sheetpipe: skipped 1 chart tab (no cells): 'Revenue chart'"]);
+    expect(r.stderr.split('\n').filter((l) => l.includes('Revenue chart'))).toEqual([
+      "sheetpipe: skipped 1 chart tab (no cells): 'Revenue chart'",
+    ]);
     const quiet = await runCli([...emu.base, '--all-sheets', '-o', fresh(), '-q']);
     expect(quiet.stderr).toBe('');
   });
@@ -158,7 +172,9 @@ describe('several ranges -o DIR', () => {
 
 describe('batching', () => {
   it('30 small tabs (new-sheet grids of 1000 × 26) cost at most 3 values requests, and each file is still its single export', async () => {
-    const tabs = Array.from({ length: 30 }, (_, i) => memoryTab({ title: `Tab ${i + 1}`, rows: [['id', 'n'], ...Array.from({ length: 3 + (i % 7) }, (_, r): Cell[] => [r + 1, i])] }));
+    const tabs = Array.from({ length: 30 }, (_, i) =>
+      memoryTab({ title: `Tab ${i + 1}`, rows: [['id', 'n'], ...Array.from({ length: 3 + (i % 7) }, (_, r): Cell[] => [r + 1, i])] }),
+    );
     const many = await startFaultEmulator(tabs);
     try {
       const dir = fresh();
@@ -219,7 +235,7 @@ describe('usage errors: exit 2, nothing written', () => {
     expect(emu.stats().requests).toBe(before);
   });
 
-  it("a folder whose parent is missing: exit 1, nothing created", async () => {
+  it('a folder whose parent is missing: exit 1, nothing created', async () => {
     const dir = join(root, 'no-such-parent', 'out');
     const r = await runCli([...emu.base, '--all-sheets', '-o', dir]);
     expectExit(r, 1);

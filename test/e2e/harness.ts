@@ -59,7 +59,13 @@ export async function collect(child: ChildProcess, args: string[]): Promise<CliR
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-  const result = { command: `sheetpipe ${args.map((a) => (/[\s'"!]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`, code, signal, stdout, stderr };
+  const result = {
+    command: `sheetpipe ${args.map((a) => (/[\s'"!]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,
+    code,
+    signal,
+    stdout,
+    stderr,
+  };
   assertNoPlantedSecret(result);
   return result;
 }

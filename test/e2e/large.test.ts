@@ -44,7 +44,9 @@ async function unchunkedDigest(): Promise<{ sha256: string; records: number }> {
   const hash = createHash('sha256');
   const options = { cast: { boolean: (b: boolean) => (b ? 'TRUE' : 'FALSE') } };
   for (let i = 0; i < values.length; i += 50_000) {
-    const batch = values.slice(i, i + 50_000).map((row) => (row.length < COLS ? [...row, ...Array<string>(COLS - row.length).fill('')] : row));
+    const batch = values
+      .slice(i, i + 50_000)
+      .map((row) => (row.length < COLS ? [...row, ...Array<string>(COLS - row.length).fill('')] : row));
     hash.update(stringify(batch, options));
   }
   return { sha256: hash.digest('hex'), records: values.length };

@@ -4,7 +4,23 @@
  * and the folder is flushed after the rename.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, constants, createReadStream, openSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  constants,
+  createReadStream,
+  openSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,10 +182,14 @@ describe('the rename survives a crash', () => {
     const trace = join(root, `trace-${n}.txt`);
     const args = [...emu.base, 'Data', '-o', out, '-q'];
     // -y prints the path behind each file descriptor: fsync(18</tmp/...>).
-    const child = spawn('strace', ['-f', '-qq', '-y', '-e', 'trace=rename,renameat,renameat2,fsync,fdatasync', '-o', trace, process.execPath, BIN, ...args], {
-      env: childEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'strace',
+      ['-f', '-qq', '-y', '-e', 'trace=rename,renameat,renameat2,fsync,fdatasync', '-o', trace, process.execPath, BIN, ...args],
+      {
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const r = await collect(child, args);
     expectExit(r, 0);
     expect(readFileSync(out, 'utf8')).toBe(EXPECTED);

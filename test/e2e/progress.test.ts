@@ -34,16 +34,28 @@ const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
  * Runs sheetpipe under a pseudo-terminal: stdin, stdout and stderr are the terminal unless `redirect`
  * sends stdout to a file. Returns what the terminal received.
  */
-async function onTerminal(args: string[], options: { redirect?: string; env?: Record<string, string>; columns?: number } = {}): Promise<CliResult> {
+async function onTerminal(
+  args: string[],
+  options: { redirect?: string; env?: Record<string, string>; columns?: number } = {},
+): Promise<CliResult> {
   const size = options.columns ? `stty cols ${options.columns} 2>/dev/null; ` : '';
   const line = size + [process.execPath, BIN, ...args].map(quote).join(' ') + (options.redirect ? ` > ${quote(options.redirect)}` : '');
-  const child = spawn('script', ['-qec', line, '/dev/null'], { env: childEnv({ TERM: 'xterm', COLUMNS: '120', ...options.env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qec', line, '/dev/null'], {
+    env: childEnv({ TERM: 'xterm', COLUMNS: '120', ...options.env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const [code] = (await once(child, 'close')) as [number | null];
-  return { command: `script -qec "sheetpipe ${args.join(' ')}${options.redirect ? ` > ${options.redirect}` : ''}"`, code, signal: null, stdout, stderr };
+  return {
+    command: `script -qec "sheetpipe ${args.join(' ')}${options.redirect ? ` > ${options.redirect}` : ''}"`,
+    code,
+    signal: null,
+    stdout,
+    stderr,
+  };
 }
 
 /** The bar's frames in the order drawn. */
@@ -55,7 +67,8 @@ function frames(text: string): string[] {
 }
 
 const args = () => ['--endpoint', emu.endpoint, emu.spreadsheet, 'Generated', '--max-rpm', '0', '--chunk-rows', '200', '-c', '1'];
-const SUMMARY = /sheetpipe: 999 rows × 4 columns from 'Generated'!A1:D1000 → (stdout|\S+) in [\d.]+ s \([\d,]+ rows\/s\), 6 requests, 0 retries/;
+const SUMMARY =
+  /sheetpipe: 999 rows × 4 columns from 'Generated'!A1:D1000 → (stdout|\S+) in [\d.]+ s \([\d,]+ rows\/s\), 6 requests, 0 retries/;
 
 describe.skipIf(!hasScript)('the bar on a terminal', () => {
   it('stdout to a file: frames follow the rows written, percentage and count agree, the last is 100 % with the real count', async () => {
@@ -72,7 +85,10 @@ describe.skipIf(!hasScript)('the bar on a terminal', () => {
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
     // A dense tab: rows written (the header besides) are the sheet rows covered.
     for (const [i, count] of counts.entries()) expect(Math.abs(percents[i]! - ((count + 1) / 1000) * 100), all[i]).toBeLessThanOrEqual(1);
-    expect(all.some((f) => / [1-9]\d?% /.test(f)), `no frame between 0 % and 100 %\n${all.join('\n')}`).toBe(true);
+    expect(
+      all.some((f) => / [1-9]\d?% /.test(f)),
+      `no frame between 0 % and 100 %\n${all.join('\n')}`,
+    ).toBe(true);
     expect(all.at(-1)).toMatch(/^sheetpipe █{24} 100% \| 999 rows \| [\d,]+ rows\/s$/);
     expect(r.stdout).toMatch(SUMMARY);
     expect(readFileSync(out, 'utf8').split('\n')).toHaveLength(1001);
@@ -109,11 +125,17 @@ describe.skipIf(!hasScript)('a folder export on a terminal', () => {
   it('one bar for the run, naming the file being written, though stdout is the terminal (no data goes there)', async () => {
     const out = join(dir, 'folder-bar');
     const ranges = ['Generated!A1:B1000', 'Generated!C1:D1000'];
-    const r = await onTerminal(['--endpoint', emu.endpoint, emu.spreadsheet, ...ranges, '-o', out, '--max-rpm', '0', '--chunk-rows', '200', '-c', '1'], { columns: 120 });
+    const r = await onTerminal(
+      ['--endpoint', emu.endpoint, emu.spreadsheet, ...ranges, '-o', out, '--max-rpm', '0', '--chunk-rows', '200', '-c', '1'],
+      { columns: 120 },
+    );
     expect(r.code, describeResult(r)).toBe(0);
     const all = frames(r.stdout);
     for (const file of ['Generated_A1-B1000.csv', 'Generated_C1-D1000.csv']) {
-      expect(all.some((f) => f.endsWith(` | ${file}`)), `no frame names ${file}\n${all.join('\n')}`).toBe(true);
+      expect(
+        all.some((f) => f.endsWith(` | ${file}`)),
+        `no frame names ${file}\n${all.join('\n')}`,
+      ).toBe(true);
     }
     // Both ranges' sheet rows, each one's header set aside: one total for the run.
     expect(all.filter((f) => / of ~/.test(f)).at(-1)).toMatch(/ of ~1,998 rows /);
@@ -128,13 +150,27 @@ describe('--progress for a log', () => {
   it('stderr not a terminal: a plain line every few seconds, no carriage return, no escape code', async () => {
     const slow = await startEmulatorProcess(['--rows', '1000', '--cols', '4', '--latency', '1200']);
     try {
-      const r = await runCli(['--endpoint', slow.endpoint, slow.spreadsheet, '--max-rpm', '0', '--chunk-rows', '250', '-c', '1', '--progress', '-o', '/dev/null']);
+      const r = await runCli([
+        '--endpoint',
+        slow.endpoint,
+        slow.spreadsheet,
+        '--max-rpm',
+        '0',
+        '--chunk-rows',
+        '250',
+        '-c',
+        '1',
+        '--progress',
+        '-o',
+        '/dev/null',
+      ]);
       expect(r.code, describeResult(r)).toBe(0);
       expect(r.stderr).not.toContain('\r');
       expect(r.stderr).not.toContain('\x1b');
       const lines = r.stderr.trimEnd().split('\n');
       expect(lines.length, describeResult(r)).toBeGreaterThanOrEqual(2);
-      for (const line of lines.slice(0, -1)) expect(line).toMatch(/^sheetpipe: \d+% \| [\d,]+ of ~999 rows \| [\d,]+ rows\/s( \| ETA .*)?$/);
+      for (const line of lines.slice(0, -1))
+        expect(line).toMatch(/^sheetpipe: \d+% \| [\d,]+ of ~999 rows \| [\d,]+ rows\/s( \| ETA .*)?$/);
       expect(lines.at(-1)).toMatch(/^sheetpipe: 999 rows × 4 columns from 'Generated'!A1:D1000 → \/dev\/null in /);
     } finally {
       await slow.stop();
@@ -167,11 +203,17 @@ describe('retries are announced once', () => {
       await fault.stop();
     }
     for (const [extra, check] of [
-      [['--verbose'], (r: CliResult) => {
-        const lines = r.stderr.trimEnd().split('\n');
-        expect(lines.filter((l) => / retry \d in [\d.]+ s$/.test(l)), describeResult(r)).toHaveLength(3);
-        expect(lines.some((l) => RETRY_NOTICE.test(l))).toBe(false);
-      }],
+      [
+        ['--verbose'],
+        (r: CliResult) => {
+          const lines = r.stderr.trimEnd().split('\n');
+          expect(
+            lines.filter((l) => / retry \d in [\d.]+ s$/.test(l)),
+            describeResult(r),
+          ).toHaveLength(3);
+          expect(lines.some((l) => RETRY_NOTICE.test(l))).toBe(false);
+        },
+      ],
       [['-q'], (r: CliResult) => expect(r.stderr).toBe('')],
     ] as const) {
       const again = await startFaultEmulator([mixedTab()], faults);

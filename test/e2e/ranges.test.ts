@@ -12,7 +12,6 @@ let dir: string;
 let emu: EmulatorProcess;
 let base: string[];
 
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sheetpipe-ranges-'));
   writeFileSync(join(dir, 'Data.csv'), 'id,name\n1,Ada\n2,Bob\n');
@@ -32,7 +31,9 @@ describe('a cell that is also a tab title', () => {
     const r = await runCli([...base, 'Q1']);
     expectExit(r, 2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`sheetpipe: range "Q1" is both a cell and a tab: write 'Q1' for the tab or Data!Q1 for the cell (in a shell, keep the quotes: "'Q1'")\n`);
+    expect(r.stderr).toBe(
+      `sheetpipe: range "Q1" is both a cell and a tab: write 'Q1' for the tab or Data!Q1 for the cell (in a shell, keep the quotes: "'Q1'")\n`,
+    );
   });
 
   it('matches the title case-insensitively, and refuses before writing -o', async () => {
@@ -66,7 +67,10 @@ describe('a range that starts past the grid', () => {
     expectExit(r, 0);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trimEnd().split('\n');
-    expect(lines.filter((l) => /warning/.test(l)), describeResult(r)).toHaveLength(1);
+    expect(
+      lines.filter((l) => /warning/.test(l)),
+      describeResult(r),
+    ).toHaveLength(1);
     const summary = lines.filter((l) => !/warning/.test(l));
     expect(summary, describeResult(r)).toHaveLength(1);
     expect(summary[0]).toMatch(/^sheetpipe: 0 rows × /);

@@ -29,7 +29,20 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync, openSync, closeSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+  openSync,
+  closeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +50,16 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HOST, DEFAULT_PORT, DEMO_SPREADSHEET_ID } from '../../src/emulator/index.js';
 import { type EmulatorProcess, BIN, childEnv, startEmulatorProcess } from './harness.js';
-import { type Sample, type Step, emulatorLine, fencedBlocks, pipelineStages, readmeSamples, transcript, words } from '../support/readme-samples.js';
+import {
+  type Sample,
+  type Step,
+  emulatorLine,
+  fencedBlocks,
+  pipelineStages,
+  readmeSamples,
+  transcript,
+  words,
+} from '../support/readme-samples.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -129,7 +151,14 @@ async function withRun<T>(work: (run: Run) => Promise<T>, env: Record<string, st
     cwd,
     loggerLog,
     env: {
-      ...childEnv({ PATH: `${shims}:${process.env.PATH ?? ''}`, ID, COLUMNS: '80', LC_ALL: 'C', README_TEST_LOGGER_LOG: loggerLog, ...env }),
+      ...childEnv({
+        PATH: `${shims}:${process.env.PATH ?? ''}`,
+        ID,
+        COLUMNS: '80',
+        LC_ALL: 'C',
+        README_TEST_LOGGER_LOG: loggerLog,
+        ...env,
+      }),
       SHEETPIPE_ENDPOINT: env.SHEETPIPE_ENDPOINT ?? emu.endpoint,
     },
     swaps: [
@@ -148,7 +177,8 @@ async function withRun<T>(work: (run: Run) => Promise<T>, env: Record<string, st
 }
 
 const toHere = (run: Run, text: string) => run.swaps.reduce((t, [readme, here]) => t.replaceAll(readme, here), text);
-const toReadme = (run: Run, text: string) => run.swaps.reduce((t, [readme, here]) => t.replaceAll(here, readme), text).replaceAll(`${run.cwd}/`, '');
+const toReadme = (run: Run, text: string) =>
+  run.swaps.reduce((t, [readme, here]) => t.replaceAll(here, readme), text).replaceAll(`${run.cwd}/`, '');
 
 /** A summary line's duration and rate vary from run to run. */
 const normalise = (text: string) => text.replace(/ in \d+\.\d s \([\d,]+ rows\/s\)/g, ' in <seconds> s (<rate> rows/s)');
@@ -160,7 +190,8 @@ interface ShellResult {
   stderr: string;
 }
 
-const describeShell = (r: ShellResult) => `$ ${r.script}\nexit: ${r.code}\nstdout:\n${r.stdout.slice(0, 3000)}\nstderr:\n${r.stderr.slice(0, 3000)}`;
+const describeShell = (r: ShellResult) =>
+  `$ ${r.script}\nexit: ${r.code}\nstdout:\n${r.stdout.slice(0, 3000)}\nstderr:\n${r.stderr.slice(0, 3000)}`;
 
 /** `sh -c script` in the run's folder; stdout into `stdoutFile` when given. */
 async function sh(run: Run, script: string, stdoutFile?: string): Promise<ShellResult> {
@@ -196,7 +227,10 @@ async function stages(run: Run, command: string): Promise<{ stdout: string; stag
     expect(r.code, describeShell(r)).toBe(0);
     return {
       stdout: r.stdout,
-      stages: parts.map((_, i) => ({ code: Number(readFileSync(join(dir, `${i}.code`), 'utf8')), stderr: readFileSync(join(dir, `${i}.err`), 'utf8') })),
+      stages: parts.map((_, i) => ({
+        code: Number(readFileSync(join(dir, `${i}.code`), 'utf8')),
+        stderr: readFileSync(join(dir, `${i}.err`), 'utf8'),
+      })),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -395,7 +429,10 @@ describe('README: quick start', () => {
   it('is two commands: the demo, and the tests (which this file is part of)', () => {
     const section = README.slice(README.indexOf('\n## Quick start\n'));
     const block = fencedBlocks(section)[0];
-    expect(block?.body.split('\n').map((l) => l.replace(/\s+#.*$/, ''))).toEqual(['npm install && npm run demo', 'npm install && npm test']);
+    expect(block?.body.split('\n').map((l) => l.replace(/\s+#.*$/, ''))).toEqual([
+      'npm install && npm run demo',
+      'npm install && npm test',
+    ]);
   });
 
   it('npm run demo prints what README shows, and head -3 demo.csv its first rows', async () => {
@@ -417,15 +454,24 @@ describe('README: quick start', () => {
 
     // Normalised: the port, the temp path, npm's banner version, durations and rates.
     const norm = (l: string) =>
-      normalise(l.replaceAll(`${dir}/`, '').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>').replace(/^> sheetpipe@\S+ demo$/, '> sheetpipe@<version> demo'));
+      normalise(
+        l
+          .replaceAll(`${dir}/`, '')
+          .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+          .replace(/^> sheetpipe@\S+ demo$/, '> sheetpipe@<version> demo'),
+      );
     // The progress display: README's terminal shows the bar's last frame; on this pipe, plain lines every 3 s.
     const bar = /^sheetpipe [█░]+ 100% \| ([\d,]+) rows \| [\d,]+ rows\/s$/;
     const plain = /^sheetpipe: \d+% \| /;
     const expected = shown.slice(1, head);
-    expect(expected.filter((l) => bar.test(l)), 'one bar line, at 100%').toHaveLength(1);
+    expect(
+      expected.filter((l) => bar.test(l)),
+      'one bar line, at 100%',
+    ).toHaveLength(1);
     const actual = lines(printed);
     const shape = (l: string) => l.replace(/\d[\d,]*(\.\d+)?/g, 'N');
-    for (const line of actual.filter((l) => plain.test(l))) expect(shape(line), 'a plain progress line as README shows one').toBe(shape(readmeProgress));
+    for (const line of actual.filter((l) => plain.test(l)))
+      expect(shape(line), 'a plain progress line as README shows one').toBe(shape(readmeProgress));
     expect(actual.filter((l) => !plain.test(l)).map(norm), printed).toEqual(expected.filter((l) => !bar.test(l)).map(norm));
     const summaryRows = /^sheetpipe: ([\d,]+) rows/.exec(expected.find((l) => l.startsWith('sheetpipe: ')) ?? '')?.[1];
     expect(bar.exec(expected.find((l) => bar.test(l)) ?? '')?.[1], 'the bar ends at the summary row count').toBe(summaryRows);
@@ -461,7 +507,10 @@ describe('README: DuckDB recipes, through DuckDB', () => {
         expect(check, `what ${s.name}'s query must compute`).toBeDefined();
         await check?.(recipe);
 
-        for (const [from, to] of [['orders.csv', 'orders.ndjson'], ['orders.ndjson', 'orders.csv']] as const) {
+        for (const [from, to] of [
+          ['orders.csv', 'orders.ndjson'],
+          ['orders.ndjson', 'orders.csv'],
+        ] as const) {
           const line = recipe.exports.find((c) => c.includes(` -o ${from}`));
           if (!line) continue;
           const { sql, rows } = recipe.queries[0] as { sql: string; rows: unknown[] };
@@ -493,17 +542,24 @@ describe('README: jq recipe', () => {
           expect(words(sheetpipe ?? '')[0]).toBe('sheetpipe');
           expect(words(jq ?? '')[0]).toBe('jq');
           const r = await stages(run, step.command);
-          expect(r.stages, step.command).toEqual([{ code: 0, stderr: '' }, { code: 0, stderr: '' }]);
+          expect(r.stages, step.command).toEqual([
+            { code: 0, stderr: '' },
+            { code: 0, stderr: '' },
+          ]);
           const picked = lines(r.stdout).map((l) => JSON.parse(l) as { amount: unknown });
           expect(picked.length).toBeGreaterThan(0);
           expect(picked.length).toBeLessThan(2000);
           for (const o of picked) expect(typeof o.amount, JSON.stringify(o)).toBe('number');
           // On formatted values every amount is a string, and jq ranks strings above numbers: all 2,000 pass.
           expect(sheetpipe).toContain(' --render unformatted');
-          const formatted = await stages(run, `${(sheetpipe ?? '').replace(' --render unformatted', '').replace(' --dates string', '')} | ${jq}`);
+          const formatted = await stages(
+            run,
+            `${(sheetpipe ?? '').replace(' --render unformatted', '').replace(' --dates string', '')} | ${jq}`,
+          );
           expect(lines(formatted.stdout)).toHaveLength(2000);
         }
-      }));
+      }),
+    );
   }
 });
 
@@ -516,7 +572,10 @@ describe('README: head', () => {
           expect(parts.map((p) => words(p)[0])).toEqual(['sheetpipe', 'head']);
           const r = await stages(run, step.command);
           expect(lines(r.stdout), step.command).toEqual(step.expected);
-          expect(r.stages, step.command).toEqual([{ code: 0, stderr: '' }, { code: 0, stderr: '' }]);
+          expect(r.stages, step.command).toEqual([
+            { code: 0, stderr: '' },
+            { code: 0, stderr: '' },
+          ]);
         }
         expect(leftovers(run.cwd)).toEqual([]);
       }));
@@ -627,7 +686,8 @@ describe('README: a whole spreadsheet every night, and a loader that waits for i
       await nightly();
       expect(lines(await load())).toHaveLength(3);
       expect(loggerCalls(run)).toEqual([]);
-    }));
+    }),
+  );
 });
 
 describe("README: the folder export's manifest", () => {
@@ -683,7 +743,11 @@ describe('README: library', () => {
           expect(written).toHaveLength(2000);
           expect(written[0]).toMatchObject({ order_id: 10001, order_date: '2024-01-01', amount: 872.04, paid: true });
         } else {
-          expect(lines(stdout)).toEqual([expect.stringMatching(/^Orders\.csv\.gz 2000 [0-9a-f]{64}$/), expect.stringMatching(/^Customers\.csv\.gz 300 [0-9a-f]{64}$/), expect.stringMatching(/^Summary\.csv\.gz 29 [0-9a-f]{64}$/)]);
+          expect(lines(stdout)).toEqual([
+            expect.stringMatching(/^Orders\.csv\.gz 2000 [0-9a-f]{64}$/),
+            expect.stringMatching(/^Customers\.csv\.gz 300 [0-9a-f]{64}$/),
+            expect.stringMatching(/^Summary\.csv\.gz 29 [0-9a-f]{64}$/),
+          ]);
         }
       }));
   }

@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../src/emulator/index.js';
 import { describeResult } from '../e2e/harness.js';
-import { type FaultEmulator, type TimedResult, expectExit, expectUntouched, mixedTab, runTimed, settledRequests, sleep, startFaultEmulator, withoutNotice } from './helpers.js';
+import {
+  type FaultEmulator,
+  type TimedResult,
+  expectExit,
+  expectUntouched,
+  mixedTab,
+  runTimed,
+  settledRequests,
+  sleep,
+  startFaultEmulator,
+  withoutNotice,
+} from './helpers.js';
 
 const OLD = 'yesterday,s\nexport,intact\n';
 
@@ -53,7 +64,10 @@ describe.concurrent('retries exhausted → exit 5', () => {
 
   it('503 on every values request, --retries 2: the message names whichever chunk gave up, with its range', async () => {
     await exhaust([{ fault: 'status', status: 503 }], ['--retries', '2'], (r) => {
-      const m = /^sheetpipe: chunk (\d+)\/40 \('Mixed'!A(\d+):H(\d+)\) failed 3 times \(last: 503 UNAVAILABLE .*\); the API stayed unavailable, rerun later\n$/.exec(r.stderr);
+      const m =
+        /^sheetpipe: chunk (\d+)\/40 \('Mixed'!A(\d+):H(\d+)\) failed 3 times \(last: 503 UNAVAILABLE .*\); the API stayed unavailable, rerun later\n$/.exec(
+          r.stderr,
+        );
       expect(m, describeResult(r)).not.toBeNull();
       const n = Number(m?.[1]);
       expect([Number(m?.[2]), Number(m?.[3])]).toEqual([(n - 1) * 25 + 1, n * 25]);
@@ -87,7 +101,9 @@ describe.concurrent('retries exhausted → exit 5', () => {
 
   it('500 on every metadata request, --retries 1: at most the early read is fetched, nothing is written', async () => {
     await exhaust([{ match: { target: 'metadata' }, fault: 'status', status: 500 }], ['--retries', '1'], (r, emu) => {
-      expect(r.stderr).toMatch(/^sheetpipe: reading spreadsheet sheetpipe-demo-0+ failed 2 times \(last: 500 INTERNAL Internal error encountered\.\); the API stayed unavailable, rerun later\n$/);
+      expect(r.stderr).toMatch(
+        /^sheetpipe: reading spreadsheet sheetpipe-demo-0+ failed 2 times \(last: 500 INTERNAL Internal error encountered\.\); the API stayed unavailable, rerun later\n$/,
+      );
       // The first rows are asked for beside the metadata; without the metadata they are never written.
       expect(emu.stats().values).toBeLessThanOrEqual(1);
     });
@@ -99,16 +115,29 @@ describe.concurrent('retries exhausted → exit 5', () => {
 describe('retries exhausted on timeouts → exit 5', () => {
   it('a one-row chunk that always hangs (it cannot be split), --timeout 1 --retries 1', async () => {
     await exhaust([{ match: { range: '!A3:' }, fault: 'hang' }], ['--chunk-rows', '1', '--timeout', '1', '--retries', '1'], (r) => {
-      expect(r.stderr).toBe("sheetpipe: chunk 3/1000 ('Mixed'!A3:H3) timed out 2 times (last: timed out after 1 s); raise --timeout or lower --chunk-rows\n");
+      expect(r.stderr).toBe(
+        "sheetpipe: chunk 3/1000 ('Mixed'!A3:H3) timed out 2 times (last: timed out after 1 s); raise --timeout or lower --chunk-rows\n",
+      );
     });
   });
 
   it('a chunk whose every request hangs: retried once at its size, then halved, until the retries run out, --timeout 1 --retries 3', async () => {
-    await exhaust([{ match: { range: "'Mixed'!A5" }, fault: 'hang' }], ['--chunk-rows', '4', '--timeout', '1', '--retries', '3'], (r, emu) => {
-      // A stall is tried again at the same size first; only a second stall of the same range halves it.
-      expect(r.stderr).toMatch(/^sheetpipe: chunk 2\/250 \('Mixed'!A5:H8\) timed out 4 times \(last: timed out after 1 s\); raise --timeout or lower --chunk-rows\n$/);
-      // A5:H8 twice, then halved; once halved, each stall halves at once: A5:H6, A5:H5.
-      expect(emu.stats().recentRanges.filter((x) => x.startsWith("'Mixed'!A5:"))).toEqual(["'Mixed'!A5:H8", "'Mixed'!A5:H8", "'Mixed'!A5:H6", "'Mixed'!A5:H5"]);
-    });
+    await exhaust(
+      [{ match: { range: "'Mixed'!A5" }, fault: 'hang' }],
+      ['--chunk-rows', '4', '--timeout', '1', '--retries', '3'],
+      (r, emu) => {
+        // A stall is tried again at the same size first; only a second stall of the same range halves it.
+        expect(r.stderr).toMatch(
+          /^sheetpipe: chunk 2\/250 \('Mixed'!A5:H8\) timed out 4 times \(last: timed out after 1 s\); raise --timeout or lower --chunk-rows\n$/,
+        );
+        // A5:H8 twice, then halved; once halved, each stall halves at once: A5:H6, A5:H5.
+        expect(emu.stats().recentRanges.filter((x) => x.startsWith("'Mixed'!A5:"))).toEqual([
+          "'Mixed'!A5:H8",
+          "'Mixed'!A5:H8",
+          "'Mixed'!A5:H6",
+          "'Mixed'!A5:H5",
+        ]);
+      },
+    );
   });
 });

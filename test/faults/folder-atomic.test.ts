@@ -100,7 +100,11 @@ describe.concurrent('the folder as it was', () => {
       const r = await result;
       expectExit(r, 1);
       expect(r.stderr).toMatch(/Second\.csv/);
-      expectAsItWas(dir, { ...before, 'Second.csv': { content: 'dir', mode: statSync(join(dir, 'Second.csv')).mode & 0o7777 } }, describeResult(r));
+      expectAsItWas(
+        dir,
+        { ...before, 'Second.csv': { content: 'dir', mode: statSync(join(dir, 'Second.csv')).mode & 0o7777 } },
+        describeResult(r),
+      );
     } finally {
       await emu.stop();
     }
@@ -125,7 +129,9 @@ describe.concurrent('the folder as it was', () => {
 function canMountTmpfs(): boolean {
   const probe = mkdtempSync(join(tmpdir(), 'sheetpipe-tmpfs-probe-'));
   try {
-    const r = spawnSync('unshare', ['-rm', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs "$0" && echo mounted', probe], { encoding: 'utf8' });
+    const r = spawnSync('unshare', ['-rm', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs "$0" && echo mounted', probe], {
+      encoding: 'utf8',
+    });
     return r.stdout.trim() === 'mounted';
   } catch {
     return false;
@@ -135,7 +141,8 @@ function canMountTmpfs(): boolean {
 }
 
 const TMPFS = canMountTmpfs();
-if (!TMPFS) console.log('skipping the tmpfs full-disk test: no `unshare -rm` with mount here (the file-size-limit test covers the write failure)');
+if (!TMPFS)
+  console.log('skipping the tmpfs full-disk test: no `unshare -rm` with mount here (the file-size-limit test covers the write failure)');
 
 describe('the disk gives out', () => {
   it.skipIf(!TMPFS)('a full disk (a 256 KiB tmpfs): exit 1 naming the full disk, the folder as it was', async () => {
@@ -152,7 +159,10 @@ describe('the disk gives out', () => {
         'cp -a "$mnt/out" "$after"; exit $code',
       ].join('\n');
       const args = [...emu.base, '--all-sheets', '-q'];
-      const child = spawn('unshare', ['-rm', 'sh', '-c', script, mount, seed, after, process.execPath, BIN, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('unshare', ['-rm', 'sh', '-c', script, mount, seed, after, process.execPath, BIN, ...args], {
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const r = await collect(child, args);
       expectExit(r, 1);
       expect(r.stderr).toMatch(/the disk is full/);
@@ -168,7 +178,10 @@ describe('the disk gives out', () => {
       const { dir, before } = oldSet();
       const args = [...emu.base, '--all-sheets', '-o', dir];
       // Ignored, SIGXFSZ stays ignored across exec: the write fails with EFBIG instead of killing the process.
-      const child = spawn('sh', ['-c', 'ulimit -f 128 && trap "" XFSZ && exec "$0" "$@"', process.execPath, BIN, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('sh', ['-c', 'ulimit -f 128 && trap "" XFSZ && exec "$0" "$@"', process.execPath, BIN, ...args], {
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const r = await collect(child, args);
       expect(await exitOf(child)).toEqual([1, null]);
       expectExit(r, 1);

@@ -10,7 +10,17 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { expect } from 'vitest';
-import { type Cell, type Emulator, type EmulatorOptions, type EmulatorStats, type FaultRule, type TabSource, generatedTab, memoryTab, startEmulator } from '../../src/emulator/index.js';
+import {
+  type Cell,
+  type Emulator,
+  type EmulatorOptions,
+  type EmulatorStats,
+  type FaultRule,
+  type TabSource,
+  generatedTab,
+  memoryTab,
+  startEmulator,
+} from '../../src/emulator/index.js';
 import { BIN, type CliResult, childEnv, collect, describeResult, runCli, startCli } from '../e2e/harness.js';
 
 export { expectExit } from '../e2e/harness.js';
@@ -83,7 +93,19 @@ function lcg(seed: number): () => number {
   };
 }
 
-const TEXTS = ['plain', 'comma, inside', 'quote " inside', 'multi\nline', 'tab\there', 'Émile ✓', '  leading spaces', 'back\\slash', '日本語', '=not a formula', 'crlf\r\nend'];
+const TEXTS = [
+  'plain',
+  'comma, inside',
+  'quote " inside',
+  'multi\nline',
+  'tab\there',
+  'Émile ✓',
+  '  leading spaces',
+  'back\\slash',
+  '日本語',
+  '=not a formula',
+  'crlf\r\nend',
+];
 
 /**
  * 'Mixed': 600 rows × 8 columns of awkward cells in a 1000 × 8 grid — quotes, separators, newlines,
@@ -104,7 +126,9 @@ export function mixedTab(): TabSource {
       r - 1,
       pick(TEXTS),
       random() < 0.2 ? null : pick(TEXTS),
-      random() < 0.5 ? Math.round(random() * 1e6) / 100 : { value: Math.round(random() * 1e6) / 100, formatted: `$${(random() * 1000).toFixed(2)}` },
+      random() < 0.5
+        ? Math.round(random() * 1e6) / 100
+        : { value: Math.round(random() * 1e6) / 100, formatted: `$${(random() * 1000).toFixed(2)}` },
       random() < 0.5,
       { value: 45_000 + Math.floor(random() * 2000), date: true },
       random() < 0.7 ? null : '',
@@ -177,7 +201,6 @@ export function runWithEnv(args: string[], env: Record<string, string>): Promise
   return collect(child, args);
 }
 
-
 /** The one line said when retries begin (commands/progress.ts's retryNotice). */
 export const RETRY_NOTICE = /^sheetpipe: .*; (waiting and )?retrying( \(.*\))?$/;
 
@@ -197,10 +220,15 @@ export function withoutNotice(r: CliResult): string[] {
 export function summaryRetries(r: CliResult): number {
   const lines = withoutNotice(r);
   expect(lines, describeResult(r)).toHaveLength(1);
-  const m = /^sheetpipe: [\d,]+ rows? × [\d,]+ columns? from .* in [\d.]+ s \([\d,]+ rows\/s\), [\d,]+ requests?, ([\d,]+) retr(?:y|ies)$/.exec(lines[0] ?? '');
+  const m =
+    /^sheetpipe: [\d,]+ rows? × [\d,]+ columns? from .* in [\d.]+ s \([\d,]+ rows\/s\), [\d,]+ requests?, ([\d,]+) retr(?:y|ies)$/.exec(
+      lines[0] ?? '',
+    );
   expect(m, describeResult(r)).not.toBeNull();
   const retries = Number((m?.[1] ?? '').replaceAll(',', ''));
-  expect(r.stderr.trimEnd().split('\n').length, `a run with retries says so once, one without does not\n${describeResult(r)}`).toBe(retries > 0 ? 2 : 1);
+  expect(r.stderr.trimEnd().split('\n').length, `a run with retries says so once, one without does not\n${describeResult(r)}`).toBe(
+    retries > 0 ? 2 : 1,
+  );
   return retries;
 }
 
@@ -209,7 +237,10 @@ const TEMP = /^\..*\.sheetpipe-.*\.tmp$/;
 /** The -o folder holds exactly `names` (no temp file), and `file` still holds `content`. */
 export function expectUntouched(dir: string, names: string[], file: string, content: string): void {
   const entries = readdirSync(dir);
-  expect(entries.filter((e) => TEMP.test(e)), `temp files left in ${dir}`).toEqual([]);
+  expect(
+    entries.filter((e) => TEMP.test(e)),
+    `temp files left in ${dir}`,
+  ).toEqual([]);
   expect(entries.sort()).toEqual([...names].sort());
   expect(existsSync(file)).toBe(true);
   expect(readFileSync(file, 'utf8')).toBe(content);

@@ -29,7 +29,12 @@ beforeAll(() => {
   writeFileSync(file('empty.json'), '');
   writeFileSync(
     file('not-a-credential.json'),
-    JSON.stringify({ type: 'oauth_client', client_id: 'x.apps.googleusercontent.com', client_secret: `${PLANTED_SECRET}-cs`, private_key: PEM }),
+    JSON.stringify({
+      type: 'oauth_client',
+      client_id: 'x.apps.googleusercontent.com',
+      client_secret: `${PLANTED_SECRET}-cs`,
+      private_key: PEM,
+    }),
   );
   writeFileSync(file('array.json'), JSON.stringify([{ type: 'service_account', private_key: PEM, client_secret: `${PLANTED_SECRET}-cs` }]));
   writeFileSync(
@@ -67,14 +72,23 @@ describe.concurrent('a bad credentials file → exit 3, one line that says which
     const r = await runWithEnv([...REMOTE, '--credentials', file(name)], ENV);
     expectExit(r, 3);
     expectClean(r);
-    expect(r.stderr).toBe(`sheetpipe: credentials file ${file(name)} (--credentials) ${why}; ${why === 'is not JSON' ? 'download the key again from the Google Cloud console' : why === 'is JSON but not a credential' ? 'expected "type" service_account or authorized_user' : 'point it at a service-account or authorized-user JSON key'}\n`.replace('is JSON but not a credential; expected', 'is JSON but not a credential: expected'));
+    expect(r.stderr).toBe(
+      `sheetpipe: credentials file ${file(name)} (--credentials) ${why}; ${why === 'is not JSON' ? 'download the key again from the Google Cloud console' : why === 'is JSON but not a credential' ? 'expected "type" service_account or authorized_user' : 'point it at a service-account or authorized-user JSON key'}\n`.replace(
+        'is JSON but not a credential; expected',
+        'is JSON but not a credential: expected',
+      ),
+    );
   });
 
   it.each(FILES)('GOOGLE_APPLICATION_CREDENTIALS=%s: %s', async (name, why) => {
     const r = await runWithEnv(REMOTE, { ...ENV, GOOGLE_APPLICATION_CREDENTIALS: file(name) });
     expectExit(r, 3);
     expectClean(r);
-    expect(r.stderr).toMatch(new RegExp(`^sheetpipe: credentials file ${file(name).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(GOOGLE_APPLICATION_CREDENTIALS\\) ${why}[;:] [^\\n]+\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^sheetpipe: credentials file ${file(name).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(GOOGLE_APPLICATION_CREDENTIALS\\) ${why}[;:] [^\\n]+\\n$`,
+      ),
+    );
   });
 
   it.each(FILES)('--verbose, --credentials %s: still exit 3 and no secret', async (name) => {
@@ -87,17 +101,26 @@ describe.concurrent('a bad credentials file → exit 3, one line that says which
     const r = await runWithEnv([...REMOTE, '--credentials', file('broken-key.json'), ...extra], ENV);
     expectExit(r, 3);
     expectClean(r);
-    expect(r.stderr).toMatch(/^sheetpipe: could not get an access token with .*broken-key\.json; check that the key is current and not revoked\n/);
+    expect(r.stderr).toMatch(
+      /^sheetpipe: could not get an access token with .*broken-key\.json; check that the key is current and not revoked\n/,
+    );
   });
 
   // A local endpoint needs no credentials, but a key path given is still checked: a cron line tried
   // against the emulator must fail there, not first in production. Nothing listens on port 9, so a
   // run that skipped the check would end in a connection failure (exit 5), not exit 3.
   it.each(FILES)('--credentials %s on a local endpoint: %s, exit 3 before any connection', async (name, why) => {
-    const r = await runWithEnv(['--endpoint', 'http://127.0.0.1:9/', 'abcdefghijklmnopqrstuvwxyz', '--retries', '0', '--credentials', file(name)], ENV);
+    const r = await runWithEnv(
+      ['--endpoint', 'http://127.0.0.1:9/', 'abcdefghijklmnopqrstuvwxyz', '--retries', '0', '--credentials', file(name)],
+      ENV,
+    );
     expectExit(r, 3);
     expectClean(r);
-    expect(r.stderr).toMatch(new RegExp(`^sheetpipe: credentials file ${file(name).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(--credentials\\) ${why}[;:] [^\\n]+\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^sheetpipe: credentials file ${file(name).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(--credentials\\) ${why}[;:] [^\\n]+\\n$`,
+      ),
+    );
   });
 
   it('`sheets` with a bad credentials file: exit 3 too', async () => {
@@ -110,7 +133,9 @@ describe.concurrent('a bad credentials file → exit 3, one line that says which
 
 describe('the planted-secret guard', () => {
   it("fires: a run whose stderr echoes the marker (here in a bad spreadsheet ID) makes the harness's collect() throw", async () => {
-    await expect(runCli(['--endpoint', 'http://127.0.0.1:9/', `bad/${PLANTED_SECRET}`])).rejects.toThrow(/a planted secret leaked into stderr/);
+    await expect(runCli(['--endpoint', 'http://127.0.0.1:9/', `bad/${PLANTED_SECRET}`])).rejects.toThrow(
+      /a planted secret leaked into stderr/,
+    );
   });
 });
 
@@ -128,7 +153,10 @@ describe.concurrent('secrets given where they do not belong are refused without 
   });
 
   it('a password in SHEETPIPE_ENDPOINT → exit 2', async () => {
-    const r = await runWithEnv(['abcdefghijklmnopqrstuvwxyz'], { ...ENV, SHEETPIPE_ENDPOINT: `https://reader:${PLANTED_SECRET}-pw@sheets.example.invalid/` });
+    const r = await runWithEnv(['abcdefghijklmnopqrstuvwxyz'], {
+      ...ENV,
+      SHEETPIPE_ENDPOINT: `https://reader:${PLANTED_SECRET}-pw@sheets.example.invalid/`,
+    });
     expectExit(r, 2);
     expectClean(r);
   });

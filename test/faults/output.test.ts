@@ -94,7 +94,10 @@ describe('a read-only place', () => {
   it('-o names a folder: exit 1, one line', async () => {
     const { dir } = folder('a-folder');
     const r = await runCli([...emu.base, '-o', dir]);
-    expectOneLine(r, /^sheetpipe: cannot write .*a-folder: it is a folder; name a file in it, or give --all-sheets or several ranges to write one file each into it\n$/);
+    expectOneLine(
+      r,
+      /^sheetpipe: cannot write .*a-folder: it is a folder; name a file in it, or give --all-sheets or several ranges to write one file each into it\n$/,
+    );
   });
 });
 
@@ -103,7 +106,10 @@ describe('a full disk', () => {
     const { dir, out } = folder('ulimit');
     writeFileSync(out, OLD);
     const args = [...emu.base, '-o', out];
-    const child = spawn('bash', ['-c', 'ulimit -f 64; exec "$0" "$@"', process.execPath, BIN, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', 'ulimit -f 64; exec "$0" "$@"', process.execPath, BIN, ...args], {
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const r = await collect(child, args);
     expect(r.signal, 'killed by SIGXFSZ instead of failing the write').toBeNull();
     expectOneLine(r, /^sheetpipe: cannot write .*data\.csv: the file is larger than this system allows; .*data\.csv was left as it was\n$/);

@@ -98,7 +98,9 @@ describe('a slow reader', () => {
       }
       const [code] = await exited;
       expect(code, stderr).toBe(0);
-      expect(stderr, stderr).toMatch(/^sheetpipe: 199,999 rows × 10 columns from 'Generated'!A1:J200000 → stdout in .*, 41 requests, 0 retries\n$/);
+      expect(stderr, stderr).toMatch(
+        /^sheetpipe: 199,999 rows × 10 columns from 'Generated'!A1:J200000 → stdout in .*, 41 requests, 0 retries\n$/,
+      );
       expect(stderr).not.toContain(PLANTED_SECRET);
       expect(bytes).toBe(Buffer.byteLength(clean));
       expect(hash.digest('hex')).toBe(sha256(clean));

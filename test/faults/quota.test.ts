@@ -9,7 +9,17 @@
 import { describe, expect, it } from 'vitest';
 import type { EmulatorOptions, FaultRule } from '../../src/emulator/index.js';
 import { describeResult } from '../e2e/harness.js';
-import { type FaultEmulator, type TimedResult, type Traffic, cleanOutput, expectExit, mixedTab, runTimed, startFaultEmulator, summaryRetries } from './helpers.js';
+import {
+  type FaultEmulator,
+  type TimedResult,
+  type Traffic,
+  cleanOutput,
+  expectExit,
+  mixedTab,
+  runTimed,
+  startFaultEmulator,
+  summaryRetries,
+} from './helpers.js';
 
 const ARGS = ['Mixed', '--chunk-rows', '25', '-c', '4'];
 /**
@@ -18,7 +28,10 @@ const ARGS = ['Mixed', '--chunk-rows', '25', '-c', '4'];
  */
 const GRACE_MS = 500;
 
-async function run(faults: FaultRule[], options: EmulatorOptions = {}): Promise<{ r: TimedResult; emu: FaultEmulator; refused: Traffic[] }> {
+async function run(
+  faults: FaultRule[],
+  options: EmulatorOptions = {},
+): Promise<{ r: TimedResult; emu: FaultEmulator; refused: Traffic[] }> {
   const emu = await startFaultEmulator([mixedTab()], faults, options);
   try {
     const [r, clean] = await Promise.all([runTimed([...emu.base, ...ARGS]), cleanOutput('mixed', () => [mixedTab()], ARGS)]);

@@ -9,7 +9,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../src/emulator/index.js';
 import { collect, describeResult, startCli } from '../e2e/harness.js';
-import { type FaultEmulator, RETRY_NOTICE, exitOf, expectExit, expectUntouched, mixedTab, sleep, startFaultEmulator, tempFiles, waitFor } from './helpers.js';
+import {
+  type FaultEmulator,
+  RETRY_NOTICE,
+  exitOf,
+  expectExit,
+  expectUntouched,
+  mixedTab,
+  sleep,
+  startFaultEmulator,
+  tempFiles,
+  waitFor,
+} from './helpers.js';
 
 const EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 type Signal = keyof typeof EXIT_CODES;
@@ -28,10 +39,14 @@ function outputDir(): { dir: string; out: string } {
 
 /** Waits until the temp file exists (and, with `bytes`, holds some rows). */
 async function tempFileReady(dir: string, bytes: boolean): Promise<void> {
-  await waitFor(() => {
-    const [temp] = tempFiles(dir);
-    return temp !== undefined && (!bytes || statSync(join(dir, temp)).size > 0);
-  }, 10_000, 'the temp file');
+  await waitFor(
+    () => {
+      const [temp] = tempFiles(dir);
+      return temp !== undefined && (!bytes || statSync(join(dir, temp)).size > 0);
+    },
+    10_000,
+    'the temp file',
+  );
 }
 
 /**
@@ -82,12 +97,15 @@ describe('one signal', () => {
     ['SIGTERM', 143],
     // A closed terminal or a dropped ssh session: cleaned up like SIGTERM.
     ['SIGHUP', 129],
-  ] as const)('%s with rows in the temp file and requests hanging: exit %i at once, old file intact, no temp file', async (signal, _code) => {
-    const { r } = await interrupt(emu, signal, (dir) => tempFileReady(dir, true));
-    expect(r.stderr).toBe(`sheetpipe: interrupted by ${signal}\n`);
-    // Every hanging request was aborted with the run: none is left open on the server.
-    await waitFor(() => emu.stats().inFlight === 0, 5000, 'the hanging requests to close');
-  });
+  ] as const)(
+    '%s with rows in the temp file and requests hanging: exit %i at once, old file intact, no temp file',
+    async (signal, _code) => {
+      const { r } = await interrupt(emu, signal, (dir) => tempFileReady(dir, true));
+      expect(r.stderr).toBe(`sheetpipe: interrupted by ${signal}\n`);
+      // Every hanging request was aborted with the run: none is left open on the server.
+      await waitFor(() => emu.stats().inFlight === 0, 5000, 'the hanging requests to close');
+    },
+  );
 });
 
 describe('a signal during a 429 pause', () => {

@@ -80,7 +80,10 @@ describe.concurrent('5xx bursts are retried', () => {
   it('503 on values requests 2-4 with -c 16: identical output, and stderr holds the summary line only', async () => {
     const emu = await startFaultEmulator([mixedTab()], [{ match: { requests: [2, 3, 4] }, fault: 'status', status: 503 }]);
     try {
-      const [r, clean] = await Promise.all([runTimed([...emu.base, ...MIXED, '-c', '16']), cleanOutput('mixed', () => [mixedTab()], MIXED)]);
+      const [r, clean] = await Promise.all([
+        runTimed([...emu.base, ...MIXED, '-c', '16']),
+        cleanOutput('mixed', () => [mixedTab()], MIXED),
+      ]);
       expectExit(r, 0);
       expect(r.stdout === clean, `the output differs from a clean run\n${describeResult(r)}`).toBe(true);
       expect(summaryRetries(r)).toBe(3);
@@ -91,8 +94,8 @@ describe.concurrent('5xx bursts are retried', () => {
 
   it('502 and 504 on the same chunk twice in a row: retried until it answers', async () => {
     const { stats, retries } = await expectIdentical([
-      { match: { range: "!A51:", times: 1 }, fault: 'status', status: 502 },
-      { match: { range: "!A51:", times: 1 }, fault: 'status', status: 504 },
+      { match: { range: '!A51:', times: 1 }, fault: 'status', status: 502 },
+      { match: { range: '!A51:', times: 1 }, fault: 'status', status: 504 },
     ]);
     expect(stats.faults).toEqual({ status: 2 });
     expect(retries).toBe(2);
@@ -182,30 +185,35 @@ describe('a timeout on a very large chunk', () => {
     // at once: 4000, 4000 → 2000 → 1000 → 500 → 250 rows answer; the rest of the chunk is then
     // read 250 rows at a time (fewer, if a loaded machine stalls one of those twice).
     const args = ['--chunk-rows', '4000', '--timeout', '0.5'];
-    await expectIdentical([{ match: { minRows: 500 }, fault: 'hang' }], args, ({ r, emu }) => {
-      // Hung: 4000 twice, 2000, 1000, 500 under the first chunk; 2000 twice, 1000, 500 under the
-      // second. Only requests of ≥ 500 rows hang, and the halving that reaches 250 is the same
-      // whatever else stalls.
-      expect(emu.stats().faults).toEqual({ hang: 9 });
-      expect(summaryRetries(r)).toBeGreaterThanOrEqual(9);
-      // Every row read once: the answered ranges tile rows 1-6000, each at most 250 rows.
-      const answered = emu.traffic.filter((e) => e.kind === 'response' && e.status === 200 && e.url.includes('/values/'));
-      const spans = answered
-        .map((e) => {
-          const m = /A(\d+)%3AJ(\d+)/i.exec(e.url);
-          expect(m, e.url).not.toBeNull();
-          return [Number(m?.[1]), Number(m?.[2])] as const;
-        })
-        .sort((a, b) => a[0] - b[0]);
-      expect(answered.length).toBeGreaterThanOrEqual(24);
-      let next = 1;
-      for (const [first, last] of spans) {
-        expect(first, 'the answered ranges tile the tab').toBe(next);
-        expect(last - first + 1).toBeLessThanOrEqual(250);
-        next = last + 1;
-      }
-      expect(next).toBe(6001);
-      expect(r.tailMs, describeResult(r)).toBeLessThan(3000);
-    }, ['big6000', () => [bigTab(6000)]]);
+    await expectIdentical(
+      [{ match: { minRows: 500 }, fault: 'hang' }],
+      args,
+      ({ r, emu }) => {
+        // Hung: 4000 twice, 2000, 1000, 500 under the first chunk; 2000 twice, 1000, 500 under the
+        // second. Only requests of ≥ 500 rows hang, and the halving that reaches 250 is the same
+        // whatever else stalls.
+        expect(emu.stats().faults).toEqual({ hang: 9 });
+        expect(summaryRetries(r)).toBeGreaterThanOrEqual(9);
+        // Every row read once: the answered ranges tile rows 1-6000, each at most 250 rows.
+        const answered = emu.traffic.filter((e) => e.kind === 'response' && e.status === 200 && e.url.includes('/values/'));
+        const spans = answered
+          .map((e) => {
+            const m = /A(\d+)%3AJ(\d+)/i.exec(e.url);
+            expect(m, e.url).not.toBeNull();
+            return [Number(m?.[1]), Number(m?.[2])] as const;
+          })
+          .sort((a, b) => a[0] - b[0]);
+        expect(answered.length).toBeGreaterThanOrEqual(24);
+        let next = 1;
+        for (const [first, last] of spans) {
+          expect(first, 'the answered ranges tile the tab').toBe(next);
+          expect(last - first + 1).toBeLessThanOrEqual(250);
+          next = last + 1;
+        }
+        expect(next).toBe(6001);
+        expect(r.tailMs, describeResult(r)).toBeLessThan(3000);
+      },
+      ['big6000', () => [bigTab(6000)]],
+    );
   });
 });

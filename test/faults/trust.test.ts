@@ -30,7 +30,11 @@ const csvOf = (rows: Cell[][]) => rows.map((r) => r.join(',')).join('\n') + '\n'
 
 /** `bash -c SCRIPT` with the built CLI as `sheetpipe`; stdout, stderr and the exit code. */
 function shell(script: string) {
-  const child = spawn('bash', ['-c', `sheetpipe() { "${process.execPath}" "${BIN}" "$@"; }\n${script}`], { env: childEnv(), cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', `sheetpipe() { "${process.execPath}" "${BIN}" "$@"; }\n${script}`], {
+    env: childEnv(),
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return collect(child, ['bash', '-c', script]);
 }
 
@@ -41,10 +45,14 @@ describe('a hidden first tab', () => {
     // Without a tab name the API reads the first visible tab, 'Shown', while the metadata lists
     // 'Hidden' first: the early read is of the wrong tab, and must be dropped quietly. Jittered
     // latency lets its answer come before the metadata's, or after.
-    emu = await startFaultEmulator([memoryTab({ title: 'Hidden', hidden: true, rows: hidden }), memoryTab({ title: 'Shown', rows: grid(40, 2, 's') })], [], {
-      latencyMs: 30,
-      jitterMs: 25,
-    });
+    emu = await startFaultEmulator(
+      [memoryTab({ title: 'Hidden', hidden: true, rows: hidden }), memoryTab({ title: 'Shown', rows: grid(40, 2, 's') })],
+      [],
+      {
+        latencyMs: 30,
+        jitterMs: 25,
+      },
+    );
   });
   afterAll(() => emu.stop());
 
@@ -52,7 +60,9 @@ describe('a hidden first tab', () => {
     const dir = fresh('hidden');
     mkdirSync(dir);
     for (let batch = 0; batch < 3; batch++) {
-      const runs = await Promise.all(Array.from({ length: 4 }, (_, i) => runCli([...emu.base, '-q', '-o', join(dir, `out-${batch}-${i}.csv`)])));
+      const runs = await Promise.all(
+        Array.from({ length: 4 }, (_, i) => runCli([...emu.base, '-q', '-o', join(dir, `out-${batch}-${i}.csv`)])),
+      );
       for (const [i, r] of runs.entries()) {
         expectExit(r, 0);
         expect(r.stderr, describeResult(r)).toBe('');
@@ -62,7 +72,7 @@ describe('a hidden first tab', () => {
     expect(tempFiles(dir)).toEqual([]);
   });
 
-  it('a range without a tab (A2:B) is the hidden first tab\'s too', async () => {
+  it("a range without a tab (A2:B) is the hidden first tab's too", async () => {
     const r = await runCli([...emu.base, 'A2:B5', '-q']);
     expectExit(r, 0);
     expect(r.stdout).toBe(csvOf(hidden.slice(1, 5).map((row) => row.slice(0, 2))));
@@ -77,26 +87,29 @@ describe('a signal while a folder export opens its files', () => {
   });
   afterAll(() => emu.stop());
 
-  it.each(['an existing folder', 'a folder the run creates'])('SIGINT as the first temp file appears in %s: exit 130, the folder as it was', async (which) => {
-    const dir = fresh('opening');
-    const existed = which === 'an existing folder';
-    if (existed) {
-      mkdirSync(dir);
-      plantOldSet(dir, ['T1.csv']);
-    }
-    const before = existed ? snapshot(dir) : undefined;
-    const args = [...emu.base, '--all-sheets', '-o', dir];
-    const child = startCli(args);
-    const done = collect(child, args);
-    await waitFor(() => existsSync(dir) && tempFiles(dir).length > 0, 10_000, 'the first temp file');
-    child.kill('SIGINT');
-    await exitOf(child);
-    const r = await done;
-    expectExit(r, 130);
-    expect(r.stderr, describeResult(r)).toBe('sheetpipe: interrupted by SIGINT\n');
-    if (before) expect(snapshot(dir)).toEqual(before);
-    else expect(existsSync(dir), describeResult(r)).toBe(false);
-  });
+  it.each(['an existing folder', 'a folder the run creates'])(
+    'SIGINT as the first temp file appears in %s: exit 130, the folder as it was',
+    async (which) => {
+      const dir = fresh('opening');
+      const existed = which === 'an existing folder';
+      if (existed) {
+        mkdirSync(dir);
+        plantOldSet(dir, ['T1.csv']);
+      }
+      const before = existed ? snapshot(dir) : undefined;
+      const args = [...emu.base, '--all-sheets', '-o', dir];
+      const child = startCli(args);
+      const done = collect(child, args);
+      await waitFor(() => existsSync(dir) && tempFiles(dir).length > 0, 10_000, 'the first temp file');
+      child.kill('SIGINT');
+      await exitOf(child);
+      const r = await done;
+      expectExit(r, 130);
+      expect(r.stderr, describeResult(r)).toBe('sheetpipe: interrupted by SIGINT\n');
+      if (before) expect(snapshot(dir)).toEqual(before);
+      else expect(existsSync(dir), describeResult(r)).toBe(false);
+    },
+  );
 });
 
 describe('the destination', () => {
@@ -107,7 +120,7 @@ describe('the destination', () => {
   });
   afterAll(() => emu.stop());
 
-  it('-o /dev/stdout appended to a file (>>) keeps the file\'s earlier lines, as > and >> would', async () => {
+  it("-o /dev/stdout appended to a file (>>) keeps the file's earlier lines, as > and >> would", async () => {
     const app = join(root, `app-${++n}.csv`);
     writeFileSync(app, 'earlier line\n');
     const r = await shell(`sheetpipe ${emu.base.join(' ')} Data -q -o /dev/stdout >> '${app}'`);
@@ -127,7 +140,7 @@ describe('the destination', () => {
     expect(text.slice(csvOf(rows.slice(0, 2)).length)).toMatch(/^sheetpipe: 1 row × 3 columns from 'Data'!A1:C2 → \/dev\/stderr in /);
   });
 
-  it('stdout on a full disk (> /dev/full): the output family\'s line, exit 1', async () => {
+  it("stdout on a full disk (> /dev/full): the output family's line, exit 1", async () => {
     const r = await shell(`sheetpipe ${emu.base.join(' ')} Data > /dev/full`);
     expectExit(r, 1);
     expect(r.stderr).toBe('sheetpipe: cannot write to stdout: the disk is full (ENOSPC); the output is incomplete\n');
@@ -146,7 +159,9 @@ describe('a row wider than the width', () => {
   it('is said even under -q: the warning is about the data; the summary states the widest row written', async () => {
     const quiet = await runCli([...emu.base, '-q']);
     expectExit(quiet, 0);
-    expect(quiet.stderr).toMatch(/^sheetpipe: warning: row 1100 has 4 cells, more than the 2 columns of its first 1,000 rows; it is written whole \(name the last column, e\.g\. A:Z, to fix the width\)\n$/);
+    expect(quiet.stderr).toMatch(
+      /^sheetpipe: warning: row 1100 has 4 cells, more than the 2 columns of its first 1,000 rows; it is written whole \(name the last column, e\.g\. A:Z, to fix the width\)\n$/,
+    );
     const told = await runCli([...emu.base, '-o', join(root, `wide-${++n}.csv`)]);
     expect(told.stderr.split('\n')[1]).toMatch(/^sheetpipe: 1,199 rows × 4 columns from 'Wide'!/);
   });
@@ -176,7 +191,9 @@ describe('lines that name what failed', () => {
     try {
       const r = await runCli([...emu.base, '--all-sheets', '-o', target]);
       expectExit(r, 1);
-      expect(r.stderr).toMatch(new RegExp(`^sheetpipe: cannot write into the folder ${target}: (it is on a read-only file system|permission denied)\\n$`));
+      expect(r.stderr).toMatch(
+        new RegExp(`^sheetpipe: cannot write into the folder ${target}: (it is on a read-only file system|permission denied)\\n$`),
+      );
     } finally {
       if (target === dir) execFileSync('umount', [dir], { stdio: 'pipe' });
     }
@@ -187,13 +204,17 @@ describe('lines that name what failed', () => {
     symlinkSync(join(root, 'nowhere'), link);
     const dangling = await runCli([...emu.base, '--all-sheets', '-o', link]);
     expectExit(dangling, 1);
-    expect(dangling.stderr).toBe(`sheetpipe: cannot create the folder ${link}: it is a symbolic link to ${join(root, 'nowhere')}, which does not exist; create that folder, or name another\n`);
+    expect(dangling.stderr).toBe(
+      `sheetpipe: cannot create the folder ${link}: it is a symbolic link to ${join(root, 'nowhere')}, which does not exist; create that folder, or name another\n`,
+    );
 
     const file = fresh('afile');
     writeFileSync(file, 'a file\n');
     const asFolder = await runCli([...emu.base, '--all-sheets', '-o', `${file}/`]);
     expectExit(asFolder, 2);
-    expect(asFolder.stderr).toBe(`sheetpipe: -o ${file}/ is a file: several ranges, or every tab, are written one file each into a folder; name a folder (a new one is created)\n`);
+    expect(asFolder.stderr).toBe(
+      `sheetpipe: -o ${file}/ is a file: several ranges, or every tab, are written one file each into a folder; name a folder (a new one is created)\n`,
+    );
     const through = await runCli([...emu.base, 'Orders', '-o', `${file}/x.csv`]);
     expectExit(through, 1);
     expect(through.stderr).toBe(`sheetpipe: cannot write ${file}/x.csv: ${file} is not a folder (a file is in the way)\n`);
@@ -211,14 +232,19 @@ describe('lines that name what failed', () => {
 
 describe('a tab no request can name', () => {
   it('a title holding half a UTF-16 pair: --all-sheets names it in one line, the folder as it was (exit 1)', async () => {
-    const emu = await startFaultEmulator([memoryTab({ title: 'Orders', rows: [['id'], [1]] }), memoryTab({ title: 'Bad\ud800tab', rows: [['x']] })]);
+    const emu = await startFaultEmulator([
+      memoryTab({ title: 'Orders', rows: [['id'], [1]] }),
+      memoryTab({ title: 'Bad\ud800tab', rows: [['x']] }),
+    ]);
     try {
       const dir = fresh('surrogate');
       mkdirSync(dir);
       const before = plantOldSet(dir, ['Orders.csv']);
       const r = await runCli([...emu.base, '--all-sheets', '-o', dir]);
       expectExit(r, 1);
-      expect(r.stderr).toBe("sheetpipe: tab 'Bad\\ud800tab' cannot be read: its title holds half of a UTF-16 character, which no request can name; rename the tab\n");
+      expect(r.stderr).toBe(
+        "sheetpipe: tab 'Bad\\ud800tab' cannot be read: its title holds half of a UTF-16 character, which no request can name; rename the tab\n",
+      );
       expect(snapshot(dir)).toEqual(before);
       expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     } finally {

@@ -47,7 +47,9 @@ export function fencedBlocks(text: string): FencedBlock[] {
 
 /** The marked blocks, and how many marker lines the text holds (a marker without a block below it is a mistake). */
 export function readmeSamples(text: string): { samples: Sample[]; markers: number } {
-  const samples = fencedBlocks(text).flatMap((b) => (b.marker ? [{ name: b.marker.name, check: b.marker.check, lang: b.lang, body: b.body, line: b.line - 1 }] : []));
+  const samples = fencedBlocks(text).flatMap((b) =>
+    b.marker ? [{ name: b.marker.name, check: b.marker.check, lang: b.lang, body: b.body, line: b.line - 1 }] : [],
+  );
   const markers = text.split('\n').filter((l) => l.startsWith('<!-- test:')).length;
   return { samples, markers };
 }

@@ -167,7 +167,10 @@ const digits = (min: number, max: number): fc.Arbitrary<string> =>
 const grammarNumber: fc.Arbitrary<string> = fc
   .tuple(
     fc.boolean(),
-    fc.oneof(fc.constant('0'), fc.tuple(fc.integer({ min: 1, max: 9 }), digits(0, 18)).map(([d, rest]) => `${d}${rest}`)),
+    fc.oneof(
+      fc.constant('0'),
+      fc.tuple(fc.integer({ min: 1, max: 9 }), digits(0, 18)).map(([d, rest]) => `${d}${rest}`),
+    ),
     fc.option(digits(1, 8)),
     fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(1, 3))),
   )
@@ -178,13 +181,61 @@ export const numberText: fc.Arbitrary<string> = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(n)),
   fc.integer().map(String),
   fc.integer({ min: -1_000_000, max: 1_000_000 }).map((n) => (n / 100).toString()),
-  fc.constantFrom('-0', '0', '1e5', '1.5E-7', '12.50', '1E+2', '0.000001', '0.0000001', '123456789012345', '1234567890123456', '9007199254740993', '1e400', '-1e-400', '0.1', '1e21', '1e-7', '45123', '-0.0'),
+  fc.constantFrom(
+    '-0',
+    '0',
+    '1e5',
+    '1.5E-7',
+    '12.50',
+    '1E+2',
+    '0.000001',
+    '0.0000001',
+    '123456789012345',
+    '1234567890123456',
+    '9007199254740993',
+    '1e400',
+    '-1e-400',
+    '0.1',
+    '1e21',
+    '1e-7',
+    '45123',
+    '-0.0',
+  ),
 );
 
 const SPECIAL_TEXTS = [
-  '', ',', '"', '""', '\n', '\r\n', '\t', '\\', '/', 'a,b', 'say "hi"', 'line one\nline two', 'tab\there', 'back\\slash',
-  'naïve café ☕', '🚀 launch', '東京', '\u2028\u2029', '\u007f', '\u0000', '\u001f', '\ud800', 'x\udfffy', '\ud83d\ude80',
-  '=A1', ' lead', 'trail ', '1,000.50', 'TRUE', 'null', '[{"]}', '\\u0041',
+  '',
+  ',',
+  '"',
+  '""',
+  '\n',
+  '\r\n',
+  '\t',
+  '\\',
+  '/',
+  'a,b',
+  'say "hi"',
+  'line one\nline two',
+  'tab\there',
+  'back\\slash',
+  'naïve café ☕',
+  '🚀 launch',
+  '東京',
+  '\u2028\u2029',
+  '\u007f',
+  '\u0000',
+  '\u001f',
+  '\ud800',
+  'x\udfffy',
+  '\ud83d\ude80',
+  '=A1',
+  ' lead',
+  'trail ',
+  '1,000.50',
+  'TRUE',
+  'null',
+  '[{"]}',
+  '\\u0041',
 ];
 
 export const cellText: fc.Arbitrary<string> = fc.oneof(
@@ -201,7 +252,10 @@ export const cellSpec: fc.Arbitrary<CellSpec> = fc.oneof(
 );
 
 export const rowsSpec: fc.Arbitrary<CellSpec[][]> = fc.array(
-  fc.oneof({ weight: 1, arbitrary: fc.constant<CellSpec[]>([]) }, { weight: 5, arbitrary: fc.array(cellSpec, { minLength: 1, maxLength: 7 }) }),
+  fc.oneof(
+    { weight: 1, arbitrary: fc.constant<CellSpec[]>([]) },
+    { weight: 5, arbitrary: fc.array(cellSpec, { minLength: 1, maxLength: 7 }) },
+  ),
   { maxLength: 8 },
 );
 
@@ -217,8 +271,17 @@ const JUNK_CONSTANTS: unknown[] = [
 const junk: fc.Arbitrary<unknown> = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(...JUNK_CONSTANTS));
 
 function unknownMembers(forbidden: readonly string[]): fc.Arbitrary<[string, unknown][]> {
-  const name = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('range', 'values', 'majorDimension', 'valueRanges', 'spreadsheetId', 'error', '__proto__'));
-  return fc.array(fc.tuple(name.filter((n) => !forbidden.includes(n)), junk), { maxLength: 3 });
+  const name = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom('range', 'values', 'majorDimension', 'valueRanges', 'spreadsheetId', 'error', '__proto__'),
+  );
+  return fc.array(
+    fc.tuple(
+      name.filter((n) => !forbidden.includes(n)),
+      junk,
+    ),
+    { maxLength: 3 },
+  );
 }
 
 export const rangeSpec: fc.Arbitrary<RangeSpec> = fc.record({
@@ -247,12 +310,20 @@ export function answerSpec(shape?: 'value-range' | 'batch'): fc.Arbitrary<Answer
 
 /** How a body is cut into pushes: random offsets, 1-byte pieces, or whole. */
 export const cutSpec: fc.Arbitrary<{ mode: 'random'; fractions: number[] } | { mode: 'bytes' } | { mode: 'whole' }> = fc.oneof(
-  { weight: 4, arbitrary: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }).map((fractions) => ({ mode: 'random' as const, fractions })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 })
+      .map((fractions) => ({ mode: 'random' as const, fractions })),
+  },
   { weight: 1, arbitrary: fc.constant({ mode: 'bytes' as const }) },
   { weight: 1, arbitrary: fc.constant({ mode: 'whole' as const }) },
 );
 
-export function cutOffsets(spec: { mode: 'random'; fractions: number[] } | { mode: 'bytes' } | { mode: 'whole' }, length: number): number[] {
+export function cutOffsets(
+  spec: { mode: 'random'; fractions: number[] } | { mode: 'bytes' } | { mode: 'whole' },
+  length: number,
+): number[] {
   if (spec.mode === 'whole') return [];
   if (spec.mode === 'bytes') return Array.from({ length: Math.max(0, length - 1) }, (_, i) => i + 1);
   return spec.fractions.map((f) => Math.floor(f * length));

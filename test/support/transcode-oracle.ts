@@ -24,7 +24,8 @@ function valueRange(value: unknown): { range: string; rows: Cell[][] } {
   // The API sends range and majorDimension before values: an answer that does not is not the API's.
   const keys = Object.keys(value);
   const at = (key: string) => keys.indexOf(key);
-  if (at('range') > at('values') || at('majorDimension') < 0 || at('majorDimension') > at('values')) throw new Error('"values" comes before the envelope');
+  if (at('range') > at('values') || at('majorDimension') < 0 || at('majorDimension') > at('values'))
+    throw new Error('"values" comes before the envelope');
   const values = value.values;
   if (!Array.isArray(values)) throw new Error('"values" is not an array');
   for (const row of values) {

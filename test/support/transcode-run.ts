@@ -26,7 +26,13 @@ export function piecesOf(body: Buffer, cuts: readonly number[]): Buffer[] {
   return pieces;
 }
 
-export function transcode(body: Buffer, cuts: readonly number[], shape: 'value-range' | 'batch', encoding: Encoding, width: number): TranscodeResult {
+export function transcode(
+  body: Buffer,
+  cuts: readonly number[],
+  shape: 'value-range' | 'batch',
+  encoding: Encoding,
+  width: number,
+): TranscodeResult {
   const out = new ByteBuffer(16);
   const ranges: { range: string | undefined; rows: number }[] = [];
   let inRange = false;
