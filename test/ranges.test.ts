@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collector } from './support/collect.js';
 import { type Cell, type Emulator, generatedTab, memoryTab, startEmulator } from '../src/emulator/index.js';
 import { exportToStream } from '../src/index.js';
-import { resolveRange, type GridRange } from '../src/sheet/resolve.js';
+import { resolveRange } from '../src/sheet/resolve.js';
 import { exportRangesTo } from '../src/engine/run.js';
 
 const smallTab = (i: number) => {
@@ -34,8 +34,8 @@ describe('exportRangesTo', () => {
       { spreadsheet: emu.spreadsheetId, endpoint: emu.url, maxRpm: 0, concurrency: 3 },
       {
         format,
-        select: (meta) => titles.map((title) => resolveRange({ kind: 'name', name: title }, meta)),
-        open: (_range: GridRange, i: number) => (chunk: Buffer) => void outs[i]!.stream.write(chunk),
+        select: (meta) => titles.map((title) => ({ range: resolveRange({ kind: 'name', name: title }, meta) })),
+        open: (_selected, i: number) => (chunk: Buffer) => void outs[i]!.stream.write(chunk),
       },
     );
     const requests = emu.stats().values - before;

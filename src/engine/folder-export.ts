@@ -47,6 +47,8 @@ export interface FolderExport {
 interface Picked {
   range: GridRange;
   source: NameSource;
+  /** The A1 text asked for; none for a tab taken whole by --all-sheets. */
+  asked?: string;
 }
 
 /** `skipped 2 chart tabs (no cells): 'Chart 1', 'Revenue'`: said once, unless -q. */
@@ -87,7 +89,8 @@ function namedRangeOf(a1: A1, meta: SpreadsheetMeta): string | undefined {
 function picked(meta: SpreadsheetMeta, ranges: readonly A1[], gid: number | undefined): Picked[] {
   return ranges.map((a1) => {
     const range = resolveRange(a1, meta, gid);
-    return { range, source: { title: range.sheet.title, gid: range.sheet.sheetId, cells: cellsOf(a1), named: namedRangeOf(a1, meta) } };
+    const source = { title: range.sheet.title, gid: range.sheet.sheetId, cells: cellsOf(a1), named: namedRangeOf(a1, meta) };
+    return { range, source, asked: formatA1(a1) };
   });
 }
 
@@ -123,10 +126,9 @@ export async function exportFolder(options: FolderExportOptions): Promise<Folder
             picks.map((p) => p.source),
             extension,
           );
-          return picks.map((p) => p.range);
+          return picks.map(({ range, asked }, i) => ({ range, asked, file: names[i] }));
         },
-        open: (_range, i) => folder.open(names[i] as string),
-        file: (_range, i) => names[i] as string,
+        open: ({ file }) => folder.open(file as string),
       },
     );
     // A signal during the run's last moments still means "leave the folder as it was".

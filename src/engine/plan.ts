@@ -9,6 +9,7 @@
  */
 import { columnToLetters, quoteSheetName } from '../sheet/a1.js';
 import { type GridRange, holdsNoCells } from '../sheet/resolve.js';
+import { SAMPLE_ROWS } from '../transcode/output.js';
 
 /** Cells per request when --chunk-rows is not given: ~1.8 MB of typical formatted JSON. */
 export const DEFAULT_CELL_BUDGET = 150_000;
@@ -43,6 +44,12 @@ export function columnsOf(range: GridRange): number {
 
 export function rowsPerChunk(columns: number, cellBudget = DEFAULT_CELL_BUDGET): number {
   return Math.max(1, Math.floor(cellBudget / Math.max(1, columns)));
+}
+
+/** The plan's options for a run: --chunk-rows, --limit (plus the header row it does not count), the width rule's sample. */
+export function planOptions(options: { chunkRows?: number; limit?: number }, header: boolean): PlanOptions {
+  const { chunkRows, limit } = options;
+  return { chunkRows, maxRows: limit !== undefined ? limit + (header ? 1 : 0) : undefined, firstRows: SAMPLE_ROWS };
 }
 
 /** Rows per request after the first: --chunk-rows, else the cell budget ÷ the range's columns. */
@@ -85,8 +92,14 @@ export function* rowSpans(range: GridRange, target: number, options: PlanOptions
 /**
  * Every range's requests in range order: a range that fits the cell budget joins a batch with its
  * small neighbours (up to BATCH_CELLS grid cells and BATCH_RANGES ranges); a larger one is chunked.
+ * `from[i]`, when given, is range i's first row still to read (its first rows were read early): it
+ * is chunked from there, never batched.
  */
-export function* planRequests(ranges: readonly GridRange[], options: PlanOptions = {}): Generator<PlannedRequest> {
+export function* planRequests(
+  ranges: readonly GridRange[],
+  options: PlanOptions = {},
+  from: readonly (number | undefined)[] = [],
+): Generator<PlannedRequest> {
   const budget = options.cellBudget ?? DEFAULT_CELL_BUDGET;
   let batch: Span[] = [];
   let batchCells = 0;
@@ -100,6 +113,12 @@ export function* planRequests(ranges: readonly GridRange[], options: PlanOptions
     if (holdsNoCells(range)) continue;
     const rows = lastPlannedRow(range, options) - range.firstRow + 1;
     const cells = rows * columnsOf(range);
+    const start = from[target];
+    if (start !== undefined) {
+      yield* flush();
+      for (const span of rowSpans(range, target, options, start)) yield { kind: 'values', span };
+      continue;
+    }
     if (options.chunkRows === undefined && cells <= budget) {
       if (batchCells + cells > BATCH_CELLS || batch.length >= BATCH_RANGES) yield* flush();
       batch.push({ target, first: range.firstRow, last: range.firstRow + rows - 1 });

@@ -3,16 +3,18 @@
  * (readSpreadsheetMeta), and several ranges each into its own destination (exportRangesTo, for
  * the folder export). Each run has one AbortSignal; progress observes it through events.
  */
-import { PassThrough, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { type Write, endOf, isBrokenPipe, writerFor } from '../output/destination.js';
-import { BrokenPipe, OutputError } from '../shared/errors.js';
+import { BrokenPipe, InternalError, OutputError } from '../shared/errors.js';
 import { ExportEvents } from './events.js';
 import { linkedController } from '../shared/signals.js';
 import { exportRange } from './export-range.js';
 import { DEFAULTS } from './settings.js';
 import { type GridRange, type SpreadsheetMeta, describeRange } from '../sheet/resolve.js';
 import { type ExportOptions, type Session, closeSession, openSession, readMetadata } from './session.js';
-import { type OnWritten, type OutputRules, exportRanges } from './requests.js';
+import { type OnWritten, type OutputRules, layoutOf, openOutput, writtenBy } from './outputs.js';
+import { planOptions } from './plan.js';
+import { type RangeRead, readRanges } from './read-ranges.js';
 import type { Format } from '../transcode/encode.js';
 import type { RangeOutput } from '../transcode/output.js';
 
@@ -33,12 +35,6 @@ export interface ExportSummary {
   requests: number;
   retries: number;
   seconds: number;
-}
-
-/** Data rows: the output's rows without the header line (NDJSON objects never write one). */
-function dataRows(output: RangeOutput | undefined, rules: OutputRules): number {
-  const committed = output?.committed ?? 0;
-  return rules.header && !rules.objects ? Math.max(0, committed - 1) : committed;
 }
 
 /**
@@ -79,36 +75,36 @@ export function readSpreadsheetMeta(options: ExportOptions): Promise<Spreadsheet
   return inSession(options, options.events ?? new ExportEvents(), (session, signal) => readMetadata(session, signal));
 }
 
-async function exportInto(options: StreamExportOptions, destination: Writable, objects: boolean): Promise<ExportSummary> {
-  if (destination.writableEnded || destination.destroyed) throw new OutputError('the destination stream is already closed');
+/**
+ * One range, exported through `write`, and the summary: the engine's single-range run, which
+ * exportToStream and readRows both take. `settle` runs once every row is written (a stream ends).
+ */
+async function exportThrough(
+  options: ExportOptions,
+  rules: OutputRules,
+  write: Write,
+  settle: () => Promise<void> = async () => undefined,
+  signalled?: (abort: (reason: unknown) => void) => () => void,
+): Promise<ExportSummary> {
   const started = performance.now();
   const events = options.events ?? new ExportEvents();
-  const rules: OutputRules = { format: options.format ?? 'csv', objects, header: options.header ?? DEFAULTS.header };
-  // A destination that fails (a full disk, a reader gone) stops everything at once.
-  const watch = (abort: (reason: unknown) => void) => {
-    const onError = (error: unknown) => abort(isBrokenPipe(error) ? new BrokenPipe() : error);
-    destination.on('error', onError);
-    return () => destination.off('error', onError);
-  };
   return inSession(
     options,
     events,
     async (session, signal) => {
-      const write = writerFor(destination);
       const onWritten: OnWritten = (output) => events.emit('progress', { rowsWritten: output.committed, rowsCovered: output.passed });
       const { range, output } = await exportRange(session, rules, write, signal, onWritten);
-      events.emit('progress', { rowsWritten: output?.committed ?? 0, rowsCovered: output?.passed ?? 0 });
-      if (destination !== process.stdout) await endOf(destination);
+      onWritten(output);
+      await settle();
       return {
         range: describeRange(range),
-        rows: dataRows(output, rules),
-        columns: output?.columns ?? 0,
+        ...writtenBy(output, range, rules),
         requests: session.counters.requests,
         retries: session.counters.retries,
         seconds: (performance.now() - started) / 1000,
       };
     },
-    watch,
+    signalled,
   );
 }
 
@@ -117,9 +113,18 @@ async function exportInto(options: StreamExportOptions, destination: Writable, o
  * early (EPIPE) stops the export and rejects with BrokenPipe, whose exit code is 0. Does not end
  * process.stdout.
  */
-export function exportToStream(options: StreamExportOptions, destination: Writable): Promise<ExportSummary> {
+export async function exportToStream(options: StreamExportOptions, destination: Writable): Promise<ExportSummary> {
+  if (destination.writableEnded || destination.destroyed) throw new OutputError('the destination stream is already closed');
   const format = options.format ?? 'csv';
-  return exportInto(options, destination, format === 'ndjson' && (options.header ?? DEFAULTS.header));
+  const header = options.header ?? DEFAULTS.header;
+  // A destination that fails (a full disk, a reader gone) stops everything at once.
+  const watch = (abort: (reason: unknown) => void) => {
+    const onError = (error: unknown) => abort(isBrokenPipe(error) ? new BrokenPipe() : error);
+    destination.on('error', onError);
+    return () => destination.off('error', onError);
+  };
+  const settle = () => (destination === process.stdout ? Promise.resolve() : endOf(destination));
+  return exportThrough(options, { format, objects: format === 'ndjson' && header, header }, writerFor(destination), settle, watch);
 }
 
 export type Cell = string | number | boolean | null;
@@ -129,28 +134,74 @@ export type Row = Cell[];
  * The rows of a range, in sheet order, as the export writes them: each row padded to the range's
  * width, an empty cell `null` (the header row included). Breaking out of the loop cancels the
  * requests in flight.
+ *
+ * The rows travel through the engine as the bytes of NDJSON arrays, as every format's rows do: the
+ * window holds rows read ahead as bytes within its budget (a row of JS values takes several times
+ * its JSON's bytes). Each write is whole rows; they are parsed as the reader takes them, and the
+ * engine writes the next only when the reader has taken these.
  */
 export async function* readRows(options: ExportOptions): AsyncGenerator<Row> {
   const { controller, dispose } = linkedController(options.signal);
-  const lines = new PassThrough({ highWaterMark: 1 << 20 });
-  const running = exportInto({ ...options, format: 'ndjson', signal: controller.signal }, lines, false);
+  const handoff = new RowHandoff();
+  const rules: OutputRules = { format: 'ndjson', objects: false, header: options.header ?? DEFAULTS.header };
+  const running = exportThrough({ ...options, signal: controller.signal }, rules, handoff.write);
   running.then(
-    () => lines.end(),
-    (error: unknown) => lines.destroy(error instanceof Error ? error : new Error(String(error))),
+    () => handoff.end(),
+    (error: unknown) => handoff.end(error),
   );
   try {
-    let rest = '';
-    for await (const chunk of lines as AsyncIterable<Buffer>) {
-      const text = rest + chunk.toString('utf8');
-      const end = text.lastIndexOf('\n');
-      rest = text.slice(end + 1);
-      if (end < 0) continue;
-      for (const line of text.slice(0, end).split('\n')) yield JSON.parse(line) as Row;
-    }
+    yield* handoff.rows();
     await running;
   } finally {
-    controller.abort(new Error('the reader stopped'));
+    const stopped = new Error('the reader stopped');
+    controller.abort(stopped);
+    handoff.end(stopped);
     dispose();
+  }
+}
+
+/** Rows passed from the engine's writes to readRows' reader, one write at a time. */
+class RowHandoff {
+  private waiting: { rows: Row[]; taken: () => void; refused: (reason: unknown) => void } | undefined;
+  private ended: { error?: unknown } | undefined;
+  private wake: (() => void) | undefined;
+
+  /** The engine's write: its rows, parsed, wait until the reader has taken them. */
+  readonly write: Write = (chunk) => {
+    if (this.ended) throw this.ended.error ?? new InternalError('a write came after readRows ended');
+    const rows: Row[] = [];
+    let start = 0;
+    for (let end = chunk.indexOf(0x0a); end >= 0; end = chunk.indexOf(0x0a, start)) {
+      rows.push(JSON.parse(chunk.toString('utf8', start, end)) as Row);
+      start = end + 1;
+    }
+    if (start !== chunk.length) throw new InternalError('a write to readRows ended inside a row');
+    return new Promise<void>((taken, refused) => {
+      this.waiting = { rows, taken, refused };
+      this.wake?.();
+    });
+  };
+
+  /** No more rows: the run ended (with its error), or the reader stopped (a write waiting is refused). */
+  end(error?: unknown): void {
+    this.ended ??= { error };
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.refused(error);
+    this.wake?.();
+  }
+
+  async *rows(): AsyncGenerator<Row> {
+    for (;;) {
+      while (!this.waiting && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+      const batch = this.waiting;
+      if (!batch) break;
+      // The write stays waiting while its rows are read: a reader that stops midway refuses it (end).
+      yield* batch.rows;
+      this.waiting = undefined;
+      batch.taken();
+    }
+    if (this.ended?.error !== undefined) throw this.ended.error;
   }
 }
 
@@ -162,14 +213,21 @@ export interface WrittenRange {
   columns: number;
 }
 
+/** A range chosen for a several-range export, with the file it goes to. */
+export interface SelectedRange {
+  range: GridRange;
+  /** The file it goes to: named by progress. */
+  file?: string;
+  /** The A1 text it was asked for, as typed: named in warnings. */
+  asked?: string;
+}
+
 export interface RangesExport {
   format: Format;
   /** The ranges to write, chosen from the metadata (every grid tab, or the ranges asked for). Throws to refuse. */
-  select(meta: SpreadsheetMeta): GridRange[] | Promise<GridRange[]>;
+  select(meta: SpreadsheetMeta): SelectedRange[] | Promise<SelectedRange[]>;
   /** Opens the destination of the i-th range. */
-  open(range: GridRange, index: number): Write | Promise<Write>;
-  /** The file each range goes to, for progress. */
-  file?(range: GridRange, index: number): string;
+  open(selected: SelectedRange, index: number): Write | Promise<Write>;
 }
 
 /**
@@ -185,32 +243,34 @@ export async function exportRangesTo(
   const rules: OutputRules = { format: plan.format, objects: plan.format === 'ndjson' && header, header };
   return inSession(options, events, async (session, signal) => {
     const meta = await readMetadata(session, signal);
-    const ranges = await plan.select(meta);
+    const selected = await plan.select(meta);
     const writes: Write[] = [];
-    for (const [i, range] of ranges.entries()) {
+    for (const [i, chosen] of selected.entries()) {
       // Hundreds of files take a moment to open: a signal meanwhile stops the run at once.
       signal.throwIfAborted();
-      writes.push(await plan.open(range, i));
+      writes.push(await plan.open(chosen, i));
     }
-    const files = ranges.map((range, i) => plan.file?.(range, i));
     const outputs = new Set<RangeOutput>();
-    const onWritten: OnWritten = (output, i = 0) => {
-      outputs.add(output);
-      let rowsWritten = 0;
-      let rowsCovered = 0;
-      let started = 0;
-      for (const o of outputs) {
-        rowsWritten += o.committed;
-        rowsCovered += o.passed;
-        if (o.committed > 0) started += 1;
-      }
-      const range = ranges[i] as GridRange;
-      events.emit('progress', { rowsWritten, rowsCovered, started, current: files[i] ?? describeRange(range) });
-    };
-    const written = await exportRanges(session, rules, ranges, writes, signal, onWritten, files);
+    const reads: RangeRead[] = selected.map(({ range, file, asked }, i) => {
+      // Progress counts every range's rows and names the one just written.
+      const onWritten: OnWritten = (output) => {
+        outputs.add(output);
+        let rowsWritten = 0;
+        let rowsCovered = 0;
+        let started = 0;
+        for (const o of outputs) {
+          rowsWritten += o.committed;
+          rowsCovered += o.passed;
+          if (o.committed > 0) started += 1;
+        }
+        events.emit('progress', { rowsWritten, rowsCovered, started, current: file ?? describeRange(range) });
+      };
+      return { range, file, asked, output: openOutput(session, rules, layoutOf(range), writes[i] as Write, onWritten) };
+    });
+    await readRanges(session, reads, planOptions(options, header), signal);
     return {
       meta,
-      written: ranges.map((range, i) => ({ range, rows: dataRows(written[i], rules), columns: written[i]?.columns ?? 0 })),
+      written: reads.map(({ range, output }) => ({ range, ...writtenBy(output, range, rules) })),
       requests: session.counters.requests,
       retries: session.counters.retries,
     };

@@ -6,6 +6,7 @@
  * range's width is still unknown and it is not the head — kept as the answer's raw bytes.
  */
 import { columnToLetters, quoteSheetName } from '../sheet/a1.js';
+import type { GridRange } from '../sheet/resolve.js';
 import type { RangeOutput } from '../transcode/output.js';
 import type { RowBytes, RowTarget } from '../transcode/rows.js';
 
@@ -41,6 +42,11 @@ export class Part {
   private finishedReject!: (reason: unknown) => void;
   /** Settles when every row of the part has been read (or the run failed). */
   readonly finished: Promise<void>;
+
+  /** Rows first..last of a resolved range, whose rows go to `output`. */
+  static ofSpan(output: RangeOutput, range: GridRange, first: number, last: number): Part {
+    return new Part({ output, sheet: range.sheet.title, firstCol: range.firstCol, lastCol: range.lastCol, firstRow: first, lastRow: last });
+  }
 
   constructor(readonly spec: PartSpec) {
     this.output = spec.output;

@@ -221,6 +221,14 @@ describe('lines that name what failed', () => {
     expect(readFileSync(file, 'utf8')).toBe('a file\n');
   });
 
+  it('a range past the grid is named as it was typed, not as clipped', async () => {
+    const r = await runCli([...emu.base, 'Orders!A5000:B5010']);
+    expectExit(r, 0);
+    expect(r.stderr.split('\n')[0]).toBe(
+      "sheetpipe: warning: 'Orders'!A5000:B5010 starts past the end of tab 'Orders' (1,000 rows × 26 columns), so it holds no cells",
+    );
+  });
+
   it('a 404 on a values request after the metadata was read: the spreadsheet went away mid-run (exit 4)', async () => {
     const r = await runCli([...emu.base, 'Data!A1:B30', '--chunk-rows', '10', '-o', join(root, `gone-${++n}.csv`)]);
     expectExit(r, 4);
