@@ -3,7 +3,7 @@
  * all with the option table before any I/O, prints where to connect, and stops on abort.
  */
 import { UsageError } from '../shared/errors.js';
-import { type EmulatorValues, emulatorArgs } from './args.js';
+import { type EmulatorValues, emulatorArgs, parseEdit } from './args.js';
 import { type TabSource, fileTab } from './data.js';
 import { generatedTab } from './generated.js';
 import { DEFAULT_COLS, DEFAULT_HOST, DEFAULT_PORT } from './options.js';
@@ -34,6 +34,8 @@ export interface EmulatorCommandArgs {
   maxRpm?: number;
   /** --retry-after: the quota's 429s carry Retry-After (the API's carry none). Default false. */
   retryAfter?: boolean;
+  /** --edit: edits made while serving, each once a chosen values request is answered (`insert:1500:3@2`). */
+  edit?: string[];
 }
 
 // The emulator's argument type names the same fields as its options in the table.
@@ -88,6 +90,7 @@ async function listen(
       failRate: args.failRate,
       maxRpm: args.maxRpm,
       quotaRetryAfter: args.retryAfter,
+      faults: (args.edit ?? []).map(parseEdit).map(({ edit, after }) => ({ fault: 'edit', edit, match: { requests: [after] } })),
       seed: args.seed,
       log,
     });

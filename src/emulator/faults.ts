@@ -6,6 +6,7 @@ import { parseA1 } from '../sheet/a1.js';
 import { UsageError } from '../shared/errors.js';
 import { ApiFailure, rateLimited } from './api-error.js';
 import type { Rendered } from './cells.js';
+import { type RowEdit, checkEdit } from './edits.js';
 import { transpose } from './spreadsheet.js';
 
 /**
@@ -18,6 +19,8 @@ import { transpose } from './spreadsheet.js';
  * - `bad-row`: 200 JSON whose `values` holds a row that is not an array.
  * - `columns`: 200 JSON in column-major order (`majorDimension` COLUMNS) whatever was asked.
  * - `trailing-bytes`: the right answer, then more JSON after its end.
+ * - `edit`: the right answer; then the spreadsheet is edited (`edit`: rows inserted, deleted,
+ *   reordered or appended), so that later requests read it as edited. One edit per rule.
  */
 export const FAULT_KINDS = [
   'status',
@@ -29,6 +32,7 @@ export const FAULT_KINDS = [
   'bad-row',
   'columns',
   'trailing-bytes',
+  'edit',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -63,6 +67,8 @@ export interface FaultRule {
   retryAfter?: number | string;
   /** For 'status': the error message. Default: the API's message for that status. */
   message?: string;
+  /** For 'edit': the edit made once the chosen request is answered. */
+  edit?: RowEdit;
 }
 
 function isPositiveInteger(n: unknown): boolean {
@@ -80,6 +86,10 @@ function checkRule(rule: FaultRule, index: number): void {
   const retry = rule.retryAfter;
   if (retry !== undefined && !(typeof retry === 'number' ? Number.isFinite(retry) && retry >= 0 : retry.trim() !== '')) {
     fail(`retryAfter must be seconds (≥ 0) or an HTTP-date, got ${String(retry)}`);
+  }
+  if (rule.fault === 'edit') {
+    if (rule.edit === undefined) fail('an edit rule needs `edit`: { kind, at, rows, tab? }');
+    else checkEdit(rule.edit, `fault rule ${index + 1}`);
   }
   const match = rule.match ?? {};
   if (match.target !== undefined && match.target !== 'values' && match.target !== 'metadata') {

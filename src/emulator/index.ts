@@ -12,4 +12,5 @@ export { generatedTab, type GeneratedTabSpec } from './generated.js';
 export { type Cell, type CellValue, type RichCell, dateToSerial, serialToText } from './cells.js';
 export type { NamedRangeSpec } from './spreadsheet.js';
 export { FAULT_KINDS, type FaultKind, type FaultMatch, type FaultRule } from './faults.js';
+export { EDIT_KINDS, type EditKind, type RowEdit } from './edits.js';
 export { serveEmulator, type EmulatorCommandArgs, type EmulatorCommandIo } from './command.js';

@@ -9,6 +9,7 @@ import { ApiFailure, NotServed, internalError, rateLimited } from './api-error.j
 import { checkCredentials, redactedTarget } from './auth.js';
 import { prepareAnswer, type AnswerBuilder } from './answers.js';
 import { DEMO_SPREADSHEET_ID, demoSpreadsheet } from './demo.js';
+import type { RowEdit } from './edits.js';
 import { FaultPicker, GARBAGE_BODY, HTML_PAGE, TRAILING_BYTES, asColumns, statusFailure, withBadRow } from './faults.js';
 import { type EmulatorOptions, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, checkOptions } from './options.js';
 import { readParams } from './params.js';
@@ -202,6 +203,12 @@ class EmulatorServer {
         return this.answer(req, res, jsonAnswer(asColumns(build()), pretty));
       case 'trailing-bytes':
         return this.answer(req, res, { status: 200, body: `${jsonAnswer(build(), pretty).body}${TRAILING_BYTES}` });
+      case 'edit': {
+        // This request reads the sheet as it was; every answer built after it reads it edited.
+        const answer = jsonAnswer(build(), pretty);
+        this.spreadsheet.edit(rule.edit as RowEdit);
+        return this.answer(req, res, answer);
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import { UsageError } from '../shared/errors.js';
 import { exceedsGridLimits, unableToParseRange } from './api-error.js';
 import type { CellRenderer, Rendered } from './cells.js';
 import type { TabSource } from './data.js';
+import { type RowEdit, editedTab } from './edits.js';
 import { hashText } from './random.js';
 
 export interface NamedRangeSpec {
@@ -93,7 +94,9 @@ function assignSheetIds(sources: readonly TabSource[]): number[] {
 export class Spreadsheet {
   readonly tabs: readonly Tab[];
   private readonly namedRanges: readonly NamedRange[];
-  private readonly metadataObject: Record<string, unknown>;
+  private metadataObject: Record<string, unknown>;
+  /** Edits made so far: each numbers the rows it adds. */
+  private edits = 0;
 
   constructor(
     readonly id: string,
@@ -163,6 +166,15 @@ export class Spreadsheet {
     }
     answer.spreadsheetUrl = `https://docs.google.com/spreadsheets/d/${this.id}/edit`;
     return answer;
+  }
+
+  /** Edits a tab's rows as a person would while the spreadsheet serves (edits.ts). Throws UsageError. */
+  edit(edit: RowEdit): void {
+    const tab = edit.tab === undefined ? this.firstVisible() : this.findTab(edit.tab);
+    if (!tab?.isGrid) throw new UsageError(`an edit names no grid tab of this spreadsheet (${edit.tab ?? 'the first tab'})`);
+    this.edits += 1;
+    tab.source = editedTab(tab.source, edit, this.edits);
+    this.metadataObject = this.buildMetadata();
   }
 
   /** The tab a range without a tab name reads: the first one not hidden, as the API reads it. */

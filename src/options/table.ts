@@ -446,6 +446,16 @@ export const OPTIONS = [
     rule: flag(),
     help: 'answer quota 429s with a Retry-After header',
   }),
+  option({
+    name: 'edit',
+    key: 'edit',
+    arity: 'list',
+    placeholder: 'EDIT',
+    group: 'Emulator',
+    commands: EMULATING,
+    rule: list(text('an edit like insert:1500:3@2', 'edit'), 'edits'),
+    help: 'edit the spreadsheet while it serves, as a person would during an export: KIND:ROW:ROWS@N makes the edit once values request N is answered (insert:1500:3@2 inserts 3 rows at row 1500 of the first tab; delete and reorder likewise; append:ROWS@N adds rows after the data; TAB! in front names another tab); repeatable',
+  }),
 
   // General
   option({
