@@ -8,7 +8,8 @@
 import { type AttemptFailure, HttpFailure } from '../google/failure.js';
 import { MalformedAnswer } from '../transcode/scanner.js';
 import type { RequestGate } from './gate.js';
-import { AttemptsFailed, type BackoffOptions, type RetryInfo, backoffDelay, classify, describeFailure, parseRetryAfter } from './retry.js';
+import { AttemptsFailed, type RetryInfo, classify, describeFailure, parseRetryAfter } from './retry.js';
+import { type BackoffOptions, backoffDelay } from './retry-policy.js';
 import { linkedController } from '../shared/signals.js';
 import { sleep } from '../shared/sleep.js';
 
