@@ -6,7 +6,7 @@
  */
 import { parseA1 } from './sheet/a1.js';
 import { UsageError, showInput } from './shared/errors.js';
-import type { BackoffOptions } from './fetch/retry.js';
+import type { BackoffOptions } from './fetch/retry-policy.js';
 import type { SheetsApi } from './google/api.js';
 import { checkCredentials } from './google/credentials.js';
 import { DEFAULT_ENDPOINT } from './google/endpoint.js';

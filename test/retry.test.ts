@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { AttemptFailure } from '../src/google/failure.js';
-import { type Classification, backoffDelay, classify, describeFailure, formatSeconds, parseRetryAfter } from '../src/fetch/retry.js';
+import { type Classification, classify, describeFailure, formatSeconds, parseRetryAfter } from '../src/fetch/retry.js';
+import { backoffDelay } from '../src/fetch/retry-policy.js';
 
 describe('classify', () => {
   const table: [string, AttemptFailure, Classification][] = [

@@ -1,5 +1,5 @@
 /**
- * A small request (the metadata), tried until it succeeds, fails for good, or runs out of retries.
+ * A small request (the metadata), tried until it succeeds or its RetryPolicy fails it.
  *
  * Every attempt passes the shared gate (rate ceiling, pool-wide 429 pause) and gets its own
  * AbortController, aborted by its own timer or by the run's signal; the timer and the listener are
@@ -8,19 +8,18 @@
 import { type AttemptFailure, HttpFailure } from '../google/failure.js';
 import { MalformedAnswer } from '../transcode/scanner.js';
 import type { RequestGate } from './gate.js';
-import { AttemptsFailed, type BackoffOptions, type RetryInfo, backoffDelay, classify, describeFailure, parseRetryAfter } from './retry.js';
+import { AttemptsFailed, type RetryInfo, classify, describeFailure } from './retry.js';
+import { RetryPolicy, type RetrySettings, type Wait } from './retry-policy.js';
 import { linkedController } from '../shared/signals.js';
 import { sleep } from '../shared/sleep.js';
 
-export interface AttemptContext {
+/** What every attempt of a run shares; `retries` and `backoff` configure each request's RetryPolicy. */
+export interface AttemptContext extends RetrySettings {
   gate: RequestGate;
   /** The run's signal: cancels every attempt and every sleep. */
   signal: AbortSignal;
   /** Per-attempt timeout in ms. */
   timeoutMs: number;
-  /** Retries after the first attempt. */
-  retries: number;
-  backoff?: BackoffOptions;
   onRequest?: (label: string, attempt: number) => void;
   onRetry?: (info: RetryInfo) => void;
 }
@@ -44,6 +43,7 @@ export function factsOf(error: unknown, timedOut: boolean, runAborted: boolean):
  * AttemptsFailed when a failure is final or the retries ran out.
  */
 export async function withRetries<T>(label: string, ctx: AttemptContext, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const policy = new RetryPolicy(ctx);
   for (let n = 1; ; n++) {
     await ctx.gate.acquire(ctx.signal);
     // acquire() may return without waiting; a listener added to an aborted signal never fires.
@@ -69,25 +69,24 @@ export async function withRetries<T>(label: string, ctx: AttemptContext, attempt
     const classification = classify(failure);
     if (classification.kind === 'aborted') throw ctx.signal.reason;
     const reason = describeFailure(failure, ctx.timeoutMs);
-    if (!classification.retryable || n > ctx.retries) {
-      throw new AttemptsFailed(classification, failure, n, classification.retryable && n > ctx.retries, reason, { cause });
-    }
-    await backOff(ctx, { label, attempt: n, kind: classification.kind, reason }, n, failure.retryAfter);
+    const decision = policy.decide({
+      result: 'failed',
+      classification,
+      retryAfter: failure.retryAfter,
+      delivered: 'none',
+      size: { unit: 'whole' },
+    });
+    if (decision.action === 'fail') throw new AttemptsFailed(classification, failure, n, decision.exhausted, reason, { cause });
+    await waitToRetry(ctx, { label, attempt: n, kind: classification.kind, reason }, decision);
   }
 }
 
 /**
- * Waits before retry number `retry`, and reports it. A 429 holds the whole pool (the quota is
- * shared), and the request then queues at the gate like the rest; any other failure sleeps alone.
+ * Reports a retry and waits for it. A pool-wide wait holds the gate (the request then queues there
+ * like the rest); any other sleeps alone.
  */
-export async function backOff(
-  ctx: AttemptContext,
-  info: Omit<RetryInfo, 'delayMs'>,
-  retry: number,
-  retryAfter: string | undefined,
-): Promise<void> {
-  const delayMs = backoffDelay(retry, parseRetryAfter(retryAfter), ctx.backoff);
-  ctx.onRetry?.({ ...info, delayMs });
-  if (info.kind === 'rate-limit') ctx.gate.pauseFor(delayMs);
-  else await sleep(delayMs, ctx.signal);
+export async function waitToRetry(ctx: AttemptContext, info: Omit<RetryInfo, 'delayMs'>, wait: Wait): Promise<void> {
+  ctx.onRetry?.({ ...info, delayMs: wait.delayMs });
+  if (wait.poolWide) ctx.gate.pauseFor(wait.delayMs);
+  else await sleep(wait.delayMs, ctx.signal);
 }

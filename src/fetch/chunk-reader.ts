@@ -1,26 +1,25 @@
 /**
- * One request's life: attempts, each with a timeout on the server; retry with backoff; a range
- * that times out twice is read in halves; an answer cut midway continues from its first row not
- * yet read, so that nothing is lost or written twice.
+ * One request's attempts: each with a timeout on the server, each answer's rows committed or
+ * rolled back, and its RetryPolicy asked what a failure leads to (wait, read on where it stopped,
+ * read in halves, or fail).
  *
  * An answer's rows are written only once it is known good: the scanner refuses one whose envelope
  * is not the API's before its first row, and the rows of an answer refused later (a duplicate
- * `values`, bytes after its end, a bad row) are dropped, not counted, and read again. The rows of
- * an answer that broke off (a reset, a stall) are good as far as they came: the next attempt
- * starts after them.
+ * `values`, bytes after its end, a bad row) are dropped, not counted as progress, and read again.
+ * The rows of an answer that broke off (a reset, a stall) are good as far as they came: they are
+ * progress, and the next attempt starts after them.
  *
  * The timeout measures the server, not us: it runs while we wait for the answer to begin and
  * between its parts, and stops while we wait for the destination (a slow reader is not a stall).
- *
- * `--retries` counts failures in a row that delivered no rows: an attempt that brought rows before
- * it broke is progress, and the next one starts afresh from where it stopped.
  */
 import type { SheetsApi } from '../google/api.js';
+import type { AttemptFailure } from '../google/failure.js';
 import { PartWriter } from '../transcode/part-writer.js';
 import { MalformedAnswer, ValuesScanner, type ValuesHandler } from '../transcode/scanner.js';
-import { type AttemptContext, AttemptTimeout, backOff, factsOf } from './attempts.js';
+import { type AttemptContext, AttemptTimeout, factsOf, waitToRetry } from './attempts.js';
 import type { Part } from './part.js';
 import { AttemptsFailed, classify, describeFailure } from './retry.js';
+import { type AttemptSize, type Delivered, RetryPolicy } from './retry-policy.js';
 import { linkedController, untilAborted } from '../shared/signals.js';
 
 export interface Request {
@@ -222,138 +221,136 @@ export async function readRequest(request: Request, ctx: ReadContext): Promise<v
 }
 
 async function readAll(request: Request, ctx: ReadContext): Promise<void> {
-  let attempts = 0;
-  let failures = 0;
-  let timeouts = 0;
-  let halved = false;
-  let partLimit = request.parts.length;
-  let rowLimit = Number.POSITIVE_INFINITY;
-  for (;;) {
+  const policy = new RetryPolicy(ctx);
+  // How much an attempt asks for (ranges of a batch, rows of a single range) until the policy halves it.
+  let limit = Number.POSITIVE_INFINITY;
+  for (let attempts = 1; ; attempts++) {
     const live = request.parts.filter((p) => !p.done);
     if (live.length === 0) return;
-    const pieces: Piece[] = live.slice(0, partLimit).map((part) => ({
-      part,
-      first: part.nextRow,
-      last: request.batch ? part.lastRow : Math.min(part.lastRow, part.nextRow + rowLimit - 1),
-      ended: false,
-      done: false,
-      spilled: false,
-    }));
+    const pieces = piecesOf(request, live, limit);
     await ctx.gate.acquire(ctx.signal);
     // acquire() may return without waiting; a listener added to an aborted signal never fires.
     ctx.signal.throwIfAborted();
-    attempts += 1;
     ctx.onRequest?.(request.label, attempts);
 
-    const { controller, dispose } = linkedController(ctx.signal);
-    let timedOut = false;
-    const timer = new ServerTimer(ctx.timeoutMs, () => {
-      timedOut = true;
-      controller.abort(new AttemptTimeout(`timed out after ${ctx.timeoutMs} ms`));
-    });
-    let error: unknown;
-    try {
-      await attempt(pieces, request.batch, ctx, controller.signal, timer);
-    } catch (caught) {
-      error = caught;
-    } finally {
-      timer.notWaiting();
-      dispose();
-    }
-
-    if (error === undefined) {
-      timeouts = 0;
-      failures = 0;
-      halved = false;
+    const failure = await attemptOnce(pieces, request.batch, ctx);
+    if (failure === undefined) {
+      policy.decide({ result: 'read' });
       continue;
     }
 
-    const facts = factsOf(error, timedOut, ctx.signal.aborted);
+    const { error, facts } = failure;
     const classification = classify(facts);
     if (classification.kind === 'aborted') throw ctx.signal.reason;
     const reason = describeFailure(facts, ctx.timeoutMs);
-    // A refused answer counts for nothing: its rows are dropped and read again. Rows of an answer
-    // that broke off came from the API as far as they go: they stand, and the next attempt starts
-    // after them.
     const refused = classification.kind === 'malformed' && facts.truncated !== true;
-    let progress = false;
-    let spilled = false;
-    for (const piece of pieces) {
-      const writer = piece.writer;
-      if (piece.done) {
-        progress = true;
-        continue;
-      }
-      if (!writer) {
-        piece.part.dropRaw();
-        continue;
-      }
-      if (refused) {
-        spilled ||= piece.spilled;
-        writer.rollback();
-        continue;
-      }
-      writer.abort();
-      // Every row asked for came whole (only the answer's closing bytes were lost): the piece is read.
-      if (piece.ended || writer.rows === piece.last - piece.first + 1) {
-        completePiece(piece);
-        progress = true;
-      } else {
-        writer.commit();
-        if (writer.rows > 0) {
-          piece.part.nextRow = piece.first + writer.rows;
-          progress = true;
-        }
-      }
-    }
-    if (spilled) {
+    const settled = settle(pieces, refused);
+    if (settled === 'spilled') {
       // Rows of it are written already: reading it again would write them twice.
       const final = { kind: classification.kind, retryable: false };
       throw new AttemptsFailed(final, facts, attempts, false, `${reason}, after rows of it were written`, { cause: error });
     }
-    if (!classification.retryable) throw new AttemptsFailed(classification, facts, attempts, false, reason, { cause: error });
-    if (progress) {
-      failures = 0;
-      timeouts = 0;
-      // Every row asked for came whole: nothing is asked again, so nothing is a retry.
-      if (request.parts.every((p) => p.done)) return;
-      ctx.onRetry?.({
-        label: request.label,
-        attempt: attempts,
-        delayMs: 0,
-        kind: classification.kind,
-        reason: `${reason}; continuing where it stopped`,
-      });
+    const delivered: Delivered = settled === 'nothing' ? 'none' : request.parts.every((p) => p.done) ? 'all' : 'some';
+    const size: AttemptSize = request.batch ? { unit: 'parts', count: pieces.length } : { unit: 'rows', count: rowsOf(pieces[0] as Piece) };
+    const decision = policy.decide({ result: 'failed', classification, retryAfter: facts.retryAfter, delivered, size });
+    const info = { label: request.label, attempt: attempts, kind: classification.kind };
+    switch (decision.action) {
+      case 'fail':
+        throw new AttemptsFailed(classification, facts, attempts, decision.exhausted, reason, { cause: error });
+      case 'proceed':
+        break;
+      case 'resume':
+        ctx.onRetry?.({ ...info, delayMs: 0, reason: `${reason}; continuing where it stopped` });
+        break;
+      case 'halve':
+        limit = decision.count;
+        ctx.onRetry?.({
+          ...info,
+          delayMs: 0,
+          reason: `${reason}; reading it ${decision.count} ${decision.unit === 'parts' ? 'ranges' : 'rows'} at a time`,
+        });
+        break;
+      case 'wait':
+        await waitToRetry(ctx, { ...info, reason }, decision);
+        break;
+    }
+  }
+}
+
+/** One attempt under its own controller and server timer: undefined when it read whole, else what went wrong. */
+async function attemptOnce(
+  pieces: Piece[],
+  batch: boolean,
+  ctx: ReadContext,
+): Promise<{ error: unknown; facts: AttemptFailure } | undefined> {
+  const { controller, dispose } = linkedController(ctx.signal);
+  let timedOut = false;
+  const timer = new ServerTimer(ctx.timeoutMs, () => {
+    timedOut = true;
+    controller.abort(new AttemptTimeout(`timed out after ${ctx.timeoutMs} ms`));
+  });
+  try {
+    await attempt(pieces, batch, ctx, controller.signal, timer);
+    return undefined;
+  } catch (error) {
+    return { error, facts: factsOf(error, timedOut, ctx.signal.aborted) };
+  } finally {
+    timer.notWaiting();
+    dispose();
+  }
+}
+
+/** The next attempt's pieces: up to `limit` of a batch's ranges, or up to `limit` rows of a single range from where it stands. */
+function piecesOf(request: Request, live: Part[], limit: number): Piece[] {
+  return live.slice(0, request.batch ? limit : 1).map((part) => ({
+    part,
+    first: part.nextRow,
+    last: request.batch ? part.lastRow : Math.min(part.lastRow, part.nextRow + limit - 1),
+    ended: false,
+    done: false,
+    spilled: false,
+  }));
+}
+
+function rowsOf(piece: Piece): number {
+  return piece.last - piece.first + 1;
+}
+
+/**
+ * A failed attempt's rows. A refused answer's are rolled back ('spilled' when some were written
+ * before it was known good); a cut one's complete rows are committed and the parts move on past
+ * them. 'delivered' when any piece moved on.
+ */
+function settle(pieces: Piece[], refused: boolean): 'delivered' | 'nothing' | 'spilled' {
+  let delivered = false;
+  let spilled = false;
+  for (const piece of pieces) {
+    const writer = piece.writer;
+    if (piece.done) {
+      delivered = true;
       continue;
     }
-    failures += 1;
-    if (failures > ctx.retries) throw new AttemptsFailed(classification, facts, attempts, true, reason, { cause: error });
-    if (classification.kind === 'timeout') {
-      timeouts += 1;
-      const rows = (pieces[0] as Piece).last - (pieces[0] as Piece).first + 1;
-      // A stall is usually passing: the same range is tried again first, and halved only when it
-      // stalls again. Once halving has helped nothing yet, the next stall halves at once.
-      if ((timeouts >= 2 || halved) && (pieces.length > 1 || (!request.batch && rows > 1))) {
-        timeouts = 0;
-        halved = true;
-        let smaller: string;
-        if (pieces.length > 1) {
-          partLimit = Math.ceil(pieces.length / 2);
-          smaller = `${partLimit} ranges at a time`;
-        } else {
-          rowLimit = Math.ceil(rows / 2);
-          smaller = `${rowLimit} rows at a time`;
-        }
-        ctx.onRetry?.({
-          label: request.label,
-          attempt: attempts,
-          delayMs: 0,
-          kind: classification.kind,
-          reason: `${reason}; reading it ${smaller}`,
-        });
-        continue;
+    if (!writer) {
+      piece.part.dropRaw();
+      continue;
+    }
+    if (refused) {
+      spilled ||= piece.spilled;
+      writer.rollback();
+      continue;
+    }
+    writer.abort();
+    // Every row asked for came whole (only the answer's closing bytes were lost): the piece is read.
+    if (piece.ended || writer.rows === rowsOf(piece)) {
+      completePiece(piece);
+      delivered = true;
+    } else {
+      writer.commit();
+      if (writer.rows > 0) {
+        piece.part.nextRow = piece.first + writer.rows;
+        delivered = true;
       }
     }
-    await backOff(ctx, { label: request.label, attempt: attempts, kind: classification.kind, reason }, failures, facts.retryAfter);
   }
+  return spilled ? 'spilled' : delivered ? 'delivered' : 'nothing';
 }

@@ -1,5 +1,6 @@
 /**
- * Failure classification and backoff. Pure.
+ * Failure classification, Retry-After and the messages a failure is told in. Pure (what a failure
+ * leads to is retry-policy.ts's).
  *
  * Classification reads the HTTP status, the error body's `status` and reasons (both of Google's
  * shapes) and the network code, never the message text: Google rewords messages, and a client
@@ -130,29 +131,6 @@ export function parseRetryAfter(header: string | undefined, now = Date.now()): n
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
-}
-
-export interface BackoffOptions {
-  /** First retry's base delay in ms. Default 1000. */
-  baseMs?: number;
-  /** Ceiling of the exponential part in ms. Default 32000, per Google's advice. */
-  capMs?: number;
-  /** Random extra of up to this many ms, so clients don't retry in step. Default 1000. */
-  jitterMs?: number;
-  /** Longest Retry-After honoured, in ms. Default 300000. */
-  maxRetryAfterMs?: number;
-}
-
-/**
- * Delay before retry number `retry` (1-based): min(cap, base·2^(retry-1)) plus jitter; when the
- * server sent Retry-After, that (capped) plus jitter instead — it knows when the quota frees.
- */
-export function backoffDelay(retry: number, retryAfterMs: number | undefined, options: BackoffOptions = {}, random = Math.random): number {
-  const base = options.baseMs ?? 1000;
-  const cap = options.capMs ?? 32_000;
-  const jitter = options.jitterMs ?? 1000;
-  if (retryAfterMs === undefined) return Math.round(Math.min(cap, base * 2 ** Math.max(0, retry - 1)) + random() * jitter);
-  return Math.round(Math.min(retryAfterMs, options.maxRetryAfterMs ?? 300_000) + random() * jitter);
 }
 
 /** A short label for messages: `429 RESOURCE_EXHAUSTED`, `timed out after 30 s`, `ECONNRESET`. */

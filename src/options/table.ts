@@ -7,6 +7,7 @@
 import { MAX_COLUMN, MAX_ROW } from '../sheet/a1.js';
 import { UsageError } from '../shared/errors.js';
 import { DEFAULT_ENDPOINT, normaliseEndpoint } from '../google/endpoint.js';
+import { RETRY_DEFAULTS } from '../fetch/retry-policy.js';
 import { SPREADSHEET_ID } from '../sheet/ref.js';
 import { type Rule, choice, decimal, flag, integer, list, matching, seconds, text } from './rules.js';
 
@@ -272,7 +273,7 @@ export const OPTIONS = [
     commands: CONNECTING,
     library: 'read',
     rule: integer(0, 100),
-    default: 5,
+    default: RETRY_DEFAULTS.retries,
     help: 'how many times in a row one request may fail without delivering a row before the export gives up (on 429, 5xx, timeouts, broken connections, malformed answers); a timed-out range is retried once, then read in halves',
   }),
   option({
