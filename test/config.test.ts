@@ -255,16 +255,20 @@ describe('exportConfig: bad values name the option and the value', () => {
     );
   });
 
-  it('--dates without --render unformatted is refused', () => {
+  it('--dates with formatted values is refused, naming the renders it applies to', () => {
     for (const extra of [
       ['--dates', 'string'],
       ['--dates', 'serial', '--render', 'formatted'],
-      ['--dates', 'string', '--render', 'formula'],
     ]) {
-      const m = usage(() => fromArgv([ID, ...extra]));
-      expect(m).toContain(`--dates ${extra[1]}`);
-      expect(m).toContain('--render unformatted');
+      expect(usage(() => fromArgv([ID, ...extra]))).toBe(
+        `--dates ${extra[1]} applies only with --render unformatted or --render formula (formatted values show dates as the sheet does)`,
+      );
     }
+  });
+
+  it('--dates goes with --render formula as with unformatted: the API ignores it only under formatted values', () => {
+    expect(fromArgv([ID, '--render', 'formula', '--dates', 'string'])).toMatchObject({ render: 'formula', dates: 'string' });
+    expect(fromArgv([ID, '--render', 'formula', '--dates', 'serial'])).toMatchObject({ render: 'formula', dates: 'serial' });
   });
 
   it('--quiet with --progress is refused, naming both', () => {

@@ -92,11 +92,14 @@ export function formatOfPath(path: string): Format {
   );
 }
 
-/** --dates means something only for unformatted values. `spell` names an option with its value as the caller wrote it. */
+/**
+ * --dates means nothing for formatted values: the API ignores dateTimeRenderOption there (and only there).
+ * `spell` names an option with its value as the caller wrote it.
+ */
 export function checkDates(render: Render, dates: DatesMode | undefined, spell: (option: string, value: string) => string): void {
-  if (dates !== undefined && render !== 'unformatted') {
+  if (dates !== undefined && render === 'formatted') {
     throw new UsageError(
-      `${spell('dates', dates)} applies only with ${spell('render', 'unformatted')} (formatted values show dates as the sheet does)`,
+      `${spell('dates', dates)} applies only with ${spell('render', 'unformatted')} or ${spell('render', 'formula')} (formatted values show dates as the sheet does)`,
     );
   }
 }
