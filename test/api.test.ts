@@ -85,21 +85,22 @@ describe('requests', () => {
     expect(String(headers['user-agent'])).toMatch(/^sheetpipe\/\d+\.\d+\.\d+ \(gzip\)$/);
   });
 
-  it('dateTimeRenderOption only with UNFORMATTED_VALUE', async () => {
+  it('dateTimeRenderOption with UNFORMATTED_VALUE and FORMULA, never with FORMATTED_VALUE (the API ignores it only there)', async () => {
     const queries: URLSearchParams[] = [];
     nock(GOOGLE)
       .get(/values/)
-      .times(2)
+      .times(3)
       .reply((uri) => {
         queries.push(new URL(uri, GOOGLE).searchParams);
         return [200, { range: 'S!A1:A1' }];
       });
-    for (const valueRender of ['FORMATTED_VALUE', 'FORMULA'] as const) {
+    for (const valueRender of ['FORMATTED_VALUE', 'FORMULA', 'UNFORMATTED_VALUE'] as const) {
       await readAll(await (await api({ valueRender, dateRender: 'FORMATTED_STRING' })).openValues('S!A1', new AbortController().signal));
     }
-    expect(queries.map((q) => [q.get('valueRenderOption'), q.has('dateTimeRenderOption')])).toEqual([
-      ['FORMATTED_VALUE', false],
-      ['FORMULA', false],
+    expect(queries.map((q) => [q.get('valueRenderOption'), q.get('dateTimeRenderOption')])).toEqual([
+      ['FORMATTED_VALUE', null],
+      ['FORMULA', 'FORMATTED_STRING'],
+      ['UNFORMATTED_VALUE', 'FORMATTED_STRING'],
     ]);
   });
 

@@ -142,11 +142,32 @@ describe('exportConfig: output and format', () => {
     expect(build()).toMatchObject({ output: undefined, format: 'csv' });
   });
 
-  it('--format overrides the extension; jsonl is ndjson', () => {
-    expect(build({ output: 'out.csv', format: 'ndjson' }).format).toBe('ndjson');
-    expect(build({ output: 'out.jsonl', format: 'TSV' }).format).toBe('tsv');
+  it('--format decides for a name without an extension or with one that is no format; jsonl is ndjson', () => {
+    expect(build({ output: 'out', format: 'ndjson' }).format).toBe('ndjson');
+    expect(build({ output: '/dev/stdout', format: 'TSV' }).format).toBe('tsv');
+    expect(build({ output: 'out.gz', format: 'tsv' })).toMatchObject({ format: 'tsv', gzip: true });
+    expect(build({ output: 'x.json', format: 'ndjson' }).format).toBe('ndjson');
     expect(build({ format: 'jsonl' }).format).toBe('ndjson');
     expect(fromArgv([ID, '-f', 'jsonl']).format).toBe('ndjson');
+  });
+
+  it('--format that agrees with the extension is taken: -f jsonl -o x.ndjson, -f CSV -o X.CSV.gz', () => {
+    expect(build({ output: 'x.ndjson', format: 'jsonl' }).format).toBe('ndjson');
+    expect(build({ output: 'x.jsonl', format: 'ndjson' }).format).toBe('ndjson');
+    expect(build({ output: 'X.CSV.gz', format: 'CSV' })).toMatchObject({ format: 'csv', gzip: true });
+  });
+
+  it('--format that contradicts the extension is refused, the fix in the line: no TSV in a .csv file', () => {
+    expect(usage(() => fromArgv([ID, '-f', 'tsv', '-o', 'x.csv']))).toBe(
+      '-f tsv contradicts -o x.csv (a .csv file); name the file .tsv, or leave -f out',
+    );
+    expect(usage(() => fromArgv([ID, '-f', 'csv', '-o', 'out/orders.TSV.gz']))).toBe(
+      '-f csv contradicts -o out/orders.TSV.gz (a .tsv.gz file); name the file .csv.gz, or leave -f out',
+    );
+    expect(usage(() => fromArgv([ID, '-f', 'jsonl', '-o', 'x.csv']))).toBe(
+      '-f ndjson contradicts -o x.csv (a .csv file); name the file .ndjson, or leave -f out',
+    );
+    expect(usage(() => build({ output: 'x.jsonl', format: 'tsv' }))).toContain('name the file .tsv');
   });
 });
 
@@ -255,16 +276,20 @@ describe('exportConfig: bad values name the option and the value', () => {
     );
   });
 
-  it('--dates without --render unformatted is refused', () => {
+  it('--dates with formatted values is refused, naming the renders it applies to', () => {
     for (const extra of [
       ['--dates', 'string'],
       ['--dates', 'serial', '--render', 'formatted'],
-      ['--dates', 'string', '--render', 'formula'],
     ]) {
-      const m = usage(() => fromArgv([ID, ...extra]));
-      expect(m).toContain(`--dates ${extra[1]}`);
-      expect(m).toContain('--render unformatted');
+      expect(usage(() => fromArgv([ID, ...extra]))).toBe(
+        `--dates ${extra[1]} applies only with --render unformatted or --render formula (formatted values show dates as the sheet does)`,
+      );
     }
+  });
+
+  it('--dates goes with --render formula as with unformatted: the API ignores it only under formatted values', () => {
+    expect(fromArgv([ID, '--render', 'formula', '--dates', 'string'])).toMatchObject({ render: 'formula', dates: 'string' });
+    expect(fromArgv([ID, '--render', 'formula', '--dates', 'serial'])).toMatchObject({ render: 'formula', dates: 'serial' });
   });
 
   it('--quiet with --progress is refused, naming both', () => {
@@ -310,7 +335,7 @@ describe('exportConfig: gzip and folders', () => {
   ] as const)('-o %s is gzipped %s', (output, format) => {
     expect(build({ output })).toMatchObject({ output, format, gzip: true, folder: undefined });
     expect(build({ output, gzip: true })).toMatchObject({ gzip: true });
-    expect(build({ output, format: 'tsv' })).toMatchObject({ format: 'tsv', gzip: true });
+    expect(build({ output, format })).toMatchObject({ format, gzip: true });
   });
 
   it('--gzip needs a file named .gz, or a folder', () => {

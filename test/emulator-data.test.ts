@@ -95,7 +95,8 @@ describe('cell rendering', () => {
     ]);
     expect(cells.map(cellRenderer('UNFORMATTED_VALUE', 'SERIAL_NUMBER'))).toEqual(['x', 12.5, true, '', 45356, 0.25, 3, '#NUM!']);
     expect(cells.map(cellRenderer('UNFORMATTED_VALUE', 'FORMATTED_STRING'))).toEqual(['x', 12.5, true, '', '2024-03-05', 0.25, 3, '#NUM!']);
-    expect(cells.map(cellRenderer('FORMULA', 'FORMATTED_STRING'))).toEqual(['x', 12.5, true, '', 45356, 0.25, '=1+2', '#NUM!']);
+    expect(cells.map(cellRenderer('FORMULA', 'SERIAL_NUMBER'))).toEqual(['x', 12.5, true, '', 45356, 0.25, '=1+2', '#NUM!']);
+    expect(cells.map(cellRenderer('FORMULA', 'FORMATTED_STRING'))).toEqual(['x', 12.5, true, '', '2024-03-05', 0.25, '=1+2', '#NUM!']);
   });
 
   it('converts dates and numbers like Sheets shows them', () => {

@@ -135,6 +135,54 @@ describe('requests the emulator does not serve', () => {
       ],
     ],
     [
+      'commentsViewMode=COMMENTS_VIEW_MODE_INCLUDED',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?commentsViewMode=COMMENTS_VIEW_MODE_INCLUDED`,
+        `sheetpipe emulator does not serve comments (commentsViewMode=COMMENTS_VIEW_MODE_INCLUDED); ${SERVES_PARTS}`,
+      ],
+    ],
+    [
+      'commentsViewMode=COMMENTS_VIEW_MODE_DEFAULT_FOR_CURRENT_ACCESS',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?commentsViewMode=COMMENTS_VIEW_MODE_DEFAULT_FOR_CURRENT_ACCESS&fields=properties.title`,
+        `sheetpipe emulator does not serve comments (commentsViewMode=COMMENTS_VIEW_MODE_DEFAULT_FOR_CURRENT_ACCESS); ${SERVES_PARTS}`,
+      ],
+    ],
+    [
+      'fields=comments',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?fields=spreadsheetId,comments`,
+        `sheetpipe emulator does not serve comments (fields=spreadsheetId,comments); ${SERVES_PARTS}`,
+      ],
+    ],
+    [
+      "fields=sheets(properties(sheetId,title),commentAnchors) (the API guide's request)",
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?fields=${encodeURIComponent('sheets(properties(sheetId,title),commentAnchors)')}`,
+        `sheetpipe emulator does not serve comments (fields=sheets(properties(sheetId,title),commentAnchors)); ${SERVES_PARTS}`,
+      ],
+    ],
+    [
+      'alt=media',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}/values/A1?alt=media`,
+        'sheetpipe emulator does not serve media downloads (alt=media); it answers JSON (alt=json)',
+      ],
+    ],
+    [
+      'alt=proto',
+      () => [
+        'GET',
+        `/v4/spreadsheets/${id()}?alt=proto`,
+        'sheetpipe emulator does not serve protobuf answers (alt=proto); it answers JSON (alt=json)',
+      ],
+    ],
+    [
       'values.update',
       () => [
         'PUT',
@@ -264,6 +312,30 @@ describe('requests the emulator does not serve', () => {
     const bool = await call('GET', `/v4/spreadsheets/${id()}?includeGridData=yes`);
     expect(bool.status).toBe(400);
     expect(bool.body.error.message).toBe(`Invalid value at 'include_grid_data' (TYPE_BOOL), "yes"`);
+    const mode = await call('GET', `/v4/spreadsheets/${id()}?commentsViewMode=ALL`);
+    expect(mode.body.error).toMatchObject({
+      status: 'INVALID_ARGUMENT',
+      message: `Invalid value at 'comments_view_mode' (type.googleapis.com/google.apps.sheets.v4.CommentsViewMode), "ALL"`,
+    });
+  });
+
+  it('an alt that is no response format is a 400 naming those that exist, json first', async () => {
+    const alt = await call('GET', `/v4/spreadsheets/${id()}/values/A1?alt=csv`);
+    expect(alt.status).toBe(400);
+    expect(alt.body.error).toMatchObject({
+      status: 'INVALID_ARGUMENT',
+      message: `Invalid value at 'alt', "csv": alt is json (the default), media, proto or sse`,
+    });
+  });
+
+  it('comments left out (commentsViewMode omitted, the default) is what it holds: served, as without the parameter', async () => {
+    const before = log.length;
+    const plain = await call('GET', `/v4/spreadsheets/${id()}?fields=sheets.properties.title`);
+    for (const mode of ['COMMENTS_VIEW_MODE_OMITTED', 'COMMENTS_VIEW_MODE_UNSPECIFIED']) {
+      expect(await call('GET', `/v4/spreadsheets/${id()}?fields=sheets.properties.title&commentsViewMode=${mode}`)).toEqual(plain);
+    }
+    expect(plain.status).toBe(200);
+    expect(log.length).toBe(before);
   });
 });
 

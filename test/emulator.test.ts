@@ -257,9 +257,11 @@ describe('emulator API semantics', () => {
     expect(text.body.values).toEqual([['apple', 3, 1.5, '3/5/2024', true]]);
   });
 
-  it('FORMULA gives the formula where there is one, else the unformatted value (dates as serials)', async () => {
-    const { body } = await getJson(values('Sheet1!A2:E6', 'valueRenderOption=FORMULA&dateTimeRenderOption=FORMATTED_STRING'));
-    expect(body.values).toEqual([['apple', 3, 1.5, 45356, true], [], ['pear'], ['', 7], ['sum', '=SUM(B2:B5)']]);
+  it('FORMULA gives the formula where there is one, else the unformatted value, dates as dateTimeRenderOption asks', async () => {
+    const serial = await getJson(values('Sheet1!A2:E6', 'valueRenderOption=FORMULA'));
+    expect(serial.body.values).toEqual([['apple', 3, 1.5, 45356, true], [], ['pear'], ['', 7], ['sum', '=SUM(B2:B5)']]);
+    const text = await getJson(values('Sheet1!A2:E6', 'valueRenderOption=FORMULA&dateTimeRenderOption=FORMATTED_STRING'));
+    expect(text.body.values).toEqual([['apple', 3, 1.5, '3/5/2024', true], [], ['pear'], ['', 7], ['sum', '=SUM(B2:B5)']]);
   });
 
   it('majorDimension COLUMNS transposes, with the same trimming per column', async () => {

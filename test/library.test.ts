@@ -110,9 +110,12 @@ describe("the library validates with the command line's rules, before any reques
     expect(message).toBe('render expects one of formatted, unformatted, formula, got `UNFORMATTED_VALUE`');
   });
 
-  it('dates without unformatted values is refused, as on the command line', async () => {
+  it('dates with formatted values is refused, as on the command line', async () => {
     expect(await refused(() => readSpreadsheetMeta({ spreadsheet: ID, endpoint, dates: 'string' }))).toBe(
-      "dates: 'string' applies only with render: 'unformatted' (formatted values show dates as the sheet does)",
+      "dates: 'string' applies only with render: 'unformatted' or render: 'formula' (formatted values show dates as the sheet does)",
+    );
+    expect(await refused(() => readSpreadsheetMeta({ spreadsheet: ID, endpoint, render: 'formatted', dates: 'serial' }))).toMatch(
+      /^dates: 'serial' applies only with/,
     );
   });
 
@@ -183,6 +186,24 @@ describe("the CLI's values work", () => {
     const first = JSON.parse(out.text().split('\n')[0] as string) as Record<string, unknown>;
     expect(first).toMatchObject({ id: 1, amount: 12.5, paid: true });
     expect(typeof first.when).toBe('string');
+  });
+
+  it("render: 'formula' takes dates too: a date cell comes as text or as a serial, as asked", async () => {
+    const read = async (dates: 'string' | 'serial'): Promise<unknown[][]> => {
+      const rows = [];
+      const options = {
+        spreadsheet: emu.spreadsheetId,
+        endpoint: emu.url,
+        range: 'Orders!D2',
+        render: 'formula',
+        dates,
+        maxRpm: 0,
+      } as const;
+      for await (const row of readRows(options)) rows.push(row);
+      return rows;
+    };
+    expect(await read('string')).toEqual([['2023-03-15']]);
+    expect(await read('serial')).toEqual([[45_000]]);
   });
 
   it('readRows with the defaults gives formatted text', async () => {

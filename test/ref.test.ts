@@ -53,7 +53,6 @@ describe('parseSpreadsheetRef: refusals', () => {
     ['https://docs.google.com/spreadsheets/', '/spreadsheets/d/'],
     ['https://docs.google.com/spreadsheets/d/', '/spreadsheets/d/'],
     ['https://docs.google.com/spreadsheets/d/short/edit', 'short'],
-    ['https://docs.google.com/spreadsheets/d/e/2PACX-1vabc/pubhtml', '"e"'],
     ['https://', 'URL'],
     [`https://docs.google.com/spreadsheets/d/${ID}/edit#gid=abc`, 'abc'],
     [`https://docs.google.com/spreadsheets/d/${ID}/edit#gid=-1`, '-1'],
@@ -65,6 +64,23 @@ describe('parseSpreadsheetRef: refusals', () => {
     const message = usageMessage(() => parseSpreadsheetRef(text));
     expect(message.startsWith('bad spreadsheet')).toBe(true);
     expect(message).toContain(mentioned);
+  });
+
+  it.each([
+    'https://docs.google.com/spreadsheets/d/e/2PACX-1vQx7ZfX0aBcD/pubhtml',
+    'https://docs.google.com/spreadsheets/d/e/2PACX-1vQx7ZfX0aBcD/pub?gid=0&single=true&output=csv',
+    'docs.google.com/spreadsheets/u/1/d/e/2PACX-1vQx7ZfX0aBcD/pubhtml#gid=3',
+  ])('a "publish to the web" link says it carries no ID, and where the ID is: %s', (text) => {
+    const message = usageMessage(() => parseSpreadsheetRef(text));
+    expect(message.startsWith(`bad spreadsheet "${text.slice(0, 40)}`)).toBe(true);
+    expect(message).toContain(
+      '": a "publish to the web" link carries no spreadsheet ID; ' +
+        'open the spreadsheet itself and give the ID from its address bar, docs.google.com/spreadsheets/d/<ID>/edit',
+    );
+  });
+
+  it('a spreadsheet whose ID merely starts with "e" is no published link', () => {
+    expect(parseSpreadsheetRef('https://docs.google.com/spreadsheets/d/eFGHIJKLmnop/edit')).toEqual({ id: 'eFGHIJKLmnop' });
   });
 
   it('gives a one-line message when the input holds a newline', () => {

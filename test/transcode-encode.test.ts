@@ -78,7 +78,7 @@ describe('numbers', () => {
 });
 
 describe('CSV', () => {
-  it('the bytes of csv-stringify for rectangular rows', () => {
+  it('the bytes of csv-stringify for rectangular rows, but for a one-field empty record, written `""` (csv-stringify\'s quoted_empty)', () => {
     const cell: fc.Arbitrary<Cell> = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 8 }),
       fc.string({ unit: fc.constantFrom(',', '"', '\r', '\n', 'a', ' ', '\t', 'é', '\\'), maxLength: 8 }),
@@ -92,7 +92,11 @@ describe('CSV', () => {
           .integer({ min: 1, max: 6 })
           .chain((w) => fc.array(fc.array(cell, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 20 })),
         (rows) => {
-          const theirs = stringify(rows, { cast: { boolean: (b: boolean) => (b ? 'TRUE' : 'FALSE'), number: (n: number) => String(n) } });
+          // At width 1 an empty field would be an empty line, which pandas and csv.DictReader skip: it is quoted there, and only there.
+          const theirs = stringify(rows, {
+            cast: { boolean: (b: boolean) => (b ? 'TRUE' : 'FALSE'), number: (n: number) => String(n) },
+            quoted_empty: rows[0]?.length === 1,
+          });
           expect(encode(rows, 'csv', 0)).toBe(theirs);
         },
       ),
@@ -109,13 +113,24 @@ describe('CSV', () => {
 
   it('pads rows to the width: k cells get w − k separators, an empty row w − 1, width 0 none', () => {
     expect(encode([['a'], [], ['a', 'b', 'c', 'd']], 'csv', 3)).toBe('a,,\n,,\na,b,c,d\n');
-    expect(encode([[], ['x']], 'csv', 1)).toBe('\nx\n');
-    expect(encode([[], ['x']], 'csv', 0)).toBe('\nx\n');
     expect(encode([['', '']], 'csv', 4)).toBe(',,,\n');
+    expect(encode([[''], []], 'csv', 2)).toBe(',\n,\n');
+  });
+
+  it('never writes an empty line: a record whose only field is empty is `""`, as Python\'s csv.writer writes it', () => {
+    expect(encode([[], ['x'], [''], [0]], 'csv', 1)).toBe('""\nx\n""\n0\n');
+    expect(encode([[], ['x']], 'csv', 0)).toBe('""\nx\n');
+    // Only the whole record: an empty field beside others stays unquoted, and a wide row is written as it is.
+    expect(encode([['', 'b'], ['']], 'csv', 1)).toBe(',b\n""\n');
+    expect(stringify([[''], ['x']])).toBe('\nx\n');
   });
 });
 
 describe('TSV', () => {
+  it('cannot quote: an empty record stays an empty line', () => {
+    expect(encode([[], ['x'], ['']], 'tsv', 1)).toBe('\nx\n\n');
+  });
+
   it('escapes tab, CR, LF and backslash; nothing else; pads with tabs', () => {
     expect(encode([['a\tb', 'a\rb', 'a\nb', 'a\\b', 'a,"b"', 'é'], [], [true, 2.5]], 'tsv', 7)).toBe(
       'a\\tb\ta\\rb\ta\\nb\ta\\\\b\ta,"b"\té\t\n\t\t\t\t\t\t\nTRUE\t2.5\t\t\t\t\t\n',
@@ -208,8 +223,17 @@ describe('Encoding as an interface', () => {
       enc.open(out);
       enc.beforeCell(out, 0);
       enc.string(out, src, 3, 5, 0);
-      enc.close(out, 1, 3);
+      enc.close(out, 1, 3, 0);
       expect(out.copy(0, out.length).toString('utf8')).toBe(expected);
     }
+  });
+
+  it('close judges a record empty by the bytes from rowStart on, not by what the buffer held before', () => {
+    const csv = createEncoding('csv');
+    const out = new ByteBuffer(4);
+    out.pushAscii('x\n');
+    csv.open(out);
+    csv.close(out, 1, 1, 2);
+    expect(out.copy(0, out.length).toString('utf8')).toBe('x\n""\n');
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The transcoder against the oracle: random Sheets-shaped answers, cut into pushes at random byte
- * offsets (1-byte pieces too), must give exactly the bytes of "JSON.parse, then format".
+ * offsets (1-byte pieces too), must give exactly the bytes of "JSON.parse, then format". The CSV
+ * oracle is csv-stringify's rule but for a record whose only field is empty: `""`, never an empty
+ * line (widths 0 and 1 are drawn, and empty rows and cells, so that rule is exercised too).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';

@@ -133,6 +133,11 @@ export function unknownParameter(name: string): ApiFailure {
   );
 }
 
+/** An `alt` that is none of the response formats Google's system parameters list. */
+export function invalidAlt(value: string): ApiFailure {
+  return badRequest('alt', `Invalid value at 'alt', "${value}": alt is json (the default), media, proto or sse`);
+}
+
 export function invalidFieldMask(mask: string, why: string): ApiFailure {
   return badRequest('fields', `Invalid field selection "${mask}": ${why}`);
 }

@@ -78,15 +78,21 @@ function unformattedValue(cell: Cell, datesAsText: boolean): Rendered {
   return safeValue(cell.value);
 }
 
-/** The renderer for one request's options; dateTimeRenderOption only matters for UNFORMATTED_VALUE. */
+/**
+ * The renderer for one request's options. dateTimeRenderOption applies under UNFORMATTED_VALUE and
+ * FORMULA alike (a date cell without a formula comes as a serial or as text, as asked): the API's
+ * published reference ignores it only under FORMATTED_VALUE. That follows the reference, not a
+ * recorded answer.
+ */
 export function cellRenderer(value: ValueRenderOption, dateTime: DateTimeRenderOption): CellRenderer {
+  const datesAsText = dateTime === 'FORMATTED_STRING';
   switch (value) {
     case 'FORMATTED_VALUE':
       return formattedValue;
     case 'UNFORMATTED_VALUE':
-      return dateTime === 'FORMATTED_STRING' ? (cell) => unformattedValue(cell, true) : (cell) => unformattedValue(cell, false);
+      return (cell) => unformattedValue(cell, datesAsText);
     case 'FORMULA':
       return (cell) =>
-        cell !== null && typeof cell === 'object' && cell.formula !== undefined ? cell.formula : unformattedValue(cell, false);
+        cell !== null && typeof cell === 'object' && cell.formula !== undefined ? cell.formula : unformattedValue(cell, datesAsText);
   }
 }

@@ -14,12 +14,16 @@ export interface Schema {
 }
 
 export const GRID_DATA = 'grid data';
+/** Comment threads and their anchors: omitted unless commentsViewMode asks for them, and not held. */
+export const COMMENTS = 'comments';
 
 const GRID_RANGE: Schema = { sheetId: true, startRowIndex: true, endRowIndex: true, startColumnIndex: true, endColumnIndex: true };
 
 /**
  * A Spreadsheet. Frozen rows and the like are held: an emulated tab has none, and the API leaves
  * such defaults out, so an answer without them is the true one; `hidden` is sent for a hidden tab.
+ * `comments`, `commentsViewMode` and `sheets.commentAnchors` are named as the API's published
+ * reference names them.
  */
 const SPREADSHEET: Schema = {
   spreadsheetId: true,
@@ -67,12 +71,15 @@ const SPREADSHEET: Schema = {
     columnGroups: 'column groups',
     slicers: 'slicers',
     tables: 'tables',
+    commentAnchors: COMMENTS,
   },
   namedRanges: { namedRangeId: true, name: true, range: GRID_RANGE },
   spreadsheetUrl: true,
   developerMetadata: 'developer metadata',
   dataSources: 'data sources',
   dataSourceSchedules: 'data sources',
+  comments: COMMENTS,
+  commentsViewMode: COMMENTS,
 };
 
 const VALUE_RANGE: Schema = { range: true, majorDimension: true, values: true };

@@ -47,7 +47,7 @@ export interface EngineSettings {
   maxRpm?: number;
   /** valueRenderOption. Default FORMATTED_VALUE. */
   render?: ValueRender;
-  /** dateTimeRenderOption, used with UNFORMATTED_VALUE. Default SERIAL_NUMBER. */
+  /** dateTimeRenderOption, used with UNFORMATTED_VALUE and FORMULA. Default SERIAL_NUMBER. */
   dates?: DateRender;
   /** Stop after this many data rows (rows after the header row when `header` is on). */
   limit?: number;

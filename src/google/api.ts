@@ -33,7 +33,7 @@ export interface SheetsApiOptions {
   env?: Record<string, string | undefined>;
   /** valueRenderOption. Default FORMATTED_VALUE. */
   valueRender?: ValueRender;
-  /** dateTimeRenderOption, sent only with UNFORMATTED_VALUE. Default SERIAL_NUMBER. */
+  /** dateTimeRenderOption, sent with UNFORMATTED_VALUE and FORMULA (the API ignores it under FORMATTED_VALUE). Default SERIAL_NUMBER. */
   dateRender?: DateRender;
   /** Sockets kept per host: about the requests in flight. Default 64. */
   maxSockets?: number;
@@ -203,7 +203,8 @@ export async function createSheetsApi(options: SheetsApiOptions): Promise<Sheets
   const host = root.host;
   const spreadsheet = `v4/spreadsheets/${encodeURIComponent(options.spreadsheetId)}`;
   const valueRenderOption = options.valueRender ?? 'FORMATTED_VALUE';
-  const dateTimeRenderOption = valueRenderOption === 'UNFORMATTED_VALUE' ? (options.dateRender ?? 'SERIAL_NUMBER') : undefined;
+  // The API's reference ignores dateTimeRenderOption only under FORMATTED_VALUE: under FORMULA a date cell without a formula follows it.
+  const dateTimeRenderOption = valueRenderOption === 'FORMATTED_VALUE' ? undefined : (options.dateRender ?? 'SERIAL_NUMBER');
   const valuesQuery: [string, string | undefined][] = [
     ['majorDimension', 'ROWS'],
     ['valueRenderOption', valueRenderOption],

@@ -71,13 +71,18 @@ function isGzipPath(path: string): boolean {
   return GZIP.test(path);
 }
 
+/** A file name's extension, inside a `.gz` one, lower-cased: '' for `out`, `/dev/stdout`, `out.gz`. */
+function extensionOf(path: string): string {
+  return extname(path.replace(GZIP, '')).toLowerCase();
+}
+
 /**
  * The format a file name asks for: by its extension, inside a `.gz` one; none (`out`,
  * `/dev/stdout`, `out.gz`) means CSV. An extension that maps to no format is refused rather than
  * filled with CSV.
  */
 export function formatOfPath(path: string): Format {
-  const extension = extname(path.replace(GZIP, '')).toLowerCase();
+  const extension = extensionOf(path);
   if (extension === '') return 'csv';
   const format = EXTENSION_FORMATS[extension];
   if (format) return format;
@@ -92,11 +97,32 @@ export function formatOfPath(path: string): Format {
   );
 }
 
-/** --dates means something only for unformatted values. `spell` names an option with its value as the caller wrote it. */
-export function checkDates(render: Render, dates: DatesMode | undefined, spell: (option: string, value: string) => string): void {
-  if (dates !== undefined && render !== 'unformatted') {
+/**
+ * The format of a single file: -f where given, else its name's. A name whose extension is a format
+ * must agree with -f (`-f tsv -o x.csv` would put TSV in a .csv file); a name without one, or with
+ * one that is no format (`-f ndjson -o x.json`), takes any -f.
+ */
+function fileFormat(given: Format | undefined, path: string): Format {
+  if (given === undefined) return formatOfPath(path);
+  const extension = extensionOf(path);
+  const named = EXTENSION_FORMATS[extension];
+  if (named !== undefined && named !== given) {
+    const gz = isGzipPath(path) ? '.gz' : '';
     throw new UsageError(
-      `${spell('dates', dates)} applies only with ${spell('render', 'unformatted')} (formatted values show dates as the sheet does)`,
+      `-f ${given} contradicts -o ${showInput(path, 60)} (a ${extension}${gz} file); name the file .${given}${gz}, or leave -f out`,
+    );
+  }
+  return given;
+}
+
+/**
+ * --dates means nothing for formatted values: the API ignores dateTimeRenderOption there (and only there).
+ * `spell` names an option with its value as the caller wrote it.
+ */
+export function checkDates(render: Render, dates: DatesMode | undefined, spell: (option: string, value: string) => string): void {
+  if (dates !== undefined && render === 'formatted') {
+    throw new UsageError(
+      `${spell('dates', dates)} applies only with ${spell('render', 'unformatted')} or ${spell('render', 'formula')} (formatted values show dates as the sheet does)`,
     );
   }
 }
@@ -157,7 +183,7 @@ function destination(v: ExportValues, texts: readonly string[]): Pick<ExportConf
     output,
     folder: undefined,
     gzip: output !== undefined && isGzipPath(output),
-    format: v.format ?? (output !== undefined ? formatOfPath(output) : 'csv'),
+    format: output === undefined ? (v.format ?? 'csv') : fileFormat(v.format, output),
   };
 }
 

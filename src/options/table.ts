@@ -169,7 +169,7 @@ export const OPTIONS = [
     library: 'read',
     rule: choice(['serial', 'string']),
     shownDefault: 'serial',
-    help: 'with --render unformatted: dates as serial numbers (days since 1899-12-30) or as formatted text',
+    help: 'with --render unformatted or formula: dates as serial numbers (days since 1899-12-30) or as formatted text (a formula is shown as written)',
   }),
   option({
     name: 'limit',

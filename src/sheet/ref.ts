@@ -12,10 +12,19 @@ export interface SpreadsheetRef {
 /** What a spreadsheet ID looks like (the emulator holds its own ID to the same rule). */
 export const SPREADSHEET_ID = /^[A-Za-z0-9_-]{8,200}$/;
 const URL_PATH = /^\/spreadsheets(?:\/u\/\d+)?\/d\/([^/]+)/;
+/** A "publish to the web" link, `/spreadsheets/d/e/2PACX…/pubhtml`: its key is not the spreadsheet's ID, and the API knows only that. */
+const PUBLISHED_PATH = /^\/spreadsheets(?:\/u\/\d+)?\/d\/e\/[^/]/;
 
 function badRef(text: string, why: string): UsageError {
   return new UsageError(
     `bad spreadsheet "${showInput(text)}": ${showInput(why, 200)} (give the ID or a https://docs.google.com/spreadsheets/d/<ID>/... URL)`,
+  );
+}
+
+function publishedLink(text: string): UsageError {
+  return new UsageError(
+    `bad spreadsheet "${showInput(text)}": a "publish to the web" link carries no spreadsheet ID; ` +
+      'open the spreadsheet itself and give the ID from its address bar, docs.google.com/spreadsheets/d/<ID>/edit',
   );
 }
 
@@ -34,6 +43,7 @@ export function parseSpreadsheetRef(input: string): SpreadsheetRef {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRef(input, `the scheme ${url.protocol} is not https`);
   if (url.hostname !== 'docs.google.com') throw badRef(input, `the host ${url.hostname} is not docs.google.com`);
+  if (PUBLISHED_PATH.test(url.pathname)) throw publishedLink(input);
   const m = URL_PATH.exec(url.pathname);
   const id = m?.[1];
   if (!id) throw badRef(input, 'the URL has no /spreadsheets/d/<ID> part');

@@ -2,8 +2,8 @@
  * Cells → output bytes, per format, appended to a ByteBuffer straight from the scanner's slices.
  *
  * The bytes equal "JSON.parse the answer, then format the values" under the output rules: CSV is
- * RFC 4180 with LF line ends (a field holding `,` `"` CR or LF is quoted, inner quotes doubled);
- * TSV escapes tab, CR, LF and backslash; NDJSON writes JSON values, an empty cell as null. The fast
+ * RFC 4180 with LF line ends (a field holding `,` `"` CR or LF is quoted, inner quotes doubled; a
+ * record that would be an empty line is written `""`); TSV escapes tab, CR, LF and backslash; NDJSON writes JSON values, an empty cell as null. The fast
  * paths rest on JSON's grammar: a string without escapes holds no quote, backslash, CR, LF or tab,
  * so its bytes are already the field (CSV needs quotes only when it holds a comma); a string with
  * escapes is decoded straight into output bytes (unescape.ts); and a number whose text is already
@@ -24,8 +24,11 @@ export interface Encoding {
   string(out: ByteBuffer, buf: Buffer, start: number, end: number, flags: number): void;
   number(out: ByteBuffer, buf: Buffer, start: number, end: number): void;
   bool(out: ByteBuffer, value: boolean): void;
-  /** Closes a row that had `cells` cells, padded with empty cells to `width` (cells may exceed width: no padding), then '\n'. */
-  close(out: ByteBuffer, cells: number, width: number): void;
+  /**
+   * Closes a row that had `cells` cells, padded with empty cells to `width` (cells may exceed width: no padding), then '\n'.
+   * `rowStart` is where the row's bytes begin in `out`.
+   */
+  close(out: ByteBuffer, cells: number, width: number, rowStart: number): void;
 }
 
 const QUOTE = 0x22;
@@ -149,7 +152,7 @@ abstract class DelimitedEncoding implements Encoding {
     out.pushAscii(value ? 'TRUE' : 'FALSE');
   }
 
-  close(out: ByteBuffer, cells: number, width: number): void {
+  close(out: ByteBuffer, cells: number, width: number, rowStart: number): void {
     // k ≥ 1 cells padded to w take w − k more separators; an empty row of w fields takes w − 1.
     let pad = width - cells;
     if (cells === 0 && width > 0) pad -= 1;
@@ -157,14 +160,28 @@ abstract class DelimitedEncoding implements Encoding {
       out.reserve(pad + 1);
       const sep = this.separator;
       for (let i = 0; i < pad; i++) out.pushByte(sep);
+    } else if (out.length === rowStart) {
+      this.emptyLine(out);
     }
     out.pushByte(NEWLINE);
   }
+
+  /** Writes a record whose line would otherwise be empty: one empty field, and nothing else (width ≤ 1). */
+  protected abstract emptyLine(out: ByteBuffer): void;
 }
 
 class CsvEncoding extends DelimitedEncoding {
   constructor() {
     super(0x2c);
+  }
+
+  /**
+   * `""`, as Python's csv.writer and pandas write it: an empty line is a record to RFC 4180, but
+   * pandas and Python's csv.DictReader skip it, and a one-column export would lose its empty cells.
+   */
+  protected emptyLine(out: ByteBuffer): void {
+    out.pushByte(QUOTE);
+    out.pushByte(QUOTE);
   }
 
   string(out: ByteBuffer, buf: Buffer, start: number, end: number, flags: number): void {
@@ -184,6 +201,9 @@ class TsvEncoding extends DelimitedEncoding {
   constructor() {
     super(0x09);
   }
+
+  /** TSV cannot quote: the empty line stays, which Miller and PostgreSQL's COPY read as one empty field. */
+  protected emptyLine(): void {}
 
   string(out: ByteBuffer, buf: Buffer, start: number, end: number, flags: number): void {
     if ((flags & ESCAPED) === 0) {

@@ -366,8 +366,9 @@ export class RangeOutput implements RowTarget {
     for (let i = 0; i < this.heldEnds.length; i++) {
       const end = this.heldEnds[i] as number;
       const cells = this.heldCells[i] as number;
+      const rowStart = padded.length;
       padded.pushBytes(this.held.buf, start, end);
-      form.encoding.close(padded, cells, width);
+      form.encoding.close(padded, cells, width, rowStart);
       // Rows held after the sample was complete may be wider than it.
       if (cells > width) {
         if (cells > this.widest) this.widest = cells;

@@ -55,7 +55,7 @@ export type Segment = Buffer | number;
 export function rowFormOf(encoding: Encoding, width: number): RowForm {
   const row = new ByteBuffer(64);
   encoding.open(row);
-  encoding.close(row, 0, width);
+  encoding.close(row, 0, width, 0);
   return { encoding, width, emptyRow: row.copy(0, row.length) };
 }
 
@@ -133,7 +133,7 @@ export class RowBytes implements RowTarget {
 
   endRow(cells: number): void {
     const { encoding, width } = this.form;
-    encoding.close(this.out, cells, width);
+    encoding.close(this.out, cells, width, this.rowStart);
     if (cells > width && this.firstWide === undefined) this.firstWide = { sheetRow: this.sheetRow, cells };
     if (cells > this.widest) this.widest = cells;
     this.bytes += this.out.length - this.rowStart;

@@ -186,6 +186,19 @@ describe('errors and exit codes', () => {
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
+  it("-f that contradicts -o's extension is refused before anything is written: no TSV in a .csv file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sheetpipe-clash-'));
+    try {
+      const file = join(dir, 'x.csv');
+      const r = await runCli([...base, 'Orders', '-f', 'tsv', '-o', file]);
+      expectExit(r, 2);
+      expect(r.stderr).toBe(`sheetpipe: -f tsv contradicts -o ${file} (a .csv file); name the file .tsv, or leave -f out\n`);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a bad spreadsheet ID is a usage error, an unknown one is not found', async () => {
     const bad = await runCli(['--endpoint', emu.endpoint, 'no/such id']);
     expectExit(bad, 2);

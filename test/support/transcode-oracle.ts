@@ -2,6 +2,9 @@
  * The reference for the transcoder: JSON.parse the whole answer, check it has the promised shape,
  * then format the values with plain string code under the output rules. Deliberately naive — no
  * byte tricks, no fast paths — so that "the transcoder's bytes equal these" means something.
+ *
+ * CSV is csv-stringify's bytes but for one rule: a record that would be an empty line (one empty
+ * field, or none at width 0) is written `""`, as Python's csv.writer writes it.
  */
 
 export type Cell = string | number | boolean;
@@ -100,7 +103,8 @@ export function oracleFormat(rows: readonly Cell[][], options: OracleOptions): s
     const cells: (Cell | undefined)[] = [];
     for (let c = 0; c < n; c++) cells.push(row[c]);
     if (options.format === 'csv') {
-      out += `${cells.map(csvField).join(',')}\n`;
+      // A line with nothing on it is skipped by pandas and csv.DictReader: a record is never one (`""`, one empty field).
+      out += `${cells.map(csvField).join(',') || '""'}\n`;
     } else if (options.format === 'tsv') {
       out += `${cells.map(tsvField).join('\t')}\n`;
     } else if (options.header === undefined) {

@@ -39,6 +39,7 @@ export function transcode(
   let inRow = false;
   let col = 0;
   let rows = 0;
+  let rowStart = 0;
   const cell = (): void => {
     if (!inRow) throw new Error('a cell outside a row');
     encoding.beforeCell(out, col++);
@@ -53,6 +54,7 @@ export function transcode(
       if (!inRange || inRow) throw new Error('rowStart out of place');
       inRow = true;
       col = 0;
+      rowStart = out.length;
       encoding.open(out);
     },
     stringCell(buf, start, end, flags) {
@@ -71,7 +73,7 @@ export function transcode(
       if (!inRow) throw new Error('rowEnd outside a row');
       inRow = false;
       rows += 1;
-      encoding.close(out, col, width);
+      encoding.close(out, col, width, rowStart);
     },
     rangeEnd(index, range) {
       if (!inRange || inRow || index !== ranges.length) throw new Error(`rangeEnd(${index}) out of place`);
