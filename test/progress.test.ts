@@ -218,6 +218,17 @@ describe('retries', () => {
     expect(retryNotice('rate-limit', '429 RESOURCE_EXHAUSTED Quota exceeded')).toBe(
       "sheetpipe: the API's quota is used up (429 RESOURCE_EXHAUSTED); waiting and retrying (a lower --max-rpm avoids this)",
     );
+    // The status whole, as the API names it or as the HTTP status of a page not from the API.
+    for (const [reason, status] of [
+      ['500 Internal Server Error', '500 Internal Server Error'],
+      ['502 Bad Gateway', '502 Bad Gateway'],
+      ['503 UNAVAILABLE The service is currently unavailable.', '503 UNAVAILABLE'],
+      ['500 INTERNAL Internal error encountered.', '500 INTERNAL'],
+      ['503 Service Unavailable', '503 Service Unavailable'],
+    ]) {
+      expect(retryNotice('server', reason!)).toBe(`sheetpipe: the API is answering ${status}; retrying (this can take a minute)`);
+    }
+    expect(retryNotice('rate-limit', '429 Too Many Requests')).toMatch(/\(429 Too Many Requests\); waiting/);
     expect(retryNotice('timeout', 'timed out after 30 s')).toBe(
       'sheetpipe: requests are timing out (timed out after 30 s); retrying (this can take a minute)',
     );

@@ -3,6 +3,7 @@
  * or a plain line every few seconds (a log file); one notice when retries begin (each retry with
  * --verbose); warnings; and the summary line. Nothing in the pipeline imports this file.
  */
+import { STATUS_CODES } from 'node:http';
 import type { Writable } from 'node:stream';
 import type { ProgressMode } from '../options/config.js';
 import { formatCount, plural } from '../shared/plural.js';
@@ -69,9 +70,22 @@ export function formatFolderSummary(s: FolderSummary, folder: string): string[] 
   return lines;
 }
 
+/**
+ * The status as the API named it: Google's status (`503 UNAVAILABLE`, the message after it left
+ * out), or the HTTP status of an answer not from the API (`500 Internal Server Error`).
+ */
+function statusOf(reason: string): string {
+  const code = /^\d{3}/.exec(reason)?.[0];
+  if (code === undefined) return reason;
+  const apiStatus = /^\d{3} [A-Z][A-Z_]*(?= |$)/.exec(reason)?.[0];
+  if (apiStatus !== undefined) return apiStatus;
+  const phrase = STATUS_CODES[code];
+  return phrase !== undefined && reason.startsWith(`${code} ${phrase}`) ? `${code} ${phrase}` : code;
+}
+
 /** The one line said when retries begin: what the API is doing, and that sheetpipe is on it. */
 export function retryNotice(kind: string, reason: string): string {
-  const status = /^\d{3}(?: [A-Z_]+)?/.exec(reason)?.[0] ?? reason;
+  const status = statusOf(reason);
   switch (kind) {
     case 'rate-limit':
       return `sheetpipe: the API's quota is used up (${status}); waiting and retrying (a lower --max-rpm avoids this)`;
