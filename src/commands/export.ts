@@ -21,7 +21,7 @@ export const run: Command = async ({ values, positionals }, io) => {
 };
 
 /** The progress display of a run: a NDJSON object export writes no header line. */
-function progressFor(
+async function progressFor(
   config: ExportConfig,
   io: CommandIo,
   attach: typeof import('./progress.js').attachProgress,
@@ -48,7 +48,7 @@ async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
     ]),
   );
   const events = new ExportEvents();
-  const progress = progressFor(config, io, attachProgress, events);
+  const progress = await progressFor(config, io, attachProgress, events);
   const sink = files && config.output ? await files.openFileSink(config.output) : undefined;
   if (sink) io.onForcedExit(sink.discardSync);
   const chain = sink && bytes ? bytes.byteChain(sink.stream, { gzip: true }) : undefined;
@@ -87,7 +87,7 @@ async function exportToFolder(config: ExportConfig, ranges: readonly A1[] | unde
     Promise.all([import('../engine/folder-export.js'), import('../engine/run.js'), import('./progress.js')]),
   );
   const events = new ExportEvents();
-  const progress = progressFor(config, io, attachProgress, events);
+  const progress = await progressFor(config, io, attachProgress, events);
   const folder = config.output as string;
   try {
     const { manifest, retries, seconds } = await exportFolder({
