@@ -84,6 +84,18 @@ describe('the bar', () => {
     expect(screen(stream.text())).toEqual(['sheetpipe: warning: row 7 has 4 cells', expect.stringMatching(/^sheetpipe ░{24} 0% \| /)]);
     progress.stop('failed');
   });
+
+  it("the edge's own line (interrupted by SIGINT) goes above the bar, on a line of its own", async () => {
+    const stream = terminal();
+    const events = new ExportEvents();
+    const progress = await attachProgress(events, { stream, mode: 'bar' });
+    events.emit('plan', PLAN);
+    events.emit('progress', { rowsWritten: 300, rowsCovered: 300 });
+    progress.print('sheetpipe: interrupted by SIGINT');
+    expect(screen(stream.text())).toEqual(['sheetpipe: interrupted by SIGINT', expect.stringMatching(/^sheetpipe █+░+ 30% \| /)]);
+    progress.stop('failed');
+    expect(screen(stream.text())).toEqual(['sheetpipe: interrupted by SIGINT', '']);
+  });
 });
 
 describe('several ranges (a folder export): one bar for the run', () => {

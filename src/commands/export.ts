@@ -20,20 +20,22 @@ export const run: Command = async ({ values, positionals }, io) => {
   return config.folder ? exportToFolder(config, config.folder.ranges, io) : exportOne(config, io);
 };
 
-/** The progress display of a run: a NDJSON object export writes no header line. */
+/** The progress display of a run (a NDJSON object export writes no header line); the edge's own lines go through it. */
 async function progressFor(
   config: ExportConfig,
   io: CommandIo,
   attach: typeof import('./progress.js').attachProgress,
   events: import('../engine/run.js').ExportEvents,
 ) {
-  return attach(events, {
+  const progress = await attach(events, {
     stream: io.stderr,
     mode: config.progress,
     quiet: config.quiet,
     verbose: config.verbose,
     header: config.header && config.format !== 'ndjson',
   });
+  io.printLinesWith(progress.print);
+  return progress;
 }
 
 async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {

@@ -27,6 +27,8 @@ export interface ProgressOptions {
 }
 
 export interface Progress {
+  /** A whole line on stderr: above the bar while one is drawn. */
+  print(line: string): void;
   /** The run ended: a bar draws its last frame, 100 % with the real row count ('done'), or is cleared. */
   stop(outcome: 'done' | 'failed'): void;
 }
@@ -35,8 +37,6 @@ export interface Progress {
 interface Display extends Progress {
   /** A plan or the rows done changed the figures. */
   update(): void;
-  /** A whole line on stderr: above the bar while one is drawn. */
-  print(line: string): void;
 }
 
 /** `sheetpipe: 1 row × 3 columns from 'Orders'!A1:C2 → stdout in 0.2 s (5 rows/s), 2 requests, 0 retries` */
@@ -133,7 +133,7 @@ class PlainLines implements Display {
   }
 }
 
-/** Subscribes to `events`; resolves with the handle that ends the display. */
+/** Subscribes to `events`; resolves with the handle that prints lines above the display and ends it. */
 export async function attachProgress(events: ExportEvents, options: ProgressOptions): Promise<Progress> {
   const { stream, quiet = false, verbose = false } = options;
   const mode = quiet ? 'off' : options.mode;
@@ -168,5 +168,5 @@ export async function attachProgress(events: ExportEvents, options: ProgressOpti
     else say(`sheetpipe: requests and credentials${principal ? ` (${principal})` : ''} go to ${host}`);
   });
 
-  return { stop: (outcome) => display.stop(outcome) };
+  return { print: say, stop: (outcome) => display.stop(outcome) };
 }

@@ -1,7 +1,7 @@
 /**
  * Progress through the real binary: the bar on a pseudo-terminal (util-linux `script`), none when
  * stdout is the terminal, on TERM=dumb or with -q; plain lines for a log with --progress; one notice
- * when retries begin; the summary; cli-progress loaded only for a bar.
+ * when retries begin; the summary; a Ctrl-C over the bar; cli-progress loaded only for a bar.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -34,21 +34,30 @@ const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 /**
  * Runs sheetpipe under a pseudo-terminal: stdin, stdout and stderr are the terminal unless `redirect`
- * sends stdout to a file. Returns what the terminal received.
+ * sends stdout to a file; with `ctrlCOn`, Ctrl-C is typed once the terminal has received text that
+ * matches it. Returns what the terminal received.
  */
 async function onTerminal(
   args: string[],
-  options: { redirect?: string; env?: Record<string, string>; columns?: number } = {},
+  options: { redirect?: string; env?: Record<string, string>; columns?: number; ctrlCOn?: RegExp } = {},
 ): Promise<CliResult> {
   const size = options.columns ? `stty cols ${options.columns} 2>/dev/null; ` : '';
   const line = size + [process.execPath, BIN, ...args].map(quote).join(' ') + (options.redirect ? ` > ${quote(options.redirect)}` : '');
   const child = spawn('script', ['-qec', line, '/dev/null'], {
     env: childEnv({ TERM: 'xterm', COLUMNS: '120', ...options.env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin: what is typed at the terminal.
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  let typed = false;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    if (options.ctrlCOn && !typed && options.ctrlCOn.test(stdout)) {
+      typed = true;
+      child.stdin.write('\x03');
+    }
+  });
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const [code] = (await once(child, 'close')) as [number | null];
   return {
@@ -142,6 +151,25 @@ describe.skipIf(!hasScript)('a folder export on a terminal', () => {
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(all.at(-1)).toMatch(/^sheetpipe █{24} 100% \| 1,998 rows \| [\d,]+ rows\/s$/);
     expect(r.stdout).toMatch(/sheetpipe: 2 files, 1,998 rows → \S+ in [\d.]+ s/);
+  });
+});
+
+describe.skipIf(!hasScript)('Ctrl-C with a bar on the terminal', () => {
+  it('"interrupted by SIGINT" on a line of its own, then the bar cleared', async () => {
+    // Requests slow enough that the run is still going when Ctrl-C is typed.
+    const slow = await startEmulatorProcess(['--rows', '1000', '--cols', '4', '--latency', '1500']);
+    try {
+      const r = await onTerminal(['--endpoint', slow.endpoint, slow.spreadsheet, '--max-rpm', '0', '--chunk-rows', '250', '-c', '1'], {
+        redirect: '/dev/null',
+        ctrlCOn: /sheetpipe [█░]+ 0% \| /,
+      });
+      expect(r.code, describeResult(r)).toBe(130);
+      expect(frames(r.stdout).length, describeResult(r)).toBeGreaterThanOrEqual(1);
+      // The terminal echoes ^C where the cursor is, at the bar's end: the bar's line is cleared before the message.
+      expect(screen(r.stdout), describeResult(r)).toEqual(['sheetpipe: interrupted by SIGINT', '']);
+    } finally {
+      await slow.stop();
+    }
   });
 });
 
