@@ -29,11 +29,15 @@ const SIGNALS: readonly StopSignal[] = ['SIGHUP', 'SIGINT', 'SIGTERM'];
 export async function main(args: string[]): Promise<number> {
   const { stdout, stderr } = process;
   let verbose = args.includes('--verbose');
+  // A command's progress display may take this over: a bar on stderr's line prints lines above itself.
+  let printLine = (line: string): void => {
+    stderr.write(`${line}\n`);
+  };
   // A library's process warning (google-auth-library's MetadataLookupWarning, say) would follow our
   // one-line error with lines of its own: none reach stderr, and --verbose shows each as one line.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
-    if (verbose) stderr.write(`sheetpipe: warning: ${oneLine(`${warning.name}: ${warning.message}`)}\n`);
+    if (verbose) printLine(`sheetpipe: warning: ${oneLine(`${warning.name}: ${warning.message}`)}`);
   });
   // After SIGHUP the terminal may be gone: a message that cannot be written is not a crash.
   stderr.on('error', () => undefined);
@@ -50,7 +54,7 @@ export async function main(args: string[]): Promise<number> {
     }
     interrupted = true;
     // Say so at once; the cleanup that follows takes a moment.
-    if (announceInterrupt) stderr.write(`sheetpipe: interrupted by ${signal}\n`);
+    if (announceInterrupt) printLine(`sheetpipe: interrupted by ${signal}`);
     controller.abort(new InterruptedError(signal));
   };
   for (const signal of SIGNALS) process.on(signal, () => onSignal(signal));
@@ -67,6 +71,7 @@ export async function main(args: string[]): Promise<number> {
     onForcedExit: (cleanup) => (forcedCleanup = cleanup),
     setVerbose: (on) => (verbose = on),
     expectSignals: () => (announceInterrupt = false),
+    printLinesWith: (print) => (printLine = print),
   };
   try {
     const invocation = parseCommandLine(args);

@@ -6,8 +6,9 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { attachProgress, formatFolderSummary, formatSummary, retryNotice } from '../src/commands/progress.js';
 import { ExportEvents, type PlanInfo } from '../src/engine/run.js';
+import { frames, screen } from './support/terminal.js';
 
-function terminal(columns = 120): Writable & { columns: number; text: () => string } {
+function terminal(columns = 120): Writable & { columns: number; isTTY: true; text: () => string } {
   let text = '';
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
@@ -15,25 +16,17 @@ function terminal(columns = 120): Writable & { columns: number; text: () => stri
       callback();
     },
   });
-  return Object.assign(stream, { columns, text: () => text });
+  return Object.assign(stream, { columns, isTTY: true as const, text: () => text });
 }
 
 const PLAN: PlanInfo = { range: "'Data'!A1:C1000", chunks: 10, rows: 1000, columns: 3, colsNamed: true };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The bar's frames, in order: each \r-started redraw. */
-function frames(text: string): string[] {
-  return text
-    .split('\r')
-    .map((f) => f.replaceAll('\x1b[K', '').replace(/\n$/, ''))
-    .filter((f) => f.startsWith('sheetpipe █') || f.startsWith('sheetpipe ░'));
-}
-
 describe('the bar', () => {
   it('percentage of sheet rows covered, count of rows written; the last frame is 100 % with the real count', async () => {
     const stream = terminal();
     const events = new ExportEvents();
-    const progress = attachProgress(events, { stream, mode: 'bar', header: true });
+    const progress = await attachProgress(events, { stream, mode: 'bar', header: true });
     events.emit('plan', PLAN);
     // 400 sheet rows read, 301 output rows written (the header and 300 data rows).
     events.emit('progress', { rowsWritten: 301, rowsCovered: 400 });
@@ -49,25 +42,30 @@ describe('the bar', () => {
     expect(all).toContainEqual(expect.stringMatching(/ 40% \| 300 of ~999 rows \| /));
     expect(all).toContainEqual(expect.stringMatching(/ 60% \| 500 of ~999 rows \| /));
     expect(all.at(-1)).toMatch(/^sheetpipe █{24} 100% \| 500 rows \| [\d,]+ rows\/s$/);
-    expect(stream.text().endsWith('\n')).toBe(true);
+    // The last frame stays, its line ended: the cursor waits on the empty line below.
+    const [last, below, ...more] = screen(stream.text());
+    expect(last).toBe(all.at(-1));
+    expect([below, ...more]).toEqual(['']);
     const percents = all.map((f) => Number(/ (\d+)% /.exec(f)?.[1]));
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
   });
 
-  it('is cleared, not completed, when the run fails', () => {
+  it('is cleared, not completed, when the run fails', async () => {
     const stream = terminal();
     const events = new ExportEvents();
-    const progress = attachProgress(events, { stream, mode: 'bar' });
+    const progress = await attachProgress(events, { stream, mode: 'bar' });
     events.emit('plan', PLAN);
+    expect(frames(stream.text())).toHaveLength(1);
     progress.stop('failed');
-    expect(stream.text().endsWith('\r\x1b[K')).toBe(true);
+    expect(stream.text().endsWith('\x1b[1G\x1b[0J')).toBe(true);
+    expect(screen(stream.text()), 'the line is left empty, the cursor at its start').toEqual(['']);
     expect(stream.text()).not.toContain('100%');
   });
 
-  it('never wider than the terminal (a wrapped line cannot be redrawn)', () => {
+  it('never wider than the terminal (a wrapped line cannot be redrawn)', async () => {
     const stream = terminal(40);
     const events = new ExportEvents();
-    const progress = attachProgress(events, { stream, mode: 'bar' });
+    const progress = await attachProgress(events, { stream, mode: 'bar' });
     events.emit('plan', PLAN);
     events.emit('progress', { rowsWritten: 20, rowsCovered: 20 });
     progress.stop('done');
@@ -76,13 +74,27 @@ describe('the bar', () => {
     for (const f of all) expect(f.length).toBeLessThan(40);
   });
 
-  it('a warning or retry notice clears the bar, prints a whole line, and redraws the bar', () => {
+  it('a warning or retry notice clears the bar, prints a whole line, and redraws the bar', async () => {
     const stream = terminal();
     const events = new ExportEvents();
-    attachProgress(events, { stream, mode: 'bar' });
+    const progress = await attachProgress(events, { stream, mode: 'bar' });
     events.emit('plan', PLAN);
     events.emit('warning', 'warning: row 7 has 4 cells', 'output');
-    expect(stream.text()).toContain('\r\x1b[Ksheetpipe: warning: row 7 has 4 cells\n\rsheetpipe ');
+    expect(stream.text()).toContain('\x1b[1G\x1b[2Ksheetpipe: warning: row 7 has 4 cells\n\x1b[1Gsheetpipe ░');
+    expect(screen(stream.text())).toEqual(['sheetpipe: warning: row 7 has 4 cells', expect.stringMatching(/^sheetpipe ░{24} 0% \| /)]);
+    progress.stop('failed');
+  });
+
+  it("the edge's own line (interrupted by SIGINT) goes above the bar, on a line of its own", async () => {
+    const stream = terminal();
+    const events = new ExportEvents();
+    const progress = await attachProgress(events, { stream, mode: 'bar' });
+    events.emit('plan', PLAN);
+    events.emit('progress', { rowsWritten: 300, rowsCovered: 300 });
+    progress.print('sheetpipe: interrupted by SIGINT');
+    expect(screen(stream.text())).toEqual(['sheetpipe: interrupted by SIGINT', expect.stringMatching(/^sheetpipe █+░+ 30% \| /)]);
+    progress.stop('failed');
+    expect(screen(stream.text())).toEqual(['sheetpipe: interrupted by SIGINT', '']);
   });
 });
 
@@ -99,7 +111,7 @@ describe('several ranges (a folder export): one bar for the run', () => {
   it('covers every plan, names the file being written, and counts data rows (one header line per range)', async () => {
     const stream = terminal(160);
     const events = new ExportEvents();
-    const progress = attachProgress(events, { stream, mode: 'bar', header: true });
+    const progress = await attachProgress(events, { stream, mode: 'bar', header: true });
     events.emit('plan', plan('Orders.csv', 1000));
     events.emit('plan', plan('Customers.csv', 200));
     await sleep(150);
@@ -120,7 +132,7 @@ describe('several ranges (a folder export): one bar for the run', () => {
   it('on a narrow terminal the bar shrinks before the figures are cut', async () => {
     const stream = terminal(80);
     const events = new ExportEvents();
-    attachProgress(events, { stream, mode: 'bar', header: true });
+    const progress = await attachProgress(events, { stream, mode: 'bar', header: true });
     events.emit('plan', plan('Orders.csv', 100_000));
     events.emit('plan', plan('Customers.csv', 100_000));
     await sleep(150);
@@ -129,16 +141,19 @@ describe('several ranges (a folder export): one bar for the run', () => {
     const last = frames(stream.text()).at(-1) ?? '';
     expect(last.length).toBeLessThan(80);
     expect(last).toMatch(/^sheetpipe [█░]{10,23} 25% \| 50,000 of ~199,998 rows \| [\d,]+ rows\/s/);
+    progress.stop('failed');
   });
 
-  it('a plan made again for the same file replaces the first', () => {
+  it('a plan made again for the same file replaces the first', async () => {
     const stream = terminal();
     const events = new ExportEvents();
-    attachProgress(events, { stream, mode: 'bar' });
+    const progress = await attachProgress(events, { stream, mode: 'bar' });
     events.emit('plan', plan('Orders.csv', 1000));
     events.emit('plan', plan('Orders.csv', 1000));
     events.emit('progress', { rowsWritten: 10, rowsCovered: 500 });
+    progress.stop('done');
     expect(frames(stream.text())[0]).toMatch(/ 0% \| 0 of ~1,000 rows \| /);
+    expect(frames(stream.text()).at(-1)).toMatch(/ 100% \| 10 rows \| /);
   });
 });
 
@@ -160,7 +175,7 @@ describe('plain lines (--progress where no bar can be drawn)', () => {
   it('a line every interval, with no carriage return or escape code', async () => {
     const stream = terminal();
     const events = new ExportEvents();
-    const progress = attachProgress(events, { stream, mode: 'lines', header: true, lineIntervalMs: 20 });
+    const progress = await attachProgress(events, { stream, mode: 'lines', header: true, lineIntervalMs: 20 });
     events.emit('plan', PLAN);
     events.emit('progress', { rowsWritten: 451, rowsCovered: 450 });
     await sleep(100);
@@ -186,20 +201,20 @@ describe('retries', () => {
     reason: '503 UNAVAILABLE The service is currently unavailable.',
   });
 
-  it('are announced once, however many there are', () => {
+  it('are announced once, however many there are', async () => {
     const stream = terminal();
     const events = new ExportEvents();
-    attachProgress(events, { stream, mode: 'off' });
+    await attachProgress(events, { stream, mode: 'off' });
     for (let i = 1; i <= 4; i++) events.emit('retry', retry(i));
     expect(stream.text()).toBe('sheetpipe: the API is answering 503 UNAVAILABLE; retrying (this can take a minute)\n');
   });
 
-  it('one line each with --verbose; nothing with -q', () => {
+  it('one line each with --verbose; nothing with -q', async () => {
     const verbose = terminal();
     const quiet = terminal();
     const events = new ExportEvents();
-    attachProgress(events, { stream: verbose, mode: 'off', verbose: true });
-    attachProgress(events, { stream: quiet, mode: 'off', quiet: true });
+    await attachProgress(events, { stream: verbose, mode: 'off', verbose: true });
+    await attachProgress(events, { stream: quiet, mode: 'off', quiet: true });
     events.emit('retry', retry(1));
     events.emit('retry', retry(2));
     events.emit('warning', 'warning: something', 'notice');
@@ -218,6 +233,17 @@ describe('retries', () => {
     expect(retryNotice('rate-limit', '429 RESOURCE_EXHAUSTED Quota exceeded')).toBe(
       "sheetpipe: the API's quota is used up (429 RESOURCE_EXHAUSTED); waiting and retrying (a lower --max-rpm avoids this)",
     );
+    // The status whole, as the API names it or as the HTTP status of a page not from the API.
+    for (const [reason, status] of [
+      ['500 Internal Server Error', '500 Internal Server Error'],
+      ['502 Bad Gateway', '502 Bad Gateway'],
+      ['503 UNAVAILABLE The service is currently unavailable.', '503 UNAVAILABLE'],
+      ['500 INTERNAL Internal error encountered.', '500 INTERNAL'],
+      ['503 Service Unavailable', '503 Service Unavailable'],
+    ]) {
+      expect(retryNotice('server', reason!)).toBe(`sheetpipe: the API is answering ${status}; retrying (this can take a minute)`);
+    }
+    expect(retryNotice('rate-limit', '429 Too Many Requests')).toMatch(/\(429 Too Many Requests\); waiting/);
     expect(retryNotice('timeout', 'timed out after 30 s')).toBe(
       'sheetpipe: requests are timing out (timed out after 30 s); retrying (this can take a minute)',
     );

@@ -23,6 +23,11 @@ export interface CommandIo {
   setVerbose(verbose: boolean): void;
   /** A signal is this command's normal end: no "interrupted" line. */
   expectSignals(): void;
+  /**
+   * The edge's own lines during a run (`interrupted by SIGINT`, a --verbose process warning) are
+   * printed by `print`: the progress display, which puts them above a bar drawn on stderr's line.
+   */
+  printLinesWith(print: (line: string) => void): void;
 }
 
 /** A command: resolves with the exit code, or throws a typed error that the edge prints. */

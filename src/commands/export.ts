@@ -20,20 +20,22 @@ export const run: Command = async ({ values, positionals }, io) => {
   return config.folder ? exportToFolder(config, config.folder.ranges, io) : exportOne(config, io);
 };
 
-/** The progress display of a run: a NDJSON object export writes no header line. */
-function progressFor(
+/** The progress display of a run (a NDJSON object export writes no header line); the edge's own lines go through it. */
+async function progressFor(
   config: ExportConfig,
   io: CommandIo,
   attach: typeof import('./progress.js').attachProgress,
   events: import('../engine/run.js').ExportEvents,
 ) {
-  return attach(events, {
+  const progress = await attach(events, {
     stream: io.stderr,
     mode: config.progress,
     quiet: config.quiet,
     verbose: config.verbose,
     header: config.header && config.format !== 'ndjson',
   });
+  io.printLinesWith(progress.print);
+  return progress;
 }
 
 async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
@@ -48,7 +50,7 @@ async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
     ]),
   );
   const events = new ExportEvents();
-  const progress = progressFor(config, io, attachProgress, events);
+  const progress = await progressFor(config, io, attachProgress, events);
   const sink = files && config.output ? await files.openFileSink(config.output) : undefined;
   if (sink) io.onForcedExit(sink.discardSync);
   const chain = sink && bytes ? bytes.byteChain(sink.stream, { gzip: true }) : undefined;
@@ -87,7 +89,7 @@ async function exportToFolder(config: ExportConfig, ranges: readonly A1[] | unde
     Promise.all([import('../engine/folder-export.js'), import('../engine/run.js'), import('./progress.js')]),
   );
   const events = new ExportEvents();
-  const progress = progressFor(config, io, attachProgress, events);
+  const progress = await progressFor(config, io, attachProgress, events);
   const folder = config.output as string;
   try {
     const { manifest, retries, seconds } = await exportFolder({

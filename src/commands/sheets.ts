@@ -16,7 +16,7 @@ export const run: Command = async ({ values, positionals }, io) => {
 
   const events = new ExportEvents();
   // No bar for one request, but retries are announced as in an export.
-  const progress = attachProgress(events, { stream: io.stderr, mode: 'off', quiet: config.quiet, verbose: config.verbose });
+  const progress = await attachProgress(events, { stream: io.stderr, mode: 'off', quiet: config.quiet, verbose: config.verbose });
   let meta;
   try {
     meta = await readSpreadsheetMeta({

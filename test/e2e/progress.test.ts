@@ -1,16 +1,18 @@
 /**
  * Progress through the real binary: the bar on a pseudo-terminal (util-linux `script`), none when
  * stdout is the terminal, on TERM=dumb or with -q; plain lines for a log with --progress; one notice
- * when retries begin; the summary.
+ * when retries begin; the summary; a Ctrl-C over the bar; cli-progress loaded only for a bar.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, type CliResult, childEnv, describeResult, runCli, startEmulatorProcess, type EmulatorProcess } from './harness.js';
 import { RETRY_NOTICE, mixedTab, startFaultEmulator } from '../faults/helpers.js';
+import { frames, screen } from '../support/terminal.js';
 
 const hasScript = spawnSync('script', ['-qec', 'true', '/dev/null']).status === 0;
 
@@ -32,21 +34,30 @@ const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 /**
  * Runs sheetpipe under a pseudo-terminal: stdin, stdout and stderr are the terminal unless `redirect`
- * sends stdout to a file. Returns what the terminal received.
+ * sends stdout to a file; with `ctrlCOn`, Ctrl-C is typed once the terminal has received text that
+ * matches it. Returns what the terminal received.
  */
 async function onTerminal(
   args: string[],
-  options: { redirect?: string; env?: Record<string, string>; columns?: number } = {},
+  options: { redirect?: string; env?: Record<string, string>; columns?: number; ctrlCOn?: RegExp } = {},
 ): Promise<CliResult> {
   const size = options.columns ? `stty cols ${options.columns} 2>/dev/null; ` : '';
   const line = size + [process.execPath, BIN, ...args].map(quote).join(' ') + (options.redirect ? ` > ${quote(options.redirect)}` : '');
   const child = spawn('script', ['-qec', line, '/dev/null'], {
     env: childEnv({ TERM: 'xterm', COLUMNS: '120', ...options.env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin: what is typed at the terminal.
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  let typed = false;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    if (options.ctrlCOn && !typed && options.ctrlCOn.test(stdout)) {
+      typed = true;
+      child.stdin.write('\x03');
+    }
+  });
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const [code] = (await once(child, 'close')) as [number | null];
   return {
@@ -56,14 +67,6 @@ async function onTerminal(
     stdout,
     stderr,
   };
-}
-
-/** The bar's frames in the order drawn. */
-function frames(text: string): string[] {
-  return text
-    .split(/\r(?!\n)/)
-    .map((f) => f.replaceAll('\x1b[K', '').replace(/\r?\n[\s\S]*$/, ''))
-    .filter((f) => /^sheetpipe [█░]/.test(f));
 }
 
 const args = () => ['--endpoint', emu.endpoint, emu.spreadsheet, 'Generated', '--max-rpm', '0', '--chunk-rows', '200', '-c', '1'];
@@ -91,6 +94,11 @@ describe.skipIf(!hasScript)('the bar on a terminal', () => {
     ).toBe(true);
     expect(all.at(-1)).toMatch(/^sheetpipe █{24} 100% \| 999 rows \| [\d,]+ rows\/s$/);
     expect(r.stdout).toMatch(SUMMARY);
+    // What stays on the screen: the last frame on its own line, then the summary.
+    const [last, summary, ...rest] = screen(r.stdout);
+    expect(last, describeResult(r)).toBe(all.at(-1));
+    expect(summary).toMatch(new RegExp(`^${SUMMARY.source}$`));
+    expect(rest).toEqual(['']);
     expect(readFileSync(out, 'utf8').split('\n')).toHaveLength(1001);
   });
 
@@ -104,7 +112,7 @@ describe.skipIf(!hasScript)('the bar on a terminal', () => {
     const r = await onTerminal(args());
     expect(r.code, describeResult(r)).toBe(0);
     expect(frames(r.stdout)).toEqual([]);
-    expect(r.stdout).not.toContain('\x1b[K');
+    expect(r.stdout).not.toContain('\x1b');
     expect(r.stdout).not.toMatch(/rows\/s \|/);
     expect(r.stdout).toContain('1,');
     expect(r.stdout).toMatch(SUMMARY);
@@ -143,6 +151,52 @@ describe.skipIf(!hasScript)('a folder export on a terminal', () => {
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(all.at(-1)).toMatch(/^sheetpipe █{24} 100% \| 1,998 rows \| [\d,]+ rows\/s$/);
     expect(r.stdout).toMatch(/sheetpipe: 2 files, 1,998 rows → \S+ in [\d.]+ s/);
+  });
+});
+
+describe.skipIf(!hasScript)('Ctrl-C with a bar on the terminal', () => {
+  it('"interrupted by SIGINT" on a line of its own, then the bar cleared', async () => {
+    // Requests slow enough that the run is still going when Ctrl-C is typed.
+    const slow = await startEmulatorProcess(['--rows', '1000', '--cols', '4', '--latency', '1500']);
+    try {
+      const r = await onTerminal(['--endpoint', slow.endpoint, slow.spreadsheet, '--max-rpm', '0', '--chunk-rows', '250', '-c', '1'], {
+        redirect: '/dev/null',
+        ctrlCOn: /sheetpipe [█░]+ 0% \| /,
+      });
+      expect(r.code, describeResult(r)).toBe(130);
+      expect(frames(r.stdout).length, describeResult(r)).toBeGreaterThanOrEqual(1);
+      // The terminal echoes ^C where the cursor is, at the bar's end: the bar's line is cleared before the message.
+      expect(screen(r.stdout), describeResult(r)).toEqual(['sheetpipe: interrupted by SIGINT', '']);
+    } finally {
+      await slow.stop();
+    }
+  });
+});
+
+describe('cli-progress is loaded only when a bar is drawn', () => {
+  const PROBE = pathToFileURL(fileURLToPath(new URL('../support/module-probe.mjs', import.meta.url))).href;
+  let n = 0;
+  /** The run's result, and the packages it loaded. */
+  const probed = async (run: (env: Record<string, string>) => Promise<CliResult>): Promise<[CliResult, string[]]> => {
+    const file = join(dir, `modules-${++n}.json`);
+    const r = await run({ NODE_OPTIONS: `--import=${PROBE}`, SHEETPIPE_MODULE_PROBE: file });
+    return [r, JSON.parse(readFileSync(file, 'utf8')) as string[]];
+  };
+
+  it.skipIf(!hasScript)('a bar on a terminal loads it (the probe sees it)', async () => {
+    const [r, loaded] = await probed((env) => onTerminal(args(), { redirect: '/dev/null', env }));
+    expect(r.code, describeResult(r)).toBe(0);
+    expect(frames(r.stdout).length).toBeGreaterThanOrEqual(1);
+    expect(loaded).toContain('cli-progress');
+  });
+
+  it('--version, --help, a piped run, --progress for a log, -q: never', async () => {
+    const runs = [['--version'], ['--help'], [...args()], [...args(), '--progress', '-o', '/dev/null'], [...args(), '-q']];
+    for (const argv of runs) {
+      const [r, loaded] = await probed((env) => runCli(argv, { env }));
+      expect(r.code, describeResult(r)).toBe(0);
+      expect(loaded, describeResult(r)).not.toContain('cli-progress');
+    }
   });
 });
 
