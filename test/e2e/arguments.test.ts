@@ -48,7 +48,13 @@ describe('no arguments, help, version', () => {
     expect(r.stderr).toMatch(
       /^Stream a Google Sheets range to CSV, TSV or NDJSON\.\n\nUsage: sheetpipe <spreadsheet> \[range\] \[options\]\n\nExamples:\n/,
     );
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('  sheetpipe '))).toHaveLength(3);
+    const examples = r.stderr.slice(r.stderr.indexOf('Examples:\n'));
+    expect(
+      examples
+        .slice(0, examples.indexOf('\n\n'))
+        .split('\n')
+        .filter((l) => l.startsWith('  sheetpipe ')),
+    ).toHaveLength(3);
     expect(r.stderr).not.toMatch(/Not enough non-option arguments/);
   });
 
@@ -69,6 +75,19 @@ describe('no arguments, help, version', () => {
     expect(r.stdout).toContain(marker);
     expect(r.stdout.indexOf('Examples:')).toBe(r.stdout.search(/^Examples:/m));
     expect(r.stdout.indexOf('Examples:')).toBeLessThan(r.stdout.indexOf('options:'));
+  });
+
+  it('`sheetpipe` alone and `help emulator` show how to read the demo: the emulator, its endpoint, the demo ID', async () => {
+    const bare = await runCli([]);
+    expectExit(bare, 2);
+    const emulator = await runCli(['help', 'emulator']);
+    expectExit(emulator, 0);
+    for (const text of [bare.stderr, emulator.stdout]) {
+      expect(text).toMatch(/^ {2}sheetpipe emulator &$/m);
+      expect(text).toMatch(
+        /^ {2}export SHEETPIPE_ENDPOINT=http:\/\/127\.0\.0\.1:8089\/\n {2}sheetpipe sheetpipe-demo-0{29} Orders \| head -3$/m,
+      );
+    }
   });
 
   it("each command's help lists its own options only, numbers as numbers with their defaults", async () => {
@@ -241,6 +260,35 @@ describe('shell completion', () => {
     expect(complete(`sheetpipe ${ID} --format `)).toEqual(['csv', 'jsonl', 'ndjson', 'tsv']);
     expect(complete('sheetpipe emulator --po')).toEqual(['--port']);
     expect(complete('sheetpipe sheets --js')).toEqual(['--json']);
+  });
+});
+
+describe("the demo's ID without the emulator", () => {
+  // A proxy on a closed port: were a request made, it would fail here, never reach Google.
+  const nowhere = () => ({ HOME: dir, HTTPS_PROXY: 'http://127.0.0.1:1', https_proxy: 'http://127.0.0.1:1' });
+  const DEMO = 'sheetpipe-demo-00000000000000000000000000000';
+  const HINT =
+    /^sheetpipe: spreadsheet sheetpipe-demo-0{29} is the demo that `sheetpipe emulator` serves on this machine, not a Google spreadsheet: start `sheetpipe emulator` and set SHEETPIPE_ENDPOINT=http:\/\/127\.0\.0\.1:8089\/ \(or pass --endpoint http:\/\/127\.0\.0\.1:8089\/\)\n$/;
+
+  it.each([
+    ['an export, with no credentials', () => [DEMO, 'Orders'], {}],
+    ['an export, with an API key', () => [DEMO, 'Orders'], { GOOGLE_API_KEY: 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY' }],
+    ['a URL, to a folder', () => [`https://docs.google.com/spreadsheets/d/${DEMO}/edit`, '--all-sheets', '-o', join(dir, 'demo')], {}],
+    ['sheets', () => ['sheets', DEMO, '--verbose'], {}],
+  ])('%s: says where the demo is served and how to point sheetpipe at it, before any request (exit 4)', async (_, args, env) => {
+    const r = await runWithEnv(args(), { ...nowhere(), ...env });
+    expectExit(r, 4);
+    expect(r.stdout).toBe('');
+    expect(r.stderr, describeResult(r)).toMatch(HINT);
+  });
+
+  it('another endpoint is asked as any other: the demo ID is what an emulator there may serve', async () => {
+    const r = await runWithEnv(['--endpoint', 'https://sheets.invalid/', DEMO], {
+      ...nowhere(),
+      GOOGLE_API_KEY: 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY',
+    });
+    expectExit(r, 5);
+    expect(r.stderr).not.toContain('is the demo');
   });
 });
 
