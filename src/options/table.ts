@@ -1,8 +1,8 @@
 /**
  * Every option of every command, declared once: its spellings, type, default, help, rule, help
  * group, the commands that take it and whether the library takes it. The argv parser, help,
- * "did you mean", shell completion, README's option tables, each command's config and the
- * library's option type and validation are all derived from this list. Pure.
+ * "did you mean", shell completion, README's option tables, the man page, each command's config
+ * and the library's option type and validation are all derived from this list. Pure.
  */
 import { MAX_COLUMN, MAX_ROW } from '../sheet/a1.js';
 import { DEMO_SPREADSHEET_ID, EMULATOR_HOST, EMULATOR_PORT } from '../shared/demo.js';
