@@ -1,5 +1,14 @@
 #!/usr/bin/env node
-import { main } from '../dist/bin/cli.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+// A clone linked before its build: say what to run, not an import's stack trace.
+const cli = new URL('../dist/bin/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write(`sheetpipe: ${fileURLToPath(new URL('..', import.meta.url))} is not built yet; run \`npm run build\` there\n`);
+  process.exit(1);
+}
+const { main } = await import(cli.href);
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

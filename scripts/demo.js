@@ -1,12 +1,25 @@
 #!/usr/bin/env node
 // The quick-start demo: start the local emulator on a generated 200,000-row tab, export it through
 // the real CLI with the progress bar, write demo.csv, stop the emulator. Exits with the export's code.
-import { spawn } from 'node:child_process';
+// On a fresh clone it builds dist/ first: `npm install` builds nothing (an install runs no script of ours).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/sheetpipe.js', import.meta.url));
+if (!existsSync(new URL('../dist/bin/cli.js', import.meta.url))) {
+  console.error('$ npm run build');
+  // The npm that runs this script, else the one on PATH.
+  const npm = process.env.npm_execpath;
+  const cwd = fileURLToPath(new URL('..', import.meta.url));
+  const args = ['run', '--silent', 'build'];
+  const built = npm
+    ? spawnSync(process.execPath, [npm, ...args], { cwd, stdio: 'inherit' })
+    : spawnSync('npm', args, { cwd, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 const output = process.env.SHEETPIPE_DEMO_OUTPUT ?? 'demo.csv';
 const rows = process.env.SHEETPIPE_DEMO_ROWS ?? '200000';
 

@@ -4,8 +4,10 @@
  */
 import type { Command, CommandIo } from './commands/context.js';
 import {
+  AuthError,
   BrokenPipe,
   ExitCode,
+  InternalError,
   InterruptedError,
   SheetpipeError,
   type StopSignal,
@@ -33,12 +35,11 @@ export async function main(args: string[]): Promise<number> {
   let printLine = (line: string): void => {
     stderr.write(`${line}\n`);
   };
-  // A library's process warning (google-auth-library's MetadataLookupWarning, say) would follow our
-  // one-line error with lines of its own: none reach stderr, and --verbose shows each as one line.
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (verbose) printLine(`sheetpipe: warning: ${oneLine(`${warning.name}: ${warning.message}`)}`);
+  const warnings = libraryWarnings((line) => {
+    if (verbose) printLine(line);
   });
+  process.removeAllListeners('warning');
+  process.on('warning', warnings.raised);
   // After SIGHUP the terminal may be gone: a message that cannot be written is not a crash.
   stderr.on('error', () => undefined);
 
@@ -73,6 +74,7 @@ export async function main(args: string[]): Promise<number> {
     expectSignals: () => (announceInterrupt = false),
     printLinesWith: (print) => (printLine = print),
   };
+  let failure: unknown;
   try {
     const invocation = parseCommandLine(args);
     switch (invocation.kind) {
@@ -91,17 +93,54 @@ export async function main(args: string[]): Promise<number> {
       }
     }
   } catch (error) {
+    failure = error;
     return report(error, stderr, verbose);
+  } finally {
+    warnings.settled(failure);
   }
 }
 
-/** The one line a failure prints (and its cause, with --verbose); returns the exit code. */
+/**
+ * Process warnings that libraries raise: none reach stderr on their own (they would surround the
+ * one-line error with lines of theirs); `write` (--verbose) shows each as one line (no newline: the writer adds it).
+ *
+ * google-auth-library's MetadataLookupWarning comes from its probe for a service account attached
+ * to the machine, the last place it looks for credentials. When the run then fails on credentials,
+ * its error line already says so: that warning waits for the run's end and is dropped then. (It
+ * reaches the process before or after the error, depending on the cleanup in between.)
+ */
+export function libraryWarnings(write: (line: string) => void): {
+  raised: (warning: Error) => void;
+  settled: (failure: unknown) => void;
+} {
+  let state: { phase: 'running'; held: Error[] } | { phase: 'settled'; failedOnCredentials: boolean } = { phase: 'running', held: [] };
+  const show = (warning: Error) => write(`sheetpipe: warning: ${oneLine(`${warning.name}: ${warning.message}`)}`);
+  return {
+    raised(warning) {
+      if (warning.name !== 'MetadataLookupWarning') show(warning);
+      else if (state.phase === 'running') state.held.push(warning);
+      else if (!state.failedOnCredentials) show(warning);
+    },
+    settled(failure) {
+      if (state.phase === 'settled') return;
+      const { held } = state;
+      state = { phase: 'settled', failedOnCredentials: failure instanceof AuthError };
+      if (!state.failedOnCredentials) held.forEach(show);
+    },
+  };
+}
+
+/**
+ * The one line a failure prints; returns the exit code. An expected failure's line says it all;
+ * with --verbose, a bug (an internal or unexpected error) adds its cause's stack, to report.
+ */
 function report(error: unknown, stderr: NodeJS.WriteStream, verbose: boolean): number {
   if (error instanceof BrokenPipe) return ExitCode.ok;
   if (error instanceof InterruptedError) return error.exitCode;
   if (error instanceof SheetpipeError) {
     stderr.write(`sheetpipe: ${oneLine(error.message)}\n`);
-    if (verbose && error.cause) stderr.write(`${redact(String((error.cause as Error).stack ?? error.cause))}\n`);
+    if (verbose && error instanceof InternalError && error.cause)
+      stderr.write(`${redact(String((error.cause as Error).stack ?? error.cause))}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -7,7 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, memoryTab, startEmulator } from '../src/emulator/index.js';
-import { AuthError, UsageError, exportToStream, readRows, readSpreadsheetMeta, type StreamExportOptions } from '../src/index.js';
+import {
+  AuthError,
+  NotFoundError,
+  UsageError,
+  exportToStream,
+  readRows,
+  readSpreadsheetMeta,
+  type StreamExportOptions,
+} from '../src/index.js';
 import { parseCommandLine } from '../src/options/argv.js';
 import { exportConfig } from '../src/options/config.js';
 import { engineOptions } from '../src/library.js';
@@ -147,6 +155,29 @@ describe("the library validates with the command line's rules, before any reques
       'credentials file /nonexistent/sheetpipe-key.json (credentials) does not exist; point it at a service-account or authorized-user JSON key',
     );
     expect(requests).toBe(before);
+  });
+});
+
+describe("the demo's ID", () => {
+  it("on Google's endpoint: a NotFoundError that names the emulator and its endpoint, before any credential is looked up", async () => {
+    const error = await readSpreadsheetMeta({ spreadsheet: 'sheetpipe-demo-00000000000000000000000000000', env: {} }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as NotFoundError).message).toMatch(
+      /is the demo that `sheetpipe emulator` serves .* SHEETPIPE_ENDPOINT=http:\/\/127\.0\.0\.1:8089\//,
+    );
+  });
+
+  it('on an emulator it is read as any ID', async () => {
+    const demo = await startEmulator({ port: 0 });
+    try {
+      const meta = await readSpreadsheetMeta({ spreadsheet: demo.spreadsheetId, endpoint: demo.url });
+      expect(meta.sheets.map((s) => s.title)).toEqual(['Orders', 'Customers', 'Summary']);
+    } finally {
+      await demo.stop();
+    }
   });
 });
 

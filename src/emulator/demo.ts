@@ -19,7 +19,7 @@ import { hash3 } from './random.js';
 import type { NamedRangeSpec } from './spreadsheet.js';
 
 /** The spreadsheet ID the emulator answers to unless told otherwise. */
-export const DEMO_SPREADSHEET_ID = 'sheetpipe-demo-00000000000000000000000000000';
+export { DEMO_SPREADSHEET_ID } from '../shared/demo.js';
 export const DEMO_TITLE = 'sheetpipe demo';
 
 export interface DemoSpreadsheet {

@@ -3,13 +3,14 @@
  */
 import { UsageError } from '../shared/errors.js';
 import { SPREADSHEET_ID } from '../sheet/ref.js';
+import { EMULATOR_HOST, EMULATOR_PORT } from '../shared/demo.js';
 import type { RequiredCredentials } from './auth.js';
 import type { TabSource } from './data.js';
 import type { FaultRule } from './faults.js';
 import type { NamedRangeSpec } from './spreadsheet.js';
 
-export const DEFAULT_PORT = 8089;
-export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = EMULATOR_PORT;
+export const DEFAULT_HOST = EMULATOR_HOST;
 /** Columns of a generated tab, when its rows are given and its columns not. */
 export const DEFAULT_COLS = 8;
 /** Seed of the generated data, the jitter, the failRate draws and the fault probabilities. */

@@ -14,6 +14,8 @@ import type { ExportEvents } from './events.js';
 import { type SheetsApi, createSheetsApi } from '../google/api.js';
 import { DEFAULT_ENDPOINT, isLoopback } from '../google/endpoint.js';
 import { DEFAULTS, type EngineSettings } from './settings.js';
+import { DEMO_SPREADSHEET_ID, EMULATOR_ENDPOINT } from '../shared/demo.js';
+import { NotFoundError } from '../shared/errors.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from '../sheet/ref.js';
 import type { SpreadsheetMeta } from '../sheet/resolve.js';
 
@@ -46,13 +48,24 @@ export interface Session {
   events: ExportEvents;
 }
 
+/** The demo's ID on Google's endpoint: what to do instead. */
+function demoOffGoogle(id: string): NotFoundError {
+  return new NotFoundError(
+    `spreadsheet ${id} is the demo that \`sheetpipe emulator\` serves on this machine, not a Google spreadsheet: ` +
+      `start \`sheetpipe emulator\` and set SHEETPIPE_ENDPOINT=${EMULATOR_ENDPOINT} (or pass --endpoint ${EMULATOR_ENDPOINT})`,
+  );
+}
+
 export async function openSession(options: ExportOptions, signal: AbortSignal, events: ExportEvents): Promise<Session> {
   const ref = typeof options.spreadsheet === 'string' ? parseSpreadsheetRef(options.spreadsheet) : options.spreadsheet;
+  const endpoint = options.endpoint ?? DEFAULT_ENDPOINT;
+  // The demo lives in the emulator only: Google would just ask for credentials, or answer 404.
+  if (!options.api && ref.id === DEMO_SPREADSHEET_ID && endpoint === DEFAULT_ENDPOINT) throw demoOffGoogle(ref.id);
   const api =
     options.api ??
     (await createSheetsApi({
       spreadsheetId: ref.id,
-      endpoint: options.endpoint ?? DEFAULT_ENDPOINT,
+      endpoint,
       credentials: options.credentials,
       env: options.env ?? process.env,
       valueRender: options.render ?? DEFAULTS.render,
@@ -60,7 +73,7 @@ export async function openSession(options: ExportOptions, signal: AbortSignal, e
       maxSockets: options.concurrency ?? DEFAULTS.concurrency,
       signal,
     }));
-  events.emit('connect', { host: api.host, credentials: !isLoopback(options.endpoint ?? DEFAULT_ENDPOINT), principal: api.principal });
+  events.emit('connect', { host: api.host, credentials: !isLoopback(endpoint), principal: api.principal });
   return {
     ref,
     api,

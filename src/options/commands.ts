@@ -2,6 +2,7 @@
  * The commands as help and completion present them: what each does, how it is called, its
  * arguments and examples. Pure.
  */
+import { DEMO_SPREADSHEET_ID, EMULATOR_ENDPOINT } from '../shared/demo.js';
 import type { CommandName } from './table.js';
 
 export interface Positional {
@@ -20,6 +21,13 @@ export interface CommandSpec {
   /** Examples first, as help shows them: [command line, what it does]. */
   readonly examples: readonly (readonly [string, string?])[];
 }
+
+/** The demo, served and read: shown by `sheetpipe` alone and first in `sheetpipe help emulator`. */
+export const DEMO_EXAMPLES: CommandSpec['examples'] = [
+  ['sheetpipe emulator &', `the demo spreadsheet, on ${EMULATOR_ENDPOINT}`],
+  [`export SHEETPIPE_ENDPOINT=${EMULATOR_ENDPOINT}`, 'read it: no Google account needed'],
+  [`sheetpipe ${DEMO_SPREADSHEET_ID} Orders | head -3`],
+];
 
 const SPREADSHEET: Positional = {
   name: '<spreadsheet>',
@@ -66,6 +74,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     usage: ['emulator [options]'],
     positionals: [],
     examples: [
+      ...DEMO_EXAMPLES,
       ['sheetpipe emulator --data orders.csv --data customers.tsv', 'each file becomes a tab'],
       ['sheetpipe emulator --rows 1000000 --cols 10 --seed 7', 'a generated tab, computed lazily'],
       ['sheetpipe emulator --port 0 --latency 150 --jitter 50 --max-rpm 60', 'as slow as the real API, with its quota'],

@@ -4,7 +4,7 @@
  */
 import { formatCount } from '../shared/plural.js';
 import { TEXT_TYPES } from './rules.js';
-import { COMMANDS, COMMON_EXAMPLES, EXIT_CODES, TAGLINE, type CommandSpec } from './commands.js';
+import { COMMANDS, COMMON_EXAMPLES, DEMO_EXAMPLES, EXIT_CODES, TAGLINE, type CommandSpec } from './commands.js';
 import { type OptionDef, type CommandName, COMMAND_NAMES, GROUPS, longSpelling, optionsFor } from './table.js';
 
 /** `-c, --concurrency N`, `    --header, --no-header`. */
@@ -111,12 +111,13 @@ export function helpText(command: CommandName | undefined, width = 100): string 
   return `${text.trimEnd()}\n`;
 }
 
-/** `sheetpipe` alone: what it does, how to call it, the commonest examples. */
+/** `sheetpipe` alone: what it does, how to call it, the commonest examples, and how to try it on the demo. */
 export function shortUsage(): string {
   return (
     `${TAGLINE}\n\n` +
     `Usage: sheetpipe <spreadsheet> [range] [options]\n\n` +
     `Examples:\n${examples(COMMON_EXAMPLES)}\n\n` +
+    `Try it offline:\n${examples(DEMO_EXAMPLES)}\n\n` +
     `More: sheetpipe help (all commands and options), sheetpipe help <command>\n`
   );
 }

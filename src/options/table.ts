@@ -1,10 +1,11 @@
 /**
  * Every option of every command, declared once: its spellings, type, default, help, rule, help
  * group, the commands that take it and whether the library takes it. The argv parser, help,
- * "did you mean", shell completion, README's option tables, each command's config and the
- * library's option type and validation are all derived from this list. Pure.
+ * "did you mean", shell completion, README's option tables, the man page, each command's config
+ * and the library's option type and validation are all derived from this list. Pure.
  */
 import { MAX_COLUMN, MAX_ROW } from '../sheet/a1.js';
+import { DEMO_SPREADSHEET_ID, EMULATOR_HOST, EMULATOR_PORT } from '../shared/demo.js';
 import { UsageError } from '../shared/errors.js';
 import { DEFAULT_ENDPOINT, normaliseEndpoint } from '../google/endpoint.js';
 import { RETRY_DEFAULTS } from '../fetch/retry-policy.js';
@@ -323,7 +324,7 @@ export const OPTIONS = [
     group: 'Emulator',
     commands: EMULATING,
     rule: integer(0, 65_535),
-    shownDefault: '8089',
+    shownDefault: String(EMULATOR_PORT),
     help: 'port to listen on; 0 = any free port',
   }),
   option({
@@ -334,7 +335,7 @@ export const OPTIONS = [
     group: 'Emulator',
     commands: EMULATING,
     rule: text('a host name or IP address', 'host'),
-    shownDefault: '127.0.0.1',
+    shownDefault: EMULATOR_HOST,
     help: 'address to bind; the default is this machine only',
   }),
   option({
@@ -391,7 +392,7 @@ export const OPTIONS = [
     group: 'Emulator',
     commands: EMULATING,
     rule: matching('8 to 200 letters, digits, "-" or "_"', (id) => SPREADSHEET_ID.test(id), 'ID'),
-    shownDefault: 'sheetpipe-demo-00000000000000000000000000000',
+    shownDefault: DEMO_SPREADSHEET_ID,
     help: 'the spreadsheet ID it answers to',
   }),
   option({

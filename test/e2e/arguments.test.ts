@@ -48,7 +48,13 @@ describe('no arguments, help, version', () => {
     expect(r.stderr).toMatch(
       /^Stream a Google Sheets range to CSV, TSV or NDJSON\.\n\nUsage: sheetpipe <spreadsheet> \[range\] \[options\]\n\nExamples:\n/,
     );
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('  sheetpipe '))).toHaveLength(3);
+    const examples = r.stderr.slice(r.stderr.indexOf('Examples:\n'));
+    expect(
+      examples
+        .slice(0, examples.indexOf('\n\n'))
+        .split('\n')
+        .filter((l) => l.startsWith('  sheetpipe ')),
+    ).toHaveLength(3);
     expect(r.stderr).not.toMatch(/Not enough non-option arguments/);
   });
 
@@ -69,6 +75,19 @@ describe('no arguments, help, version', () => {
     expect(r.stdout).toContain(marker);
     expect(r.stdout.indexOf('Examples:')).toBe(r.stdout.search(/^Examples:/m));
     expect(r.stdout.indexOf('Examples:')).toBeLessThan(r.stdout.indexOf('options:'));
+  });
+
+  it('`sheetpipe` alone and `help emulator` show how to read the demo: the emulator, its endpoint, the demo ID', async () => {
+    const bare = await runCli([]);
+    expectExit(bare, 2);
+    const emulator = await runCli(['help', 'emulator']);
+    expectExit(emulator, 0);
+    for (const text of [bare.stderr, emulator.stdout]) {
+      expect(text).toMatch(/^ {2}sheetpipe emulator &$/m);
+      expect(text).toMatch(
+        /^ {2}export SHEETPIPE_ENDPOINT=http:\/\/127\.0\.0\.1:8089\/\n {2}sheetpipe sheetpipe-demo-0{29} Orders \| head -3$/m,
+      );
+    }
   });
 
   it("each command's help lists its own options only, numbers as numbers with their defaults", async () => {
@@ -244,42 +263,76 @@ describe('shell completion', () => {
   });
 });
 
-describe('no library warning on stderr', () => {
+describe("the demo's ID without the emulator", () => {
+  // A proxy on a closed port: were a request made, it would fail here, never reach Google.
+  const nowhere = () => ({ HOME: dir, HTTPS_PROXY: 'http://127.0.0.1:1', https_proxy: 'http://127.0.0.1:1' });
+  const DEMO = 'sheetpipe-demo-00000000000000000000000000000';
+  const HINT =
+    /^sheetpipe: spreadsheet sheetpipe-demo-0{29} is the demo that `sheetpipe emulator` serves on this machine, not a Google spreadsheet: start `sheetpipe emulator` and set SHEETPIPE_ENDPOINT=http:\/\/127\.0\.0\.1:8089\/ \(or pass --endpoint http:\/\/127\.0\.0\.1:8089\/\)\n$/;
+
+  it.each([
+    ['an export, with no credentials', () => [DEMO, 'Orders'], {}],
+    ['an export, with an API key', () => [DEMO, 'Orders'], { GOOGLE_API_KEY: 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY' }],
+    ['a URL, to a folder', () => [`https://docs.google.com/spreadsheets/d/${DEMO}/edit`, '--all-sheets', '-o', join(dir, 'demo')], {}],
+    ['sheets', () => ['sheets', DEMO, '--verbose'], {}],
+  ])('%s: says where the demo is served and how to point sheetpipe at it, before any request (exit 4)', async (_, args, env) => {
+    const r = await runWithEnv(args(), { ...nowhere(), ...env });
+    expectExit(r, 4);
+    expect(r.stdout).toBe('');
+    expect(r.stderr, describeResult(r)).toMatch(HINT);
+  });
+
+  it('another endpoint is asked as any other: the demo ID is what an emulator there may serve', async () => {
+    const r = await runWithEnv(['--endpoint', 'https://sheets.invalid/', DEMO], {
+      ...nowhere(),
+      GOOGLE_API_KEY: 'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY',
+    });
+    expectExit(r, 5);
+    expect(r.stderr).not.toContain('is the demo');
+  });
+});
+
+describe('no credentials: one line on stderr, with --verbose too', () => {
   // google-auth-library probes the cloud metadata server when it finds no credentials, and
   // warns (MetadataLookupWarning) when the probe fails oddly. With METADATA_SERVER_DETECTION=none
   // it never probes, so there is no warning to keep out and a test there proves nothing: here the
   // probe goes to a loopback "metadata server" that resets the connection, which makes the library
-  // warn every time. --verbose shows that the warning happened; without it, stderr is our line alone.
+  // warn every time it probes. The warning reaches the process after the error line, or before it
+  // when a temp file is removed in between (-o): each is run.
   let metadata: Server;
   let host: string;
+  let probes = 0;
   beforeAll(async () => {
-    metadata = createServer((socket) => socket.on('data', () => socket.resetAndDestroy()));
+    metadata = createServer((socket) =>
+      socket.on('data', () => {
+        probes += 1;
+        socket.resetAndDestroy();
+      }),
+    );
     await new Promise<void>((resolve) => metadata.listen(0, '127.0.0.1', resolve));
     host = `127.0.0.1:${(metadata.address() as { port: number }).port}`;
   });
   afterAll(() => new Promise((resolve) => metadata.close(resolve)));
 
-  const run = (extra: string[]) =>
-    runWithEnv(['--endpoint', 'https://sheets.invalid/', 'abcdefghijklmnop', ...extra], {
-      HOME: dir,
-      METADATA_SERVER_DETECTION: 'ping-only',
-      GCE_METADATA_HOST: host,
-    });
-  const NO_CREDENTIALS = /^sheetpipe: no Google credentials found; set GOOGLE_APPLICATION_CREDENTIALS/;
+  const REMOTE = ['--endpoint', 'https://sheets.invalid/', 'abcdefghijklmnop'];
+  const NO_CREDENTIALS = /^sheetpipe: no Google credentials found; set GOOGLE_APPLICATION_CREDENTIALS .*\n$/;
 
-  it('the warning is raised in this setup (--verbose shows it as one sheetpipe line)', async () => {
-    const r = await run(['--verbose']);
-    expectExit(r, 3);
-    expect(r.stderr).toMatch(NO_CREDENTIALS);
-    expect(r.stderr).toMatch(/^sheetpipe: warning: MetadataLookupWarning: received unexpected error .* ECONNRESET$/m);
-    expect(r.stderr).not.toMatch(/^\(node:\d+\)/m);
-  });
-
-  it('without --verbose, stderr holds the one-line error and nothing after it', async () => {
-    const r = await run([]);
-    expectExit(r, 3);
-    expect(r.stderr).toMatch(NO_CREDENTIALS);
-    expect(r.stderr.split('\n'), describeResult(r)).toHaveLength(2);
-    expect(r.stderr).not.toMatch(/Warning|--trace-warnings/);
+  it.each([
+    ['to stdout', () => REMOTE],
+    ['to a file (-o)', () => [...REMOTE, '-o', join(dir, 'out.csv')]],
+    ['to a folder (--all-sheets -o)', () => [...REMOTE, '--all-sheets', '-o', join(dir, 'shop')]],
+    ['sheets', () => ['sheets', ...REMOTE]],
+  ])('%s: the library probed (and warned), and stderr is the one-line error, with or without --verbose', async (_, args) => {
+    for (const verbose of [[], ['--verbose']]) {
+      const before = probes;
+      const r = await runWithEnv([...args(), ...verbose], {
+        HOME: dir,
+        METADATA_SERVER_DETECTION: 'ping-only',
+        GCE_METADATA_HOST: host,
+      });
+      expectExit(r, 3);
+      expect(probes, 'the metadata server was probed').toBeGreaterThan(before);
+      expect(r.stderr, describeResult(r)).toMatch(NO_CREDENTIALS);
+    }
   });
 });

@@ -18,6 +18,10 @@
  *   temp path, npm's banner version and the progress display (a bar on README's terminal, plain
  *   lines on this pipe); `ls` is asked for a terminal's columns (-C, 80 wide, tabs expanded, C
  *   collation) since its stdout here is a pipe.
+ * - The first examples (check `offline`) run with a `duckdb` on PATH that is missing, whatever this
+ *   machine has: they must need sheetpipe alone. The tagline's example spreadsheet ID stands for
+ *   `"$ID"`. Each command prints what README shows for it: its output in a transcript elsewhere in
+ *   README, or the number its comment begins with.
  * - DuckDB recipes: the duckdb CLI is not needed. The recipe's sheetpipe commands run as shown and
  *   write their files (a `… | duckdb` pipe writes into a file that stands for /dev/stdin); the SQL
  *   after `duckdb -c` runs unchanged through @duckdb/node-api with `file_search_path` at the temp
@@ -362,7 +366,7 @@ function exportAs(command: string, from: string, to: string, options: { formatte
 
 /** Per recipe: what its query must compute. */
 const DUCKDB_RESULTS: Record<string, (recipe: DuckRecipe) => Promise<void>> = {
-  async 'try-offline'({ queries }) {
+  async 'try-duckdb'({ queries }) {
     expect(queries.map((q) => q.rows)).toEqual([[{ 'count_star()': '2000' }]]);
   },
   async 'duckdb-csv'({ queries }) {
@@ -398,7 +402,7 @@ const DUCKDB_RESULTS: Record<string, (recipe: DuckRecipe) => Promise<void>> = {
 // ---------------------------------------------------------------------------------------------
 
 describe('README samples: the markers', () => {
-  const CHECKS = ['duckdb', 'demo', 'transcript', 'head', 'jq', 'cron', 'loader', 'manifest', 'library', 'output'];
+  const CHECKS = ['offline', 'duckdb', 'demo', 'transcript', 'head', 'jq', 'cron', 'loader', 'manifest', 'library', 'output'];
 
   it('every marker sits right above a fenced block and names a check this file runs', () => {
     expect(SAMPLES.length).toBe(MARKERS);
@@ -489,6 +493,57 @@ describe('README: transcripts run as shown', () => {
   for (const s of samplesOf('transcript')) {
     const skip = skipReason(s);
     it.skipIf(skip !== undefined)(`${s.name} (line ${s.line})`, () => withRun((run) => runTranscript(run, transcript(s.body))), 300_000);
+  }
+});
+
+/** What README shows `command` printing: its output in a transcript, or undefined. */
+function shownOutput(command: string): string[] | undefined {
+  for (const s of SAMPLES.filter((x) => x.body.startsWith('$ '))) {
+    const step = transcript(s.body).find((t) => t.command === command);
+    if (step) return step.expected;
+  }
+  return undefined;
+}
+
+/** README's example of a real spreadsheet ID, in the tagline and the Auth section. */
+const EXAMPLE_ID = '1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms';
+
+describe('README: the first examples need sheetpipe alone', () => {
+  // A duckdb that is missing, whatever this machine has installed: the shell's "not found", exit 127.
+  let missing: string;
+  beforeAll(() => {
+    missing = mkdtempSync(join(root, 'missing-'));
+    writeFileSync(join(missing, 'duckdb'), '#!/bin/sh\necho "duckdb: not found" >&2\nexit 127\n', { mode: 0o755 });
+  });
+
+  for (const s of samplesOf('offline')) {
+    it(`${s.name} (line ${s.line}): runs with duckdb missing, each command printing what README shows for it`, () =>
+      withRun(
+        async (run) => {
+          const { commands } = setupAndCommands(s.body);
+          expect(commands.length).toBeGreaterThan(0);
+          for (const line of commands) {
+            const command = pipelineStages(line.replaceAll(EXAMPLE_ID, '"$ID"')).join(' | ');
+            const r = await stages(run, command);
+            expect(
+              r.stages.map((stage) => stage.code),
+              `${command}\n${r.stages.map((stage) => stage.stderr).join('')}`,
+            ).toEqual(r.stages.map(() => 0));
+            const printed = await terminal(run, command);
+            const shown = shownOutput(command);
+            const count = /\s#\s+([\d,]+) /.exec(line)?.[1]?.replaceAll(',', '');
+            expect(
+              shown ?? count,
+              `README shows what \`${command}\` prints: in a transcript, or as the number its comment begins with`,
+            ).toBeDefined();
+            if (shown) expect(lines(printed.stdout).map(normalise), describeShell(printed)).toEqual(shown.map(normalise));
+            // wc pads its count on some systems.
+            else expect(printed.stdout.trim(), describeShell(printed)).toBe(count);
+          }
+          expect(leftovers(run.cwd)).toEqual([]);
+        },
+        { PATH: `${missing}:${shims}:${process.env.PATH ?? ''}` },
+      ));
   }
 });
 
