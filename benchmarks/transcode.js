@@ -13,14 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { JSONParser } from '@streamparser/json';
-import { ValuesScanner } from '../dist/transcode/scanner.js';
-import { createEncoding } from '../dist/transcode/encode.js';
-import { ByteBuffer } from '../dist/transcode/bytes.js';
-import { generatedTab } from '../dist/emulator/generated.js';
-import { cellRenderer } from '../dist/emulator/cells.js';
-import { readValueRange } from '../dist/emulator/spreadsheet.js';
-
-const PIECE = 64 * 1024;
+import { PIECE, flag, generatedAnswer, longCellsAnswer, median, pieces, scanToCsv, sizeFlags } from './lib/transcode-core.js';
 
 /**
  * Parsed rows → CSV as the JSON.parse contenders write it: rows padded to `columns`, a field holding
@@ -47,74 +40,14 @@ function createFormatter(_format, { columns }) {
 }
 const MEMORY_CELLS = 10_000_000;
 
-function flag(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-const ROWS = Number(flag('rows', 15_000));
-const COLS = Number(flag('cols', 10));
-const RUNS = Number(flag('runs', 7));
+const { rows: ROWS, cols: COLS, runs: RUNS } = sizeFlags();
 
 /** One values.get answer for rows 1..ROWS of a generated tab, as the emulator would send it. */
-function answer(render, pretty) {
-  const source = generatedTab({ rows: ROWS, cols: COLS, seed: 7 });
-  const tab = { source, title: 'Generated', sheetId: 0, index: 0, isGrid: true };
-  const rect = { tab, firstRow: 1, lastRow: ROWS, firstCol: 1, lastCol: COLS };
-  const value = readValueRange(rect, cellRenderer(render, 'SERIAL_NUMBER'), 'ROWS');
-  return Buffer.from(pretty ? `${JSON.stringify(value, null, 2)}\n` : JSON.stringify(value), 'utf8');
-}
+const answer = (render, pretty) => generatedAnswer({ rows: ROWS, cols: COLS, render, pretty });
 
-function pieces(body) {
-  const out = [];
-  for (let i = 0; i < body.length; i += PIECE) out.push(body.subarray(i, i + PIECE));
-  return out;
-}
-
-function transcodeWithScanner(parts, width, sink, copy) {
-  const out = new ByteBuffer();
-  const enc = createEncoding('csv');
-  let col = 0;
-  const scanner = new ValuesScanner(
-    {
-      rangeStart() {},
-      rowStart() {
-        col = 0;
-      },
-      stringCell(buf, start, end, flags) {
-        enc.beforeCell(out, col++);
-        enc.string(out, buf, start, end, flags);
-      },
-      numberCell(buf, start, end) {
-        enc.beforeCell(out, col++);
-        enc.number(out, buf, start, end);
-      },
-      boolCell(value) {
-        enc.beforeCell(out, col++);
-        enc.bool(out, value);
-      },
-      rowEnd() {
-        enc.close(out, col, width);
-      },
-      rangeEnd() {},
-    },
-    'value-range',
-  );
-  for (const part of parts) {
-    scanner.push(part);
-    sink(copy ? out.copy(0, out.length) : out.buf.subarray(0, out.length));
-    out.truncate(0);
-  }
-  scanner.end();
-  return scanner.rows;
-}
-
-/**
- * The scanner with the CSV Encoding. `copy`: each piece's output goes on as a fresh Buffer (what
- * a window holding output for later does); else as a view of the one reused ByteBuffer, valid only
- * during the sink call (what a sink that writes at once can take).
- */
+/** The scanner with the CSV Encoding, each piece's output copied or handed on as a view (see scanToCsv). */
 function scannerContender(copy) {
-  return (parts, width, sink) => transcodeWithScanner(parts, width, sink, copy);
+  return (parts, width, sink) => scanToCsv(parts, width, sink, copy);
 }
 
 /** Each contender: (pieces, width, sink) → rows; `sink` receives every output Buffer. */
@@ -148,24 +81,12 @@ const contenders = {
 /** Memory only: the same transcoding, output handed on without a copy. */
 const MEMORY_ONLY = { 'scanner, no copy': scannerContender(false) };
 
-/** Cells of 50,000 characters: every 64 KiB piece ends inside one, so the carry path is what runs. */
-function longCells() {
-  const cell = (i) => `${i} ${'lorem ipsum, dolor "sit" amet\n'.repeat(1600)}`.slice(0, 50_000);
-  const values = Array.from({ length: 40 }, (_, r) => Array.from({ length: 5 }, (_, c) => cell(r * 5 + c)));
-  return Buffer.from(JSON.stringify({ range: 'Long!A1:E40', majorDimension: 'ROWS', values }), 'utf8');
-}
-
 const BODIES = [
   ['FORMATTED_VALUE, compact', COLS, () => answer('FORMATTED_VALUE', false)],
   ['UNFORMATTED_VALUE, compact', COLS, () => answer('UNFORMATTED_VALUE', false)],
   ['FORMATTED_VALUE, pretty-printed', COLS, () => answer('FORMATTED_VALUE', true)],
-  ['40 × 5 cells of 50,000 chars', 5, longCells],
+  ['40 × 5 cells of 50,000 chars', 5, longCellsAnswer],
 ];
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function throughput() {
   const lines = [];
