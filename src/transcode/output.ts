@@ -12,6 +12,7 @@
  * writes through beginRow()/endRow(); a later part encodes ahead into its own RowBytes with the
  * same RowForm once it is known, and is appended whole when it becomes the head.
  */
+import { InternalError } from '../shared/errors.js';
 import { ByteBuffer } from './bytes.js';
 import { type Encoding, type Format, HeaderKeys, createEncoding } from './encode.js';
 import { type RowForm, RowBytes, type RowTarget, type Segment, type WideRow, emptyRunPieces, rowFormOf } from './rows.js';
@@ -127,7 +128,7 @@ export class RangeOutput implements RowTarget {
 
   /** A RowBytes for a later part starting at sheet row `firstRow`; only once ready. */
   partRows(firstRow: number): RowBytes {
-    if (!this.form) throw new Error('the width is not known yet');
+    if (!this.form) throw new InternalError('the width is not known yet');
     return new RowBytes(this.form, firstRow);
   }
 

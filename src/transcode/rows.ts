@@ -4,6 +4,7 @@
  * A run of empty rows is kept as a count and expanded only as it is written, in bounded pieces:
  * a tab with data in row 1 and row 3,000,000 must not build three million lines in memory.
  */
+import { InternalError } from '../shared/errors.js';
 import { ByteBuffer } from './bytes.js';
 import type { Encoding } from './encode.js';
 
@@ -121,7 +122,7 @@ export class RowBytes implements RowTarget {
 
   /** Never: the range's first row (its header) is always read at the head. */
   headerRow(): void {
-    throw new Error('a header row reached a part read ahead');
+    throw new InternalError('a header row reached a part read ahead');
   }
 
   beginRow(): ByteBuffer {
