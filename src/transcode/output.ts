@@ -15,7 +15,7 @@
 import { InternalError } from '../shared/errors.js';
 import { ByteBuffer } from './bytes.js';
 import { type Encoding, type Format, HeaderKeys, createEncoding } from './encode.js';
-import { RowBytes, type RowTarget, type Segment, type WideRow, emptyRunPieces, rowFormOf } from './rows.js';
+import { RowBytes, type RowSink, type RowTarget, type Segment, type WideRow, emptyRunPieces, rowFormOf } from './rows.js';
 
 /** Rows sampled for the width when the range does not name its last column. */
 export const SAMPLE_ROWS = 1000;
@@ -53,6 +53,8 @@ interface SamplePhase {
   readonly phase: 'sample';
   readonly encoding: Encoding;
   readonly held: ByteBuffer;
+  /** The held buffer and the encoding, for the head part's rows. */
+  readonly sink: RowSink;
   /** Where each held row ends in `held`, and its cell count. */
   readonly heldEnds: number[];
   readonly heldCells: number[];
@@ -159,18 +161,7 @@ export class RangeOutput implements RowTarget {
 
   // ---- RowTarget, for the head part ----
 
-  encoding(): Encoding {
-    switch (this.phase.phase) {
-      case 'sample':
-        return this.phase.encoding;
-      case 'stream':
-        return this.phase.rows.form.encoding;
-      case 'header':
-        throw new InternalError('a row was encoded before the range named its keys');
-    }
-  }
-
-  beginRow(): ByteBuffer | undefined {
+  beginRow(): RowSink | undefined {
     const phase = this.phase;
     if (phase.phase === 'header') return undefined;
     if (phase.phase === 'stream') return phase.rows.beginRow();
@@ -182,7 +173,7 @@ export class RangeOutput implements RowTarget {
     }
     phase.rowStart = phase.held.length;
     phase.encoding.open(phase.held);
-    return phase.held;
+    return phase.sink;
   }
 
   endRow(cells: number): void {
@@ -431,5 +422,16 @@ export class RangeOutput implements RowTarget {
 }
 
 function sampleOf(encoding: Encoding): SamplePhase {
-  return { phase: 'sample', encoding, held: new ByteBuffer(), heldEnds: [], heldCells: [], rowStart: -1, pending: 0, sampled: false };
+  const held = new ByteBuffer();
+  return {
+    phase: 'sample',
+    encoding,
+    held,
+    sink: { out: held, encoding },
+    heldEnds: [],
+    heldCells: [],
+    rowStart: -1,
+    pending: 0,
+    sampled: false,
+  };
 }
