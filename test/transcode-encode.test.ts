@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
+import { InternalError } from '../src/shared/errors.js';
 import { ByteBuffer } from '../src/transcode/bytes.js';
 import { cellText, createEncoding, HeaderKeys, isCanonicalNumber, type Encoding, type Format } from '../src/transcode/encode.js';
 import { oracleKeys } from './support/transcode-oracle.js';
@@ -194,7 +195,7 @@ describe('HeaderKeys', () => {
   it('names columns past a short header by letter, from firstCol', () => {
     const keys = new HeaderKeys(['id'], 26);
     expect([0, 1, 2].map((c) => keys.name(c))).toEqual(['id', 'AA', 'AB']);
-    expect(() => new HeaderKeys([], 0)).toThrow(RangeError);
+    expect(() => new HeaderKeys([], 0)).toThrow(InternalError);
   });
 });
 

@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { ExitCode, SheetpipeError } from '../src/shared/errors.js';
 import { createEncoding } from '../src/transcode/encode.js';
+import { PartWriter } from '../src/transcode/part-writer.js';
+import { RowBytes, rowFormOf } from '../src/transcode/rows.js';
 import { COMMA, ESCAPED, MalformedAnswer, NON_ASCII, ValuesScanner, type ValuesHandler } from '../src/transcode/scanner.js';
 import { answerBytes, answerSpec, cutOffsets, cutSpec } from './support/sheets-answers.js';
 import { oracleAnswer, oracleBytes } from './support/transcode-oracle.js';
@@ -47,7 +50,13 @@ function refusal(body: string | Buffer, shape: 'value-range' | 'batch' = 'value-
   expect(errors[0]).toBeInstanceOf(MalformedAnswer);
   expect((errors[0] as MalformedAnswer).name).toBe('MalformedAnswer');
   expect((errors[1] as MalformedAnswer).message).toBe((errors[0] as MalformedAnswer).message);
+  expect((errors[1] as MalformedAnswer).offset).toBe((errors[0] as MalformedAnswer).offset);
   return errors[0] as MalformedAnswer;
+}
+
+/** What a refusal says of where the answer went bad. */
+function place(error: MalformedAnswer): { offset: number | undefined; truncated: boolean } {
+  return { offset: error.offset, truncated: error.truncated };
 }
 
 const R = '"range":"S!A1:B2"';
@@ -409,6 +418,47 @@ describe('ValuesScanner refuses with MalformedAnswer', () => {
     expect(refusal(`{${R}`).message).toBe('the answer ended early (at byte 18, inside the answer object)');
   });
 
+  it('with a coded SheetpipeError that says at which byte the answer went bad', () => {
+    const error = refusal('<html>');
+    expect(error).toBeInstanceOf(SheetpipeError);
+    expect(error.code).toBe('SHEETPIPE_MALFORMED_ANSWER');
+    expect(error.exitCode).toBe(ExitCode.unavailable);
+    expect(place(error)).toEqual({ offset: 0, truncated: false });
+    // Where the message names the byte, the offset is that byte.
+    for (const body of [`{${E},"values":[["a\nb"]]}`, `{${E},"values":[["\\x"]]}`, `{${E},"values":[[1]]}x`, `{${E},"values":[[tru]]}`]) {
+      const named = refusal(body);
+      expect(named.message).toMatch(/at byte \d+/);
+      expect(named.offset).toBe(Number(/at byte (\d+)/.exec(named.message)?.[1]));
+    }
+    // Elsewhere, the first byte of what was refused.
+    const nullCell = `{${E},"values":[[1],[2],["a",null]]}`;
+    expect(place(refusal(nullCell))).toEqual({ offset: nullCell.indexOf('null'), truncated: false });
+    const twice = `{${E},"values":[],"values":[]}`;
+    expect(place(refusal(twice))).toEqual({ offset: twice.lastIndexOf('"values"'), truncated: false });
+    expect(place(refusal('{"majorDimension":"ROWS"}'))).toEqual({ offset: 24, truncated: false });
+    // An answer that stops early is refused at its end, as a good prefix.
+    expect(place(refusal(`{${E},"values":[["abc`))).toEqual({ offset: 58, truncated: true });
+    expect(place(refusal(''))).toEqual({ offset: 0, truncated: true });
+  });
+
+  it("a handler's refusal is placed at the byte of the event it refused, however the body is cut", () => {
+    const body = Buffer.from(`{${E},"values":[["a"],  ["b"],[]]}`);
+    const extraRow = body.indexOf('["b"]');
+    for (const cuts of [[], Array.from({ length: body.length }, (_, i) => i), [extraRow, extraRow + 1]]) {
+      const writer = new PartWriter(new RowBytes(rowFormOf(createEncoding('csv'), 1), 1), 1);
+      const scanner = new ValuesScanner(writer, 'value-range');
+      let refused: unknown;
+      try {
+        for (const piece of piecesOf(body, cuts)) scanner.push(piece);
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(MalformedAnswer);
+      expect((refused as MalformedAnswer).message).toBe('more than the 1 rows asked for came back');
+      expect(place(refused as MalformedAnswer)).toEqual({ offset: extraRow, truncated: false });
+    }
+  });
+
   it('a scanner that has failed keeps failing with the same error', () => {
     const scanner = new ValuesScanner(
       { rangeStart() {}, rowStart() {}, stringCell() {}, numberCell() {}, boolCell() {}, rowEnd() {}, rangeEnd() {} },
@@ -487,6 +537,8 @@ describe('damaged answers are read exactly as JSON.parse reads them, or refused'
           events(body, shape);
         } catch (error) {
           expect(error).toBeInstanceOf(MalformedAnswer);
+          const { offset } = error as MalformedAnswer;
+          expect(Number.isInteger(offset) && (offset as number) >= 0 && (offset as number) <= body.length).toBe(true);
         }
       }),
       { numRuns: 2000 },

@@ -175,12 +175,15 @@ async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal
       await untilAborted(raw.placeable(), signal);
       replay(start(), raw);
     }
-    (scanner as ValuesScanner).end();
+    const whole = scanner as ValuesScanner;
+    whole.end();
+    // Ranges left out went missing where the answer ended.
+    const offset = whole.bytes;
     if (batch) {
       const seen = pieces.filter((p) => p.ended).length;
-      if (seen !== pieces.length) throw new MalformedAnswer(`${seen} of the ${pieces.length} ranges asked for came back`);
+      if (seen !== pieces.length) throw new MalformedAnswer(`${seen} of the ${pieces.length} ranges asked for came back`, { offset });
     } else if (!(pieces[0] as Piece).ended) {
-      throw new MalformedAnswer('the answer ended without its range');
+      throw new MalformedAnswer('the answer ended without its range', { offset });
     }
     // The whole answer is the API's: its rows may be written.
     pieces.forEach(completePiece);

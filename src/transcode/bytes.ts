@@ -2,6 +2,7 @@
  * A growable byte buffer for output bytes and scanner carry-over. Short copies are done byte by
  * byte: most cells are a few bytes long, and a native copy costs more to call than to run there.
  */
+import { InternalError } from '../shared/errors.js';
 
 const DEFAULT_CAPACITY = 64 * 1024;
 /** Below this many bytes a JS loop beats `Uint8Array#set` (measured on cell-sized copies). */
@@ -69,7 +70,7 @@ export class ByteBuffer {
 
   /** A detached copy of [from, to). */
   copy(from: number, to: number): Buffer {
-    if (from < 0 || to > this.length || from > to) throw new RangeError(`copy(${from}, ${to}) is outside [0, ${this.length}]`);
+    if (from < 0 || to > this.length || from > to) throw new InternalError(`copy(${from}, ${to}) is outside [0, ${this.length}]`);
     const out = Buffer.allocUnsafe(to - from);
     this.buf.copy(out, 0, from, to);
     return out;
@@ -77,14 +78,14 @@ export class ByteBuffer {
 
   /** Drops [0, n) and moves the rest to the front. */
   consume(n: number): void {
-    if (n < 0 || n > this.length) throw new RangeError(`consume(${n}) is outside [0, ${this.length}]`);
+    if (n < 0 || n > this.length) throw new InternalError(`consume(${n}) is outside [0, ${this.length}]`);
     if (n === 0) return;
     if (n < this.length) this.buf.copyWithin(0, n, this.length);
     this.length -= n;
   }
 
   truncate(n: number): void {
-    if (n < 0 || n > this.length) throw new RangeError(`truncate(${n}) is outside [0, ${this.length}]`);
+    if (n < 0 || n > this.length) throw new InternalError(`truncate(${n}) is outside [0, ${this.length}]`);
     this.length = n;
   }
 }

@@ -10,6 +10,7 @@
  * canonical is copied instead of converted.
  */
 import { columnToLetters } from '../sheet/a1.js';
+import { InternalError } from '../shared/errors.js';
 import type { ByteBuffer } from './bytes.js';
 import { COMMA, ESCAPED, decodeJsonString, isDigit } from './scanner.js';
 import { writeCsvUnescaped, writeJsonUnescaped, writeTsvUnescaped } from './unescape.js';
@@ -93,7 +94,7 @@ export class HeaderKeys {
     private readonly headerTexts: readonly string[],
     private readonly firstCol: number,
   ) {
-    if (!Number.isInteger(firstCol) || firstCol < 1) throw new RangeError(`firstCol must be a positive integer, got ${firstCol}`);
+    if (!Number.isInteger(firstCol) || firstCol < 1) throw new InternalError(`firstCol must be a positive integer, got ${firstCol}`);
   }
 
   /** The JSON-encoded key plus ':' for column `col` (0-based), e.g. `"amount":`. */

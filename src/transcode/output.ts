@@ -7,14 +7,15 @@
  * released. The rule depends only on the data, never on how the range was chunked, so a chunked
  * export stays byte-identical to one read of the whole range.
  *
- * States: `header` (NDJSON objects: the range's first row names the keys) → `sample` (rows held
+ * Phases: `header` (NDJSON objects: the range's first row names the keys) → `sample` (rows held
  * until the width is known) → `stream` (rows encoded at the width as they come). The head part
  * writes through beginRow()/endRow(); a later part encodes ahead into its own RowBytes with the
  * same RowForm once it is known, and is appended whole when it becomes the head.
  */
+import { InternalError } from '../shared/errors.js';
 import { ByteBuffer } from './bytes.js';
 import { type Encoding, type Format, HeaderKeys, createEncoding } from './encode.js';
-import { type RowForm, RowBytes, type RowTarget, type Segment, type WideRow, emptyRunPieces, rowFormOf } from './rows.js';
+import { RowBytes, type RowSink, type RowTarget, type Segment, type WideRow, emptyRunPieces, rowFormOf } from './rows.js';
 
 /** Rows sampled for the width when the range does not name its last column. */
 export const SAMPLE_ROWS = 1000;
@@ -42,49 +43,57 @@ export interface RangeOutputOptions {
   onHoldFull?(): void;
 }
 
-type State = 'header' | 'sample' | 'stream';
-
-/** What the output held when an answer began at the head: rolling back restores it. */
-interface AnswerMark {
-  state: State;
-  current: Encoding | undefined;
-  passed: number;
-  committed: number;
-  widest: number;
-  sampled: boolean;
-  heldLength: number;
-  heldRows: number;
-  pending: number;
+/** NDJSON objects: the range's first row names the keys and is not an output row. */
+interface HeaderPhase {
+  readonly phase: 'header';
 }
 
+/** Rows held, encoded but not padded, until the width is known. */
+interface SamplePhase {
+  readonly phase: 'sample';
+  readonly encoding: Encoding;
+  readonly held: ByteBuffer;
+  /** The held buffer and the encoding, for the head part's rows. */
+  readonly sink: RowSink;
+  /** Where each held row ends in `held`, and its cell count. */
+  readonly heldEnds: number[];
+  readonly heldCells: number[];
+  /** Where the row being read begins in `held`; -1 between rows. */
+  rowStart: number;
+  /** Empty rows known to come before the next held row. */
+  pending: number;
+  /** The sample is complete: the width is the widest of it, and rows held after it no longer count. */
+  sampled: boolean;
+}
+
+/** The width is known: the head's rows are encoded at it as they come. */
+interface StreamPhase {
+  readonly phase: 'stream';
+  readonly rows: RowBytes;
+}
+
+type Phase = HeaderPhase | SamplePhase | StreamPhase;
+
+/** What the output held when an answer began at the head: rolling back restores it exactly. */
+type AnswerMark = { passed: number; committed: number; widest: number } & (
+  | { phase: 'header' }
+  | { phase: 'sample'; sample: SamplePhase; heldBytes: number; heldRows: number; pending: number; sampled: boolean }
+  | { phase: 'stream'; stream: StreamPhase }
+);
+
 export class RangeOutput implements RowTarget {
-  private state: State;
-  /** NDJSON objects: the range's first row names the keys and is not an output row. */
-  private readonly keyed: boolean;
-  private current: Encoding | undefined;
-  private form: RowForm | undefined;
+  private phase: Phase;
   private confirmed: boolean;
   private maxWidth: number | undefined;
   private finished = false;
   private holdFull = false;
   private warned = false;
   private readonly readyWaiters: (() => void)[] = [];
-
-  // The sample: rows held until the width is known, with their ends and cell counts.
-  private readonly held = new ByteBuffer();
-  private readonly heldEnds: number[] = [];
-  private readonly heldCells: number[] = [];
-  private heldStart = -1;
   /** The widest row of the sample (while sampling), then of every row written. */
   private widest = 0;
-  /** The sample is complete: the width is `widest`, and rows held after it no longer count. */
-  private sampled = false;
-  private pending = 0;
   /** The head's answer under way: its rows are provisional until it is committed. */
   private answer: AnswerMark | undefined;
-
-  /** Rows of the head once the width is known, and what waits to be written, in order. */
-  private direct: RowBytes | undefined;
+  /** What waits to be written, in order. */
   private readonly queue: Segment[] = [];
   private flushing: Promise<void> = Promise.resolve();
 
@@ -96,29 +105,33 @@ export class RangeOutput implements RowTarget {
   constructor(private readonly options: RangeOutputOptions) {
     this.confirmed = options.confirmed ?? true;
     this.maxWidth = options.maxWidth;
-    this.keyed = options.format === 'ndjson' && options.header;
-    if (this.keyed) this.state = 'header';
+    if (this.keyed) this.phase = { phase: 'header' };
     else {
-      this.state = 'sample';
-      this.current = createEncoding(options.format);
+      this.phase = sampleOf(createEncoding(options.format));
       this.settle();
     }
   }
 
+  /** NDJSON objects: the range's first row names the keys and is not an output row. */
+  private get keyed(): boolean {
+    return this.options.format === 'ndjson' && this.options.header;
+  }
+
   /** The width rows are padded to, once known. */
   get width(): number | undefined {
-    return this.form?.width;
+    return this.phase.phase === 'stream' ? this.phase.rows.form.width : undefined;
   }
 
   /** The columns written: the width, or more where a row was written wider than it. */
   get columns(): number | undefined {
-    if (!this.form) return undefined;
-    return Math.max(this.form.width, this.widest, this.direct?.widest ?? 0);
+    if (this.phase.phase !== 'stream') return undefined;
+    const { rows } = this.phase;
+    return Math.max(rows.form.width, this.widest, rows.widest);
   }
 
   /** True once the width and keys are known: later parts can be encoded as they arrive. */
   get ready(): boolean {
-    return this.form !== undefined;
+    return this.phase.phase === 'stream';
   }
 
   whenReady(): Promise<void> {
@@ -127,58 +140,59 @@ export class RangeOutput implements RowTarget {
 
   /** A RowBytes for a later part starting at sheet row `firstRow`; only once ready. */
   partRows(firstRow: number): RowBytes {
-    if (!this.form) throw new Error('the width is not known yet');
-    return new RowBytes(this.form, firstRow);
+    if (this.phase.phase !== 'stream') throw new InternalError('the width is not known yet');
+    return new RowBytes(this.phase.rows.form, firstRow);
   }
 
   /** The range was checked against the metadata: its rows may be released. */
   confirm(maxWidth?: number): void {
     this.confirmed = true;
     if (maxWidth !== undefined) this.maxWidth = maxWidth;
-    this.noteSample();
+    if (this.phase.phase === 'sample') this.noteSample(this.phase);
     this.settle();
   }
 
   /** Every part was read: a sample still held is complete, trailing empty rows are dropped. */
   finish(): void {
     this.finished = true;
-    if (this.state === 'header') this.emptyHeader();
+    if (this.phase.phase === 'header') this.setKeys([]);
     this.settle();
   }
 
   // ---- RowTarget, for the head part ----
 
-  encoding(): Encoding {
-    // The form, once made, is made of this encoding.
-    return this.current as Encoding;
-  }
-
-  beginRow(): ByteBuffer | undefined {
-    if (this.state === 'header') return undefined;
-    if (this.state === 'stream') return (this.direct as RowBytes).beginRow();
+  beginRow(): RowSink | undefined {
+    const phase = this.phase;
+    if (phase.phase === 'header') return undefined;
+    if (phase.phase === 'stream') return phase.rows.beginRow();
     // Empty rows before this one are rows of the sample too.
-    while (this.pending > 0) {
-      this.pending -= 1;
-      (this.current as Encoding).open(this.held);
-      this.holdRow(0);
+    while (phase.pending > 0) {
+      phase.pending -= 1;
+      phase.encoding.open(phase.held);
+      this.holdRow(phase, 0);
     }
-    this.heldStart = this.held.length;
-    (this.current as Encoding).open(this.held);
-    return this.held;
+    phase.rowStart = phase.held.length;
+    phase.encoding.open(phase.held);
+    return phase.sink;
   }
 
   endRow(cells: number): void {
     this.passed += 1;
-    if (this.state === 'stream') {
-      const direct = this.direct as RowBytes;
-      direct.endRow(cells);
-      this.committed += 1;
-      if (!this.warned && !this.answer && direct.firstWide) this.warnWide(direct.firstWide);
-      return;
+    const phase = this.phase;
+    switch (phase.phase) {
+      case 'stream':
+        phase.rows.endRow(cells);
+        this.committed += 1;
+        if (!this.warned && !this.answer && phase.rows.firstWide) this.warnWide(phase.rows.firstWide, phase.rows.form.width);
+        return;
+      case 'sample':
+        phase.rowStart = -1;
+        this.holdRow(phase, cells);
+        this.settle();
+        return;
+      case 'header':
+        throw new InternalError('a row ended before the range named its keys');
     }
-    this.heldStart = -1;
-    this.holdRow(cells);
-    this.settle();
   }
 
   headerRow(texts: readonly string[]): void {
@@ -188,36 +202,39 @@ export class RangeOutput implements RowTarget {
   }
 
   abortRow(): void {
-    if (this.state === 'stream') (this.direct as RowBytes).abortRow();
-    else if (this.heldStart >= 0) {
-      this.held.truncate(this.heldStart);
-      this.heldStart = -1;
+    const phase = this.phase;
+    if (phase.phase === 'stream') phase.rows.abortRow();
+    else if (phase.phase === 'sample' && phase.rowStart >= 0) {
+      phase.held.truncate(phase.rowStart);
+      phase.rowStart = -1;
     }
   }
 
   beginAnswer(): void {
-    const { state, current, passed, committed, widest, sampled, pending } = this;
-    this.answer = {
-      state,
-      current,
-      passed,
-      committed,
-      widest,
-      sampled,
-      heldLength: this.held.length,
-      heldRows: this.heldEnds.length,
-      pending,
-    };
-    if (state === 'stream') (this.direct as RowBytes).beginAnswer();
+    const counts = { passed: this.passed, committed: this.committed, widest: this.widest };
+    const phase = this.phase;
+    switch (phase.phase) {
+      case 'header':
+        this.answer = { ...counts, phase: 'header' };
+        return;
+      case 'sample': {
+        const { held, heldEnds, pending, sampled } = phase;
+        this.answer = { ...counts, phase: 'sample', sample: phase, heldBytes: held.length, heldRows: heldEnds.length, pending, sampled };
+        return;
+      }
+      case 'stream':
+        phase.rows.beginAnswer();
+        this.answer = { ...counts, phase: 'stream', stream: phase };
+    }
   }
 
   commitAnswer(): void {
     if (!this.answer) return;
     this.answer = undefined;
-    if (this.state === 'stream') {
-      const direct = this.direct as RowBytes;
-      direct.commitAnswer();
-      if (!this.warned && direct.firstWide) this.warnWide(direct.firstWide);
+    const phase = this.phase;
+    if (phase.phase === 'stream') {
+      phase.rows.commitAnswer();
+      if (!this.warned && phase.rows.firstWide) this.warnWide(phase.rows.firstWide, phase.rows.form.width);
     }
     this.settle();
   }
@@ -226,44 +243,54 @@ export class RangeOutput implements RowTarget {
     const mark = this.answer;
     if (!mark) return;
     this.answer = undefined;
-    // The state never leaves 'stream', and never reaches it, while an answer is open.
-    if (this.state === 'stream') (this.direct as RowBytes).rollbackAnswer();
-    else {
-      this.held.truncate(mark.heldLength);
-      this.heldEnds.length = mark.heldRows;
-      this.heldCells.length = mark.heldRows;
-      this.heldStart = -1;
+    // No answer reaches 'stream' while it is open: the sample is released only between answers.
+    switch (mark.phase) {
+      case 'header':
+        this.phase = { phase: 'header' };
+        break;
+      case 'sample': {
+        const { sample } = mark;
+        sample.held.truncate(mark.heldBytes);
+        sample.heldEnds.length = mark.heldRows;
+        sample.heldCells.length = mark.heldRows;
+        sample.rowStart = -1;
+        sample.pending = mark.pending;
+        sample.sampled = mark.sampled;
+        this.phase = sample;
+        break;
+      }
+      case 'stream':
+        mark.stream.rows.rollbackAnswer();
+        this.phase = mark.stream;
     }
-    ({
-      state: this.state,
-      current: this.current,
-      passed: this.passed,
-      committed: this.committed,
-      widest: this.widest,
-      sampled: this.sampled,
-      pending: this.pending,
-    } = mark);
+    ({ passed: this.passed, committed: this.committed, widest: this.widest } = mark);
   }
 
   get answerBytes(): number {
     const mark = this.answer;
     if (!mark) return 0;
-    return this.state === 'stream' ? (this.direct as RowBytes).answerBytes : this.held.length - mark.heldLength;
+    const phase = this.phase;
+    if (phase.phase === 'stream') return phase.rows.answerBytes;
+    if (phase.phase === 'header') return 0;
+    // A sample begun inside the answer holds only the answer's rows.
+    return phase.held.length - (mark.phase === 'sample' ? mark.heldBytes : 0);
   }
 
   skip(rows: number): void {
     if (rows <= 0) return;
     this.passed += rows;
     let left = rows;
-    if (this.state === 'header') {
+    if (this.phase.phase === 'header') {
       // The range's first row is among these empty rows: an empty header, every key a letter.
-      this.emptyHeader();
+      this.setKeys([]);
       left -= 1;
     }
-    if (this.state === 'stream') (this.direct as RowBytes).skip(left);
-    else {
-      this.pending += left;
-      this.noteSample();
+    // The keys may have released the sample already.
+    const phase = this.phase;
+    if (phase.phase === 'stream') phase.rows.skip(left);
+    else if (phase.phase === 'sample') {
+      phase.pending += left;
+      this.noteSample(phase);
       this.settle();
     }
   }
@@ -275,24 +302,25 @@ export class RangeOutput implements RowTarget {
    * the head, and once more with `last` when it is done (its trailing empty rows then carry over).
    */
   append(part: RowBytes, last = false): void {
-    const direct = this.direct as RowBytes;
+    if (this.phase.phase !== 'stream') throw new InternalError('a part joined the output before the width was known');
+    const head = this.phase.rows;
     const before = part.takenRows;
     const segments = part.take();
     const rows = part.takenRows - before;
     if (rows > 0) {
       // The empty rows before these exist only because these rows follow them.
-      direct.commitPending();
-      this.queue.push(...direct.take(), ...segments);
-      direct.sheetRow = part.committedSheetRow;
+      head.commitPending();
+      this.queue.push(...head.take(), ...segments);
+      head.sheetRow = part.committedSheetRow;
       this.committed += rows;
       this.passed += rows;
     }
     if (last) {
       // The part is read whole: its widest and first wide row are those of rows written.
       if (part.widest > this.widest) this.widest = part.widest;
-      if (!this.warned && part.firstWide) this.warnWide(part.firstWide);
+      if (!this.warned && part.firstWide) this.warnWide(part.firstWide, head.form.width);
       this.passed += part.pendingEmpty;
-      direct.skip(part.pendingEmpty);
+      head.skip(part.pendingEmpty);
       part.pendingEmpty = 0;
     }
   }
@@ -305,33 +333,31 @@ export class RangeOutput implements RowTarget {
   }
 
   private async writeQueued(): Promise<void> {
-    if (this.direct) this.queue.push(...this.direct.take());
-    while (this.queue.length > 0) {
-      const segment = this.queue.shift() as Segment;
+    // Nothing is queued before the width is known, and the phase never leaves 'stream'.
+    if (this.phase.phase !== 'stream') return;
+    const { rows } = this.phase;
+    this.queue.push(...rows.take());
+    for (let segment = this.queue.shift(); segment !== undefined; segment = this.queue.shift()) {
       if (typeof segment !== 'number') await this.options.write(segment);
-      else for (const piece of emptyRunPieces((this.form as RowForm).emptyRow, segment)) await this.options.write(piece);
+      else for (const piece of emptyRunPieces(rows.form.emptyRow, segment)) await this.options.write(piece);
     }
   }
 
   // ---- the header and the sample ----
 
-  private emptyHeader(): void {
-    this.setKeys([]);
-  }
-
   private setKeys(texts: readonly string[]): void {
-    this.current = createEncoding(this.options.format, new HeaderKeys(texts, this.options.firstCol));
-    this.state = 'sample';
-    this.noteSample();
+    const sample = sampleOf(createEncoding(this.options.format, new HeaderKeys(texts, this.options.firstCol)));
+    this.phase = sample;
+    this.noteSample(sample);
     this.settle();
   }
 
-  private holdRow(cells: number): void {
-    this.heldEnds.push(this.held.length);
-    this.heldCells.push(cells);
-    if (!this.sampled && cells > this.widest) this.widest = cells;
-    this.noteSample();
-    if (!this.confirmed && this.held.length >= SAMPLE_BYTES && !this.holdFull) {
+  private holdRow(sample: SamplePhase, cells: number): void {
+    sample.heldEnds.push(sample.held.length);
+    sample.heldCells.push(cells);
+    if (!sample.sampled && cells > this.widest) this.widest = cells;
+    this.noteSample(sample);
+    if (!this.confirmed && sample.held.length >= SAMPLE_BYTES && !this.holdFull) {
       this.holdFull = true;
       this.options.onHoldFull?.();
     }
@@ -342,61 +368,71 @@ export class RangeOutput implements RowTarget {
    * the width however the range was chunked, though the rows held after them are released only
    * once their answer is known good.
    */
-  private noteSample(): void {
-    if (this.sampled || this.state !== 'sample') return;
-    this.sampled =
-      this.heldEnds.length + this.pending >= SAMPLE_ROWS ||
-      this.held.length >= SAMPLE_BYTES ||
+  private noteSample(sample: SamplePhase): void {
+    if (sample.sampled) return;
+    sample.sampled =
+      sample.heldEnds.length + sample.pending >= SAMPLE_ROWS ||
+      sample.held.length >= SAMPLE_BYTES ||
       (this.maxWidth !== undefined && this.widest >= this.maxWidth);
   }
 
   /** Releases the sample once it is complete, confirmed and its answer known good, and wakes whoever waits for the form. */
   private settle(): void {
-    if (this.state !== 'sample' || !this.confirmed || this.answer) return;
+    const phase = this.phase;
+    if (phase.phase !== 'sample' || !this.confirmed || this.answer) return;
     // A row being read is released with the rest when it ends.
-    if (this.heldStart >= 0) return;
-    if (this.options.width !== undefined || this.finished || this.sampled) this.release(this.options.width ?? this.widest);
+    if (phase.rowStart >= 0) return;
+    if (this.options.width !== undefined || this.finished || phase.sampled) this.release(phase, this.options.width ?? this.widest);
   }
 
-  private release(width: number): void {
-    const form = rowFormOf(this.current as Encoding, width);
-    const padded = new ByteBuffer(this.held.length + this.heldEnds.length * 4 + 16);
+  private release(sample: SamplePhase, width: number): void {
+    const { held, heldEnds, heldCells } = sample;
+    const form = rowFormOf(sample.encoding, width);
+    const padded = new ByteBuffer(held.length + heldEnds.length * 4 + 16);
     const firstSheetRow = this.options.firstRow + (this.keyed ? 1 : 0);
     let start = 0;
-    for (let i = 0; i < this.heldEnds.length; i++) {
-      const end = this.heldEnds[i] as number;
-      const cells = this.heldCells[i] as number;
+    for (let i = 0; i < heldEnds.length; i++) {
+      const end = heldEnds[i] as number;
+      const cells = heldCells[i] as number;
       const rowStart = padded.length;
-      padded.pushBytes(this.held.buf, start, end);
+      padded.pushBytes(held.buf, start, end);
       form.encoding.close(padded, cells, width, rowStart);
       // Rows held after the sample was complete may be wider than it.
       if (cells > width) {
         if (cells > this.widest) this.widest = cells;
-        if (!this.warned) this.warnWide({ sheetRow: firstSheetRow + i, cells }, form);
+        if (!this.warned) this.warnWide({ sheetRow: firstSheetRow + i, cells }, width);
       }
       start = end;
     }
-    const direct = new RowBytes(form, firstSheetRow);
+    const rows = new RowBytes(form, firstSheetRow);
     // appendRows copies the bytes: a view of `padded` is enough.
-    if (this.heldEnds.length > 0) direct.appendRows(padded.buf.subarray(0, padded.length), this.heldEnds.length);
-    direct.skip(this.pending);
-    this.committed += this.heldEnds.length;
-    this.pending = 0;
-    this.held.truncate(0);
-    this.heldEnds.length = 0;
-    this.heldCells.length = 0;
-    this.form = form;
-    this.direct = direct;
-    this.state = 'stream';
+    if (heldEnds.length > 0) rows.appendRows(padded.buf.subarray(0, padded.length), heldEnds.length);
+    rows.skip(sample.pending);
+    this.committed += heldEnds.length;
+    this.phase = { phase: 'stream', rows };
     for (const wake of this.readyWaiters.splice(0)) wake();
   }
 
-  private warnWide(wide: WideRow, form = this.form as RowForm): void {
+  private warnWide(wide: WideRow, width: number): void {
     this.warned = true;
-    const { width } = form;
     const basis = this.options.width !== undefined ? 'the range' : `its first ${SAMPLE_ROWS.toLocaleString('en-US')} rows`;
     this.options.onWarning?.(
       `warning: row ${wide.sheetRow} has ${wide.cells} cells, more than the ${width} columns of ${basis}; it is written whole (name the last column, e.g. A:Z, to fix the width)`,
     );
   }
+}
+
+function sampleOf(encoding: Encoding): SamplePhase {
+  const held = new ByteBuffer();
+  return {
+    phase: 'sample',
+    encoding,
+    held,
+    sink: { out: held, encoding },
+    heldEnds: [],
+    heldCells: [],
+    rowStart: -1,
+    pending: 0,
+    sampled: false,
+  };
 }

@@ -4,9 +4,8 @@
  * stay provisional in the target until its reader commits them (the answer is known good, or broke
  * off after them) or rolls them back (the answer was refused).
  */
-import type { ByteBuffer } from './bytes.js';
-import { type Encoding, cellText } from './encode.js';
-import type { RowTarget } from './rows.js';
+import { cellText } from './encode.js';
+import type { RowSink, RowTarget } from './rows.js';
 import { MalformedAnswer, type ValuesHandler } from './scanner.js';
 
 export class PartWriter implements ValuesHandler {
@@ -18,11 +17,9 @@ export class PartWriter implements ValuesHandler {
   onRangeEnd: (() => void) | undefined;
   /** Called with the answer's `range` echo as soon as it is read. */
   onEcho: ((range: string) => void) | undefined;
-  private out: ByteBuffer | undefined;
-  private encoding: Encoding | undefined;
-  private texts: string[] | undefined;
+  /** The row being read: its cells encoded into the target's sink, or kept as texts (the NDJSON header row). */
+  private row: RowSink | string[] | undefined;
   private col = 0;
-  private inRow = false;
 
   constructor(
     private target: RowTarget,
@@ -55,58 +52,44 @@ export class PartWriter implements ValuesHandler {
   rowStart(): void {
     if (this.rows >= this.asked) throw new MalformedAnswer(`more than the ${this.asked} rows asked for came back`);
     this.col = 0;
-    this.inRow = true;
-    const out = this.target.beginRow();
-    if (out === undefined) {
-      this.texts = [];
-      this.out = undefined;
-    } else {
-      this.out = out;
-      this.encoding = this.target.encoding();
-    }
+    this.row = this.target.beginRow() ?? [];
   }
 
   stringCell(buf: Buffer, start: number, end: number, flags: number): void {
-    if (this.texts) this.texts.push(cellText('string', buf, start, end, flags));
-    else {
-      const out = this.out as ByteBuffer;
-      const encoding = this.encoding as Encoding;
-      encoding.beforeCell(out, this.col);
-      encoding.string(out, buf, start, end, flags);
+    const row = this.row;
+    if (Array.isArray(row)) row.push(cellText('string', buf, start, end, flags));
+    else if (row) {
+      row.encoding.beforeCell(row.out, this.col);
+      row.encoding.string(row.out, buf, start, end, flags);
     }
     this.col += 1;
   }
 
   numberCell(buf: Buffer, start: number, end: number): void {
-    if (this.texts) this.texts.push(cellText('number', buf, start, end));
-    else {
-      const out = this.out as ByteBuffer;
-      const encoding = this.encoding as Encoding;
-      encoding.beforeCell(out, this.col);
-      encoding.number(out, buf, start, end);
+    const row = this.row;
+    if (Array.isArray(row)) row.push(cellText('number', buf, start, end));
+    else if (row) {
+      row.encoding.beforeCell(row.out, this.col);
+      row.encoding.number(row.out, buf, start, end);
     }
     this.col += 1;
   }
 
   boolCell(value: boolean): void {
-    if (this.texts) this.texts.push(cellText('bool', value));
-    else {
-      const out = this.out as ByteBuffer;
-      const encoding = this.encoding as Encoding;
-      encoding.beforeCell(out, this.col);
-      encoding.bool(out, value);
+    const row = this.row;
+    if (Array.isArray(row)) row.push(cellText('bool', value));
+    else if (row) {
+      row.encoding.beforeCell(row.out, this.col);
+      row.encoding.bool(row.out, value);
     }
     this.col += 1;
   }
 
   rowEnd(): void {
-    if (this.texts) {
-      this.target.headerRow(this.texts);
-      this.texts = undefined;
-    } else {
-      this.target.endRow(this.col);
-    }
-    this.inRow = false;
+    const row = this.row;
+    if (Array.isArray(row)) this.target.headerRow(row);
+    else this.target.endRow(this.col);
+    this.row = undefined;
     this.rows += 1;
   }
 
@@ -122,9 +105,8 @@ export class PartWriter implements ValuesHandler {
 
   /** The answer broke off: the row being read is dropped, the completed ones stay. */
   abort(): void {
-    if (this.inRow && !this.texts) this.target.abortRow();
-    this.texts = undefined;
-    this.inRow = false;
+    if (this.row && !Array.isArray(this.row)) this.target.abortRow();
+    this.row = undefined;
   }
 
   /** The answer ended: the rows it did not return are empty (the API drops trailing empty rows). */

@@ -4,6 +4,7 @@
  * A run of empty rows is kept as a count and expanded only as it is written, in bounded pieces:
  * a tab with data in row 1 and row 3,000,000 must not build three million lines in memory.
  */
+import { InternalError } from '../shared/errors.js';
 import { ByteBuffer } from './bytes.js';
 import type { Encoding } from './encode.js';
 
@@ -15,6 +16,12 @@ export interface RowForm {
   emptyRow: Buffer;
 }
 
+/** Where the cells of the row begun are encoded: the buffer and the encoding of the row. */
+export interface RowSink {
+  readonly out: ByteBuffer;
+  readonly encoding: Encoding;
+}
+
 /**
  * Where a part's rows go: the output itself for the head part, a RowBytes for a later one.
  *
@@ -23,10 +30,8 @@ export interface RowForm {
  * they had never come (the answer turned out not to be the API's).
  */
 export interface RowTarget {
-  /** The encoding of the row about to begin. */
-  encoding(): Encoding;
-  /** Returns the buffer to encode the row's cells into; undefined when the row is the NDJSON header. */
-  beginRow(): ByteBuffer | undefined;
+  /** Begins a row: where its cells are encoded, or undefined when it is the NDJSON header (its texts go to headerRow()). */
+  beginRow(): RowSink | undefined;
   endRow(cells: number): void;
   /** The range's first row, as key texts (after beginRow() returned undefined). */
   headerRow(texts: readonly string[]): void;
@@ -96,6 +101,7 @@ interface RowBytesMark {
  */
 export class RowBytes implements RowTarget {
   readonly out = new ByteBuffer(16 * 1024);
+  private readonly sink: RowSink;
   private readonly segments: Segment[] = [];
   private rowStart = -1;
   private mark: RowBytesMark | undefined;
@@ -113,22 +119,20 @@ export class RowBytes implements RowTarget {
     readonly form: RowForm,
     /** 1-based sheet row of the next row. */
     public sheetRow: number,
-  ) {}
-
-  encoding(): Encoding {
-    return this.form.encoding;
+  ) {
+    this.sink = { out: this.out, encoding: form.encoding };
   }
 
   /** Never: the range's first row (its header) is always read at the head. */
   headerRow(): void {
-    throw new Error('a header row reached a part read ahead');
+    throw new InternalError('a header row reached a part read ahead');
   }
 
-  beginRow(): ByteBuffer {
+  beginRow(): RowSink {
     this.commitPending();
     this.rowStart = this.out.length;
     this.form.encoding.open(this.out);
-    return this.out;
+    return this.sink;
   }
 
   endRow(cells: number): void {

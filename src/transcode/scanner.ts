@@ -15,6 +15,7 @@
  * retryable bad answer. Strings are held to JSON's grammar and to valid UTF-8 (a lone surrogate
  * written as an escape is allowed, as JSON.parse allows it).
  */
+import { ExitCode, SheetpipeError } from '../shared/errors.js';
 import { ByteBuffer } from './bytes.js';
 import { HEX_VALUE, SIMPLE } from './unescape.js';
 
@@ -41,16 +42,23 @@ export interface ValuesHandler {
   rangeEcho?(index: number, range: string): void;
 }
 
-/** The answer is not the promised ValueRange / batchGet JSON. */
-export class MalformedAnswer extends Error {
+/**
+ * The answer is not the promised ValueRange / batchGet JSON. The fetch layer retries it; one that
+ * surfaced would mean the API is unavailable (exit 5).
+ */
+export class MalformedAnswer extends SheetpipeError {
   override name = 'MalformedAnswer';
+  override readonly code = 'SHEETPIPE_MALFORMED_ANSWER';
+  override readonly exitCode = ExitCode.unavailable;
+  /** The 0-based byte of the answer where it went bad; unknown to a handler until the scanner places its refusal. */
+  readonly offset: number | undefined;
+  /** The body stopped before its JSON did: what came is a good prefix, as after a cut connection. */
+  readonly truncated: boolean;
 
-  constructor(
-    message: string,
-    /** The body stopped before its JSON did: what came is a good prefix, as after a cut connection. */
-    readonly truncated = false,
-  ) {
+  constructor(message: string, where: { offset?: number; truncated?: boolean } = {}) {
     super(message);
+    this.offset = where.offset;
+    this.truncated = where.truncated ?? false;
   }
 }
 
@@ -174,9 +182,15 @@ export class ValuesScanner {
     return this.rowCount;
   }
 
+  /** Bytes pushed so far: the answer's length once it is complete. */
+  get bytes(): number {
+    return this.received;
+  }
+
   /**
    * Feeds bytes as they arrive; throws MalformedAnswer. What a handler throws passes through
-   * unchanged. After any throw the scanner is spent: every later call throws the same error.
+   * unchanged, a MalformedAnswer placed at the byte of the event it refused. After any throw the
+   * scanner is spent: every later call throws the same error.
    */
   push(chunk: Buffer): void {
     if (this.failure !== undefined) throw this.failure;
@@ -203,7 +217,7 @@ export class ValuesScanner {
       problem = `the answer ended early (at byte ${this.received}, ${this.whereText()})`;
     }
     if (problem !== undefined) {
-      this.failure = new MalformedAnswer(problem, true);
+      this.failure = new MalformedAnswer(problem, { offset: this.received, truncated: true });
       throw this.failure;
     }
   }
@@ -310,12 +324,18 @@ export class ValuesScanner {
     return -1;
   }
 
-  private fail(message: string): MalformedAnswer {
-    return new MalformedAnswer(message);
+  /** A refusal at absolute byte `offset`; without one, scan() places it at the byte it was reading. */
+  private fail(message: string, offset?: number): MalformedAnswer {
+    return new MalformedAnswer(message, { offset });
+  }
+
+  private placed(refusal: MalformedAnswer, offset: number): MalformedAnswer {
+    return new MalformedAnswer(refusal.message, { offset, truncated: refusal.truncated });
   }
 
   private unexpected(buf: Buffer, pos: number, expected: string): MalformedAnswer {
-    return this.fail(`unexpected ${describeByte(buf[pos] as number)} at byte ${this.base + pos} (expected ${expected})`);
+    const offset = this.base + pos;
+    return this.fail(`unexpected ${describeByte(buf[pos] as number)} at byte ${offset} (expected ${expected})`, offset);
   }
 
   private rowText(): string {
@@ -402,272 +422,277 @@ export class ValuesScanner {
   private scan(buf: Buffer, pos: number, end: number): number {
     const handler = this.handler;
     let state = this.state;
-    while (pos < end) {
-      const b = buf[pos] as number;
-      if (b <= 0x20 && (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09)) {
-        pos++;
-        continue;
-      }
-      switch (state) {
-        case C_NEXT:
-          if (b === 0x2c) {
-            state = C_ELEM;
-            pos++;
-            continue;
-          }
-          if (b === 0x5d) {
-            this.rowCount++;
-            handler.rowEnd();
-            state = RS_NEXT;
-            pos++;
-            continue;
-          }
-          throw this.unexpected(buf, pos, '"," or "]" in a row');
-        case C_OPEN:
-        case C_ELEM: {
-          if (b === 0x22) {
-            const q = this.scanString(buf, pos, end);
-            if (q < 0) break;
-            handler.stringCell(buf, pos + 1, q, this.flags);
-            pos = q + 1;
-            state = C_NEXT;
-            continue;
-          }
-          if (b === 0x2d || (b >= 0x30 && b <= 0x39)) {
-            const e = this.scanNumber(buf, pos, end);
-            if (e < 0) break;
-            handler.numberCell(buf, pos, e);
-            pos = e;
-            state = C_NEXT;
-            continue;
-          }
-          if (b === 0x5d && state === C_OPEN) {
-            this.rowCount++;
-            handler.rowEnd();
-            state = RS_NEXT;
-            pos++;
-            continue;
-          }
-          if (b === 0x74 || b === 0x66) {
-            const e = this.scanLiteral(buf, pos, end);
-            if (e < 0) break;
-            handler.boolCell(b === 0x74);
-            pos = e;
-            state = C_NEXT;
-            continue;
-          }
-          if (b === 0x6e) {
-            if (this.scanLiteral(buf, pos, end) < 0) break;
-            throw this.fail(`${this.rowText()} holds a null cell`);
-          }
-          if (b === 0x5b || b === 0x7b) throw this.fail(`${this.rowText()} holds a non-scalar cell`);
-          throw this.unexpected(buf, pos, 'a cell');
-        }
-        case RS_NEXT:
-          if (b === 0x2c) {
-            state = RS_ELEM;
-            pos++;
-            continue;
-          }
-          if (b === 0x5d) {
-            state = O_NEXT;
-            pos++;
-            continue;
-          }
-          throw this.unexpected(buf, pos, '"," or "]" after a row');
-        case RS_OPEN:
-        case RS_ELEM:
-          if (b === 0x5b) {
-            handler.rowStart();
-            state = C_OPEN;
-            pos++;
-            continue;
-          }
-          if (b === 0x5d && state === RS_OPEN) {
-            state = O_NEXT;
-            pos++;
-            continue;
-          }
-          if (startsValue(b)) throw this.fail(`${this.rowText()} is not an array`);
-          throw this.unexpected(buf, pos, 'a row');
-        case O_NEXT:
-          if (b === 0x2c) {
-            state = O_KEY;
-            pos++;
-            continue;
-          }
-          if (b === 0x7d) {
-            state = this.closeObject();
-            pos++;
-            continue;
-          }
-          throw this.unexpected(buf, pos, '"," or "}"');
-        case O_OPEN:
-        case O_KEY: {
-          if (b === 0x7d && state === O_OPEN) {
-            state = this.closeObject();
-            pos++;
-            continue;
-          }
-          if (b !== 0x22) throw this.unexpected(buf, pos, 'a member name');
-          const q = this.scanString(buf, pos, end);
-          if (q < 0) break;
-          this.member = this.memberOf(buf, pos + 1, q, this.flags);
-          pos = q + 1;
-          state = O_COLON;
-          continue;
-        }
-        case O_COLON:
-          if (b !== 0x3a) throw this.unexpected(buf, pos, '":"');
+    try {
+      while (pos < end) {
+        const b = buf[pos] as number;
+        if (b <= 0x20 && (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09)) {
           pos++;
-          state = O_VALUE;
-          continue;
-        case O_VALUE: {
-          const member = this.member;
-          if (member === M_VALUES) {
-            if (b !== 0x5b) throw this.fail(`${this.batch ? `value range ${this.rangeIndex + 1}: ` : ''}"values" is not an array`);
-            state = RS_OPEN;
-            pos++;
-            continue;
-          }
-          if (member === M_VALUE_RANGES) {
-            if (b !== 0x5b) throw this.fail('"valueRanges" is not an array');
-            state = V_OPEN;
-            pos++;
-            continue;
-          }
-          if (member === M_RANGE || member === M_MAJOR) {
-            if (b !== 0x22) throw this.fail(`"${member === M_RANGE ? 'range' : 'majorDimension'}" is not a string`);
-            const q = this.scanString(buf, pos, end);
-            if (q < 0) break;
-            const text = decodeJsonString(buf, pos + 1, q, this.flags);
-            if (member === M_RANGE) {
-              this.range = text;
-              this.handler.rangeEcho?.(this.rangeIndex, text);
-            } else if (text !== 'ROWS') {
-              // Rows are what this reader promises; a column-major answer would come out transposed.
-              throw this.fail(`${this.whichRange()} has majorDimension "${text}", not "ROWS"`);
-            }
-            pos = q + 1;
-            state = O_NEXT;
-            continue;
-          }
-          const e = this.scanScalar(buf, pos, end, b);
-          if (e === -2) {
-            state = this.openSkipped(b === 0x7b ? SKIP_OBJECT : SKIP_ARRAY);
-            pos++;
-            continue;
-          }
-          if (e < 0) break;
-          pos = e;
-          state = O_NEXT;
           continue;
         }
-        case V_NEXT:
-          if (b === 0x2c) {
-            state = V_ELEM;
-            pos++;
+        switch (state) {
+          case C_NEXT:
+            if (b === 0x2c) {
+              state = C_ELEM;
+              pos++;
+              continue;
+            }
+            if (b === 0x5d) {
+              this.rowCount++;
+              handler.rowEnd();
+              state = RS_NEXT;
+              pos++;
+              continue;
+            }
+            throw this.unexpected(buf, pos, '"," or "]" in a row');
+          case C_OPEN:
+          case C_ELEM: {
+            if (b === 0x22) {
+              const q = this.scanString(buf, pos, end);
+              if (q < 0) break;
+              handler.stringCell(buf, pos + 1, q, this.flags);
+              pos = q + 1;
+              state = C_NEXT;
+              continue;
+            }
+            if (b === 0x2d || (b >= 0x30 && b <= 0x39)) {
+              const e = this.scanNumber(buf, pos, end);
+              if (e < 0) break;
+              handler.numberCell(buf, pos, e);
+              pos = e;
+              state = C_NEXT;
+              continue;
+            }
+            if (b === 0x5d && state === C_OPEN) {
+              this.rowCount++;
+              handler.rowEnd();
+              state = RS_NEXT;
+              pos++;
+              continue;
+            }
+            if (b === 0x74 || b === 0x66) {
+              const e = this.scanLiteral(buf, pos, end);
+              if (e < 0) break;
+              handler.boolCell(b === 0x74);
+              pos = e;
+              state = C_NEXT;
+              continue;
+            }
+            if (b === 0x6e) {
+              if (this.scanLiteral(buf, pos, end) < 0) break;
+              throw this.fail(`${this.rowText()} holds a null cell`);
+            }
+            if (b === 0x5b || b === 0x7b) throw this.fail(`${this.rowText()} holds a non-scalar cell`);
+            throw this.unexpected(buf, pos, 'a cell');
+          }
+          case RS_NEXT:
+            if (b === 0x2c) {
+              state = RS_ELEM;
+              pos++;
+              continue;
+            }
+            if (b === 0x5d) {
+              state = O_NEXT;
+              pos++;
+              continue;
+            }
+            throw this.unexpected(buf, pos, '"," or "]" after a row');
+          case RS_OPEN:
+          case RS_ELEM:
+            if (b === 0x5b) {
+              handler.rowStart();
+              state = C_OPEN;
+              pos++;
+              continue;
+            }
+            if (b === 0x5d && state === RS_OPEN) {
+              state = O_NEXT;
+              pos++;
+              continue;
+            }
+            if (startsValue(b)) throw this.fail(`${this.rowText()} is not an array`);
+            throw this.unexpected(buf, pos, 'a row');
+          case O_NEXT:
+            if (b === 0x2c) {
+              state = O_KEY;
+              pos++;
+              continue;
+            }
+            if (b === 0x7d) {
+              state = this.closeObject();
+              pos++;
+              continue;
+            }
+            throw this.unexpected(buf, pos, '"," or "}"');
+          case O_OPEN:
+          case O_KEY: {
+            if (b === 0x7d && state === O_OPEN) {
+              state = this.closeObject();
+              pos++;
+              continue;
+            }
+            if (b !== 0x22) throw this.unexpected(buf, pos, 'a member name');
+            const q = this.scanString(buf, pos, end);
+            if (q < 0) break;
+            this.member = this.memberOf(buf, pos + 1, q, this.flags);
+            pos = q + 1;
+            state = O_COLON;
             continue;
           }
-          if (b === 0x5d) {
+          case O_COLON:
+            if (b !== 0x3a) throw this.unexpected(buf, pos, '":"');
+            pos++;
+            state = O_VALUE;
+            continue;
+          case O_VALUE: {
+            const member = this.member;
+            if (member === M_VALUES) {
+              if (b !== 0x5b) throw this.fail(`${this.batch ? `value range ${this.rangeIndex + 1}: ` : ''}"values" is not an array`);
+              state = RS_OPEN;
+              pos++;
+              continue;
+            }
+            if (member === M_VALUE_RANGES) {
+              if (b !== 0x5b) throw this.fail('"valueRanges" is not an array');
+              state = V_OPEN;
+              pos++;
+              continue;
+            }
+            if (member === M_RANGE || member === M_MAJOR) {
+              if (b !== 0x22) throw this.fail(`"${member === M_RANGE ? 'range' : 'majorDimension'}" is not a string`);
+              const q = this.scanString(buf, pos, end);
+              if (q < 0) break;
+              const text = decodeJsonString(buf, pos + 1, q, this.flags);
+              if (member === M_RANGE) {
+                this.range = text;
+                this.handler.rangeEcho?.(this.rangeIndex, text);
+              } else if (text !== 'ROWS') {
+                // Rows are what this reader promises; a column-major answer would come out transposed.
+                throw this.fail(`${this.whichRange()} has majorDimension "${text}", not "ROWS"`);
+              }
+              pos = q + 1;
+              state = O_NEXT;
+              continue;
+            }
+            const e = this.scanScalar(buf, pos, end, b);
+            if (e === -2) {
+              state = this.openSkipped(b === 0x7b ? SKIP_OBJECT : SKIP_ARRAY);
+              pos++;
+              continue;
+            }
+            if (e < 0) break;
+            pos = e;
             state = O_NEXT;
-            pos++;
             continue;
           }
-          throw this.unexpected(buf, pos, '"," or "]" in "valueRanges"');
-        case V_OPEN:
-        case V_ELEM:
-          if (b === 0x7b) {
-            this.beginRange();
+          case V_NEXT:
+            if (b === 0x2c) {
+              state = V_ELEM;
+              pos++;
+              continue;
+            }
+            if (b === 0x5d) {
+              state = O_NEXT;
+              pos++;
+              continue;
+            }
+            throw this.unexpected(buf, pos, '"," or "]" in "valueRanges"');
+          case V_OPEN:
+          case V_ELEM:
+            if (b === 0x7b) {
+              this.beginRange();
+              state = O_OPEN;
+              pos++;
+              continue;
+            }
+            if (b === 0x5d && state === V_OPEN) {
+              state = O_NEXT;
+              pos++;
+              continue;
+            }
+            if (startsValue(b)) throw this.fail(`value range ${this.rangeIndex + 2} is not an object`);
+            throw this.unexpected(buf, pos, 'a value range');
+          case K_OBJ_NEXT:
+            if (b === 0x2c) {
+              state = K_KEY;
+              pos++;
+              continue;
+            }
+            if (b === 0x7d) {
+              this.skip.pop();
+              state = this.afterSkipped();
+              pos++;
+              continue;
+            }
+            throw this.unexpected(buf, pos, '"," or "}"');
+          case K_OBJ_OPEN:
+          case K_KEY: {
+            if (b === 0x7d && state === K_OBJ_OPEN) {
+              this.skip.pop();
+              state = this.afterSkipped();
+              pos++;
+              continue;
+            }
+            if (b !== 0x22) throw this.unexpected(buf, pos, 'a member name');
+            const q = this.scanString(buf, pos, end);
+            if (q < 0) break;
+            pos = q + 1;
+            state = K_COLON;
+            continue;
+          }
+          case K_COLON:
+            if (b !== 0x3a) throw this.unexpected(buf, pos, '":"');
+            pos++;
+            state = K_VALUE;
+            continue;
+          case K_ARR_NEXT:
+            if (b === 0x2c) {
+              state = K_VALUE;
+              pos++;
+              continue;
+            }
+            if (b === 0x5d) {
+              this.skip.pop();
+              state = this.afterSkipped();
+              pos++;
+              continue;
+            }
+            throw this.unexpected(buf, pos, '"," or "]"');
+          case K_ARR_OPEN:
+          case K_VALUE: {
+            if (b === 0x5d && state === K_ARR_OPEN) {
+              this.skip.pop();
+              state = this.afterSkipped();
+              pos++;
+              continue;
+            }
+            const e = this.scanScalar(buf, pos, end, b);
+            if (e === -2) {
+              state = this.openSkipped(b === 0x7b ? SKIP_OBJECT : SKIP_ARRAY);
+              pos++;
+              continue;
+            }
+            if (e < 0) break;
+            pos = e;
+            state = this.afterSkipped();
+            continue;
+          }
+          case START:
+            if (b !== 0x7b) throw this.unexpected(buf, pos, '"{"');
+            if (this.batch) this.obj = OBJ_BATCH;
+            else this.beginRange();
             state = O_OPEN;
             pos++;
             continue;
-          }
-          if (b === 0x5d && state === V_OPEN) {
-            state = O_NEXT;
-            pos++;
-            continue;
-          }
-          if (startsValue(b)) throw this.fail(`value range ${this.rangeIndex + 2} is not an object`);
-          throw this.unexpected(buf, pos, 'a value range');
-        case K_OBJ_NEXT:
-          if (b === 0x2c) {
-            state = K_KEY;
-            pos++;
-            continue;
-          }
-          if (b === 0x7d) {
-            this.skip.pop();
-            state = this.afterSkipped();
-            pos++;
-            continue;
-          }
-          throw this.unexpected(buf, pos, '"," or "}"');
-        case K_OBJ_OPEN:
-        case K_KEY: {
-          if (b === 0x7d && state === K_OBJ_OPEN) {
-            this.skip.pop();
-            state = this.afterSkipped();
-            pos++;
-            continue;
-          }
-          if (b !== 0x22) throw this.unexpected(buf, pos, 'a member name');
-          const q = this.scanString(buf, pos, end);
-          if (q < 0) break;
-          pos = q + 1;
-          state = K_COLON;
-          continue;
+          default:
+            throw this.fail(`unexpected ${describeByte(b)} at byte ${this.base + pos} after the end of the answer`, this.base + pos);
         }
-        case K_COLON:
-          if (b !== 0x3a) throw this.unexpected(buf, pos, '":"');
-          pos++;
-          state = K_VALUE;
-          continue;
-        case K_ARR_NEXT:
-          if (b === 0x2c) {
-            state = K_VALUE;
-            pos++;
-            continue;
-          }
-          if (b === 0x5d) {
-            this.skip.pop();
-            state = this.afterSkipped();
-            pos++;
-            continue;
-          }
-          throw this.unexpected(buf, pos, '"," or "]"');
-        case K_ARR_OPEN:
-        case K_VALUE: {
-          if (b === 0x5d && state === K_ARR_OPEN) {
-            this.skip.pop();
-            state = this.afterSkipped();
-            pos++;
-            continue;
-          }
-          const e = this.scanScalar(buf, pos, end, b);
-          if (e === -2) {
-            state = this.openSkipped(b === 0x7b ? SKIP_OBJECT : SKIP_ARRAY);
-            pos++;
-            continue;
-          }
-          if (e < 0) break;
-          pos = e;
-          state = this.afterSkipped();
-          continue;
-        }
-        case START:
-          if (b !== 0x7b) throw this.unexpected(buf, pos, '"{"');
-          if (this.batch) this.obj = OBJ_BATCH;
-          else this.beginRange();
-          state = O_OPEN;
-          pos++;
-          continue;
-        default:
-          throw this.fail(`unexpected ${describeByte(b)} at byte ${this.base + pos} after the end of the answer`);
+        // Only a token that the buffer ends inside gets here.
+        this.state = state;
+        return pos;
       }
-      // Only a token that the buffer ends inside gets here.
-      this.state = state;
-      return pos;
+    } catch (error) {
+      // A refusal made without its place (a handler's, or one of the answer's shape) is placed at the byte being read.
+      throw error instanceof MalformedAnswer && error.offset === undefined ? this.placed(error, this.base + pos) : error;
     }
     this.state = state;
     return end;
@@ -696,7 +721,8 @@ export class ValuesScanner {
     for (let i = 1; i < n; i++) {
       if (pos + i >= end) return -1;
       if (buf[pos + i] !== word.charCodeAt(i)) {
-        throw this.fail(`unexpected ${describeByte(buf[pos + i] as number)} at byte ${this.base + pos + i} (expected "${word}")`);
+        const offset = this.base + pos + i;
+        throw this.fail(`unexpected ${describeByte(buf[pos + i] as number)} at byte ${offset} (expected "${word}")`, offset);
       }
     }
     return pos + n;
@@ -742,8 +768,10 @@ export class ValuesScanner {
   }
 
   private badNumber(buf: Buffer, start: number, at: number): MalformedAnswer {
+    const offset = this.base + at;
     return this.fail(
-      `a number is malformed at byte ${this.base + at}: unexpected ${describeByte(buf[at] as number)} after "${buf.toString('latin1', start, at)}"`,
+      `a number is malformed at byte ${offset}: unexpected ${describeByte(buf[at] as number)} after "${buf.toString('latin1', start, at)}"`,
+      offset,
     );
   }
 
@@ -785,18 +813,19 @@ export class ValuesScanner {
         if (e === 0x75) {
           const last = Math.min(i + 6, end);
           for (let k = i + 2; k < last; k++) {
-            if (HEX_VALUE[buf[k] as number] === -1) throw this.fail(`a string holds a bad \\u escape at byte ${this.base + i}`);
+            if (HEX_VALUE[buf[k] as number] === -1)
+              throw this.fail(`a string holds a bad \\u escape at byte ${this.base + i}`, this.base + i);
           }
           if (i + 6 > end) return -1;
           i += 6;
         } else if (SIMPLE[e] !== -1) {
           i += 2;
         } else {
-          throw this.fail(`a string holds a bad escape ${describeByte(e)} at byte ${this.base + i}`);
+          throw this.fail(`a string holds a bad escape ${describeByte(e)} at byte ${this.base + i}`, this.base + i);
         }
         continue;
       }
-      throw this.fail(`a string holds a raw control character (${describeByte(b)}) at byte ${this.base + i}`);
+      throw this.fail(`a string holds a raw control character (${describeByte(b)}) at byte ${this.base + i}`, this.base + i);
     }
     return -1;
   }
@@ -829,7 +858,7 @@ export class ValuesScanner {
   }
 
   private badUtf8(i: number): MalformedAnswer {
-    return this.fail(`a string holds invalid UTF-8 at byte ${this.base + i}`);
+    return this.fail(`a string holds invalid UTF-8 at byte ${this.base + i}`, this.base + i);
   }
 }
 
