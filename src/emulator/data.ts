@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { MAX_COLUMN, MAX_ROW } from '../sheet/a1.js';
 import { UsageError } from '../shared/errors.js';
-import { type Cell, dateToSerial } from './cells.js';
+import { type Cell, ISO_DATE_FORMAT, dateToSerial } from './cells.js';
 import { parseCsv, parseTsv } from './delimited.js';
 
 export interface TabSource {
@@ -116,7 +116,7 @@ export function typedCell(text: string): Cell {
     const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
     const check = new Date(Date.UTC(year, month - 1, day));
     if (check.getUTCMonth() === month - 1 && check.getUTCDate() === day) {
-      return { value: dateToSerial(year, month, day), formatted: text, date: true };
+      return { value: dateToSerial(year, month, day), formatted: text, format: ISO_DATE_FORMAT };
     }
   }
   return text;

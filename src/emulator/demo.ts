@@ -10,9 +10,11 @@
  * - `Summary`: a title and a subtitle, an empty row, then a table of paid orders per month
  *   (formulas over Orders) with an empty row before its total: data below empty rows, as people
  *   lay sheets out. The named range `MonthlyRevenue` is that table.
+ *
+ * Every date carries its DATE format and every amount its CURRENCY format, as a sheet holds them.
  */
 import { formatCount } from '../shared/plural.js';
-import { type Cell, type RichCell, dateToSerial, serialToText } from './cells.js';
+import { type Cell, type NumberFormat, type RichCell, ISO_DATE_FORMAT, dateToSerial, serialToText } from './cells.js';
 import { type TabSource, memoryTab } from './data.js';
 import { DOMAINS, FIRST_NAMES, LAST_NAMES, emailOf } from './people.js';
 import { hash3 } from './random.js';
@@ -69,15 +71,17 @@ const NOTES = [
   'VIP, priority',
 ];
 
+const CURRENCY: NumberFormat = Object.freeze({ type: 'CURRENCY', pattern: '"$"#,##0.00' });
+
 /** A number of cents in the sheet's currency format, `$1,234.50`. */
 function money(cents: number): RichCell {
   const abs = Math.abs(cents);
   const text = `${cents < 0 ? '-' : ''}$${formatCount(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')}`;
-  return { value: cents / 100, formatted: text };
+  return { value: cents / 100, formatted: text, format: CURRENCY };
 }
 
 function date(serial: number): RichCell {
-  return { value: serial, formatted: serialToText(serial), date: true };
+  return { value: serial, formatted: serialToText(serial), format: ISO_DATE_FORMAT };
 }
 
 interface Customer {
@@ -157,6 +161,7 @@ function ordersTab(customers: readonly Customer[]): { tab: TabSource; orders: Or
   return { tab: memoryTab({ title: 'Orders', rows }), orders };
 }
 
+const MONTH_FORMAT: NumberFormat = Object.freeze({ type: 'DATE', pattern: 'mmm yyyy' });
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const SUMMARY_FIRST_ROW = 5;
 const MONTHS = 24;
@@ -184,7 +189,7 @@ function summaryTab(orders: readonly Order[]): TabSource {
     const year = 2024 + Math.floor(m / 12);
     const within = `Orders!B:B,">="&A${row},Orders!B:B,"<"&EDATE(A${row},1),Orders!F:F,TRUE`;
     rows.push([
-      { value: dateToSerial(year, (m % 12) + 1, 1), formatted: `${MONTH_NAMES[m % 12]} ${year}`, date: true },
+      { value: dateToSerial(year, (m % 12) + 1, 1), formatted: `${MONTH_NAMES[m % 12]} ${year}`, format: MONTH_FORMAT },
       { value: counts[m] as number, formula: `=COUNTIFS(${within})` },
       { ...money(sums[m] as number), formula: `=SUMIFS(Orders!E:E,${within})` },
       average(sums[m] as number, counts[m] as number, row),
