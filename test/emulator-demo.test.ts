@@ -227,7 +227,7 @@ describe('sheetpipe emulator serves the demo by default', () => {
       await refused.arrayBuffer();
       for (let i = 0; i < 100 && server.stderr() === ''; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(server.stderr()).toBe(
-        `sheetpipe emulator: refused GET /v4/spreadsheets/${server.spreadsheet}?includeGridData=true: sheetpipe emulator does not serve grid data (includeGridData=true); it serves metadata and values (read cells with spreadsheets.values.get or values:batchGet)\n`,
+        `sheetpipe emulator: refused GET /v4/spreadsheets/${server.spreadsheet}?includeGridData=true: sheetpipe emulator does not serve grid data (includeGridData=true); it serves metadata, values (read cells with spreadsheets.values.get or values:batchGet) and cells' number formats (fields=sheets.data.rowData.values.effectiveFormat.numberFormat)\n`,
       );
     } finally {
       await server.stop();
