@@ -3,10 +3,24 @@
  * (`sheets.data.rowData.values.effectiveFormat.numberFormat`) answers in the API's shape — a Sheet
  * per tab in tab order, a GridData per range in request order, rows and cells trimmed as values.get
  * trims them, `{}` for a cell in the automatic format — while every other grid-data mask stays
- * refused. The demo's tabs hold their formats. All through HTTP.
+ * refused. `--data` files get the formats Sheets gives typed text; the demo's tabs hold theirs.
+ * All through HTTP.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cell, type Emulator, type NumberFormat, ISO_DATE_FORMAT, chartTab, memoryTab, startEmulator } from '../src/emulator/index.js';
+import {
+  type Cell,
+  type Emulator,
+  type NumberFormat,
+  ISO_DATE_FORMAT,
+  chartTab,
+  fileTab,
+  memoryTab,
+  startEmulator,
+  typedCell,
+} from '../src/emulator/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers: the assertions check their shape.
 type Json = any;
@@ -222,6 +236,96 @@ describe('spreadsheets.get with the number-format mask', () => {
       'INVALID_ARGUMENT',
       `Error expanding 'fields' parameter. Cannot find matching fields for path '${MASK}.kind'.`,
     ]);
+  });
+});
+
+describe('--data files typed as Sheets types what is typed into an en_US cell', () => {
+  it('dates, date-times, times, durations, percents, dollars and grouped numbers get a format; plain numbers and text none', () => {
+    const cases: [string, Cell][] = [
+      ['2024-01-05', { value: 45296, formatted: '2024-01-05', format: { type: 'DATE', pattern: 'yyyy-mm-dd' } }],
+      ['1/5/2024', { value: 45296, formatted: '1/5/2024', format: { type: 'DATE', pattern: 'M/d/yyyy' } }],
+      ['01/05/2024', { value: 45296, formatted: '01/05/2024', format: { type: 'DATE', pattern: 'MM/dd/yyyy' } }],
+      [
+        '2024-01-05 18:00:00',
+        { value: 45296.75, formatted: '2024-01-05 18:00:00', format: { type: 'DATE_TIME', pattern: 'yyyy-mm-dd H:mm:ss' } },
+      ],
+      [
+        '1/5/2024 6:00 PM',
+        { value: 45296.75, formatted: '1/5/2024 6:00 PM', format: { type: 'DATE_TIME', pattern: 'M/d/yyyy h:mm am/pm' } },
+      ],
+      ['18:00:00', { value: 0.75, formatted: '18:00:00', format: { type: 'TIME', pattern: 'H:mm:ss' } }],
+      ['08:30', { value: 8.5 / 24, formatted: '08:30', format: { type: 'TIME', pattern: 'HH:mm' } }],
+      ['6:00:00 PM', { value: 0.75, formatted: '6:00:00 PM', format: { type: 'TIME', pattern: 'h:mm:ss am/pm' } }],
+      ['12:30 AM', { value: 0.5 / 24, formatted: '12:30 AM', format: { type: 'TIME', pattern: 'h:mm am/pm' } }],
+      ['36:00:00', { value: 1.5, formatted: '36:00:00', format: { type: 'TIME', pattern: '[h]:mm:ss' } }],
+      ['100:30', { value: 100.5 / 24, formatted: '100:30', format: { type: 'TIME', pattern: '[h]:mm' } }],
+      ['15%', { value: 0.15, formatted: '15%', format: { type: 'PERCENT', pattern: '0%' } }],
+      ['-1.1%', { value: -0.011, formatted: '-1.1%', format: { type: 'PERCENT', pattern: '0.0%' } }],
+      ['$1,234.50', { value: 1234.5, formatted: '$1,234.50', format: { type: 'CURRENCY', pattern: '"$"#,##0.00' } }],
+      ['-$5', { value: -5, formatted: '-$5', format: { type: 'CURRENCY', pattern: '"$"#,##0' } }],
+      ['1,234.5', { value: 1234.5, formatted: '1,234.5', format: { type: 'NUMBER', pattern: '#,##0.0' } }],
+      ['1,000,000', { value: 1e6, formatted: '1,000,000', format: { type: 'NUMBER', pattern: '#,##0' } }],
+      ['1.5E3', { value: 1500, formatted: '1.5E3', format: { type: 'SCIENTIFIC', pattern: '0.00E+00' } }],
+      ['42', 42],
+      ['1.50', { value: 1.5, formatted: '1.50' }],
+      ['TRUE', true],
+      ['', null],
+      // Not what Sheets reads as a date, a time or a number: text, as written.
+      ['2024-02-30', '2024-02-30'],
+      ['13/5/2024', '13/5/2024'],
+      ['24:00 PM', '24:00 PM'],
+      ['12:60', '12:60'],
+      ['2024-01-05 36:00:00', '2024-01-05 36:00:00'],
+      ['%', '%'],
+      ['$', '$'],
+      ['1,23', '1,23'],
+      ['02134', { value: 2134, formatted: '02134' }],
+    ];
+    for (const [text, cell] of cases) expect(typedCell(text), text).toEqual(cell);
+  });
+
+  it('a CSV tab answers with those formats, and shows each field as written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sheetpipe-formats-'));
+    try {
+      const file = join(dir, 'us.csv');
+      writeFileSync(file, 'day,at,time,took,share,paid,count,name\n1/5/2024,1/5/2024 18:00:00,6:00:00 PM,36:00:00,15%,"$1,234.50",7,Ada\n');
+      const csv = await startEmulator({ port: 0, tabs: [await fileTab(file)] });
+      try {
+        const root = `${csv.url}v4/spreadsheets/${csv.spreadsheetId}`;
+        const answer = await json(`${root}?ranges=us&fields=${MASK}&prettyPrint=false`);
+        expect(answer.sheets[0].data[0].rowData[1]).toEqual({
+          values: [
+            f({ type: 'DATE', pattern: 'M/d/yyyy' }),
+            f({ type: 'DATE_TIME', pattern: 'M/d/yyyy H:mm:ss' }),
+            f({ type: 'TIME', pattern: 'h:mm:ss am/pm' }),
+            f({ type: 'TIME', pattern: '[h]:mm:ss' }),
+            f({ type: 'PERCENT', pattern: '0%' }),
+            f({ type: 'CURRENCY', pattern: '"$"#,##0.00' }),
+            {},
+            {},
+          ],
+        });
+        const read = async (query: string): Promise<Json> =>
+          (await json(`${root}/values/${encodeURIComponent('us!A2:H2')}?prettyPrint=false${query}`)).values[0];
+        expect(await read('')).toEqual(['1/5/2024', '1/5/2024 18:00:00', '6:00:00 PM', '36:00:00', '15%', '$1,234.50', '7', 'Ada']);
+        expect(await read('&valueRenderOption=UNFORMATTED_VALUE')).toEqual([45296, 45296.75, 0.75, 1.5, 0.15, 1234.5, 7, 'Ada']);
+        // dateTimeRenderOption applies to every date, date-time and time cell, durations included.
+        expect(await read('&valueRenderOption=UNFORMATTED_VALUE&dateTimeRenderOption=FORMATTED_STRING')).toEqual([
+          '1/5/2024',
+          '1/5/2024 18:00:00',
+          '6:00:00 PM',
+          '36:00:00',
+          0.15,
+          1234.5,
+          7,
+          'Ada',
+        ]);
+      } finally {
+        await csv.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -7,7 +7,8 @@ export { DEFAULT_PORT, DEFAULT_HOST, type EmulatorOptions } from './options.js';
 export type { EmulatorStats } from './stats.js';
 export type { RequiredCredentials } from './auth.js';
 export { DEMO_SPREADSHEET_ID, demoSpreadsheet, type DemoSpreadsheet } from './demo.js';
-export { memoryTab, chartTab, fileTab, delimitedTab, typedCell, type TabSource, type MemoryTabSpec } from './data.js';
+export { memoryTab, chartTab, fileTab, delimitedTab, type TabSource, type MemoryTabSpec } from './data.js';
+export { typedCell } from './user-entered.js';
 export { generatedTab, type GeneratedTabSpec } from './generated.js';
 export {
   type Cell,
