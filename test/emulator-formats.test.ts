@@ -3,8 +3,8 @@
  * (`sheets.data.rowData.values.effectiveFormat.numberFormat`) answers in the API's shape — a Sheet
  * per tab in tab order, a GridData per range in request order, rows and cells trimmed as values.get
  * trims them, `{}` for a cell in the automatic format — while every other grid-data mask stays
- * refused. `--data` files get the formats Sheets gives typed text; the demo's tabs hold theirs.
- * All through HTTP.
+ * refused. `--data` files get the formats Sheets gives typed text; the demo's Deliveries tab holds
+ * the formats typed output is for. All through HTTP.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -332,6 +332,8 @@ describe('--data files typed as Sheets types what is typed into an en_US cell', 
 describe("the demo's formats", () => {
   let demo: Emulator;
   let root: string;
+  const read = async (range: string, query = ''): Promise<Json[][]> =>
+    (await json(`${root}/values/${encodeURIComponent(range)}?prettyPrint=false${query}`)).values;
   const formatsOf = async (range: string): Promise<Json[]> =>
     (await json(`${root}?ranges=${encodeURIComponent(range)}&fields=${MASK}&prettyPrint=false`)).sheets[0].data[0].rowData;
 
@@ -340,6 +342,49 @@ describe("the demo's formats", () => {
     root = `${demo.url}v4/spreadsheets/${demo.spreadsheetId}`;
   });
   afterAll(() => demo.stop());
+
+  it('Deliveries: a US date-time, a US date, a 12-hour time, a duration, a zero-padded ZIP and a percent', async () => {
+    expect((await read('Deliveries!A1:H3')).slice(0, 3)).toEqual([
+      ['order_id', 'carrier', 'zip', 'surcharge', 'dispatched_at', 'delivered_on', 'delivered_time', 'transit_time'],
+      ['11931', 'DHL', '02134', '5%', '12/7/2025 14:00:00', '12/8/2025', '11:00:00 AM', '21:00:00'],
+      ['11932', 'UPS', '10001', '0%', '12/9/2025 10:00:00', '12/12/2025', '9:30:00 AM', '71:30:00'],
+    ]);
+    const [typed = []] = await read('Deliveries!A2:H2', '&valueRenderOption=UNFORMATTED_VALUE');
+    expect(typed.slice(0, 4)).toEqual([11931, 'DHL', 2134, 0.05]);
+    // Serial numbers: days since 1899-12-30 and the time of day as a fraction, to the second.
+    const seconds = (days: number): number => Math.round(days * 86_400);
+    expect(typed.slice(4).map(seconds)).toEqual([seconds(45998) + 14 * 3600, seconds(45999), 11 * 3600, 21 * 3600]);
+    expect((await formatsOf('Deliveries!A2:H2'))[0]).toEqual({
+      values: [
+        {},
+        {},
+        f(ZIP),
+        f(PERCENT),
+        f({ type: 'DATE_TIME', pattern: 'M/d/yyyy H:mm:ss' }),
+        f({ type: 'DATE', pattern: 'M/d/yyyy' }),
+        f({ type: 'TIME', pattern: 'h:mm:ss am/pm' }),
+        f({ type: 'TIME', pattern: '[h]:mm:ss' }),
+      ],
+    });
+  });
+
+  it('Deliveries: 50 rows; orders in transit end after dispatched_at; every duration is delivery minus dispatch', async () => {
+    const shown = await read('Deliveries');
+    const serials = await read('Deliveries', '&valueRenderOption=UNFORMATTED_VALUE');
+    expect(shown).toHaveLength(51);
+    const rows = serials.slice(1);
+    const inTransit = rows.filter((row) => row.length === 5);
+    expect(inTransit.length).toBeGreaterThan(0);
+    expect(rows.filter((row) => row.length === 8).length + inTransit.length).toBe(50);
+    for (const row of rows.filter((r) => r.length === 8)) {
+      const [dispatched, deliveredOn, deliveredAt, transit] = row.slice(4) as number[];
+      expect(Math.round(((deliveredOn as number) + (deliveredAt as number) - (dispatched as number)) * 1440)).toBe(
+        Math.round((transit as number) * 1440),
+      );
+    }
+    expect(shown.slice(1).some((row) => row[2]?.startsWith('0'))).toBe(true);
+    expect(shown.slice(1).some((row) => Number(row[7]?.split(':')[0]) >= 24)).toBe(true);
+  });
 
   it('Orders, Customers and Summary: dates in their DATE format, amounts in CURRENCY, booleans and ids in none', async () => {
     expect((await formatsOf('Orders!A2:I2'))[0]).toEqual({

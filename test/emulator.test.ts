@@ -797,7 +797,12 @@ describe('serveEmulator (the emulator command)', () => {
     const meta = await getJson(`${endpoint}v4/spreadsheets/${DEMO_SPREADSHEET_ID}?fields=properties.title,sheets.properties.title`);
     expect(meta.body).toEqual({
       properties: { title: 'sheetpipe demo' },
-      sheets: [{ properties: { title: 'Orders' } }, { properties: { title: 'Customers' } }, { properties: { title: 'Summary' } }],
+      sheets: [
+        { properties: { title: 'Orders' } },
+        { properties: { title: 'Customers' } },
+        { properties: { title: 'Summary' } },
+        { properties: { title: 'Deliveries' } },
+      ],
     });
 
     controller.abort();

@@ -174,7 +174,7 @@ describe("the demo's ID", () => {
     const demo = await startEmulator({ port: 0 });
     try {
       const meta = await readSpreadsheetMeta({ spreadsheet: demo.spreadsheetId, endpoint: demo.url });
-      expect(meta.sheets.map((s) => s.title)).toEqual(['Orders', 'Customers', 'Summary']);
+      expect(meta.sheets.map((s) => s.title)).toEqual(['Orders', 'Customers', 'Summary', 'Deliveries']);
     } finally {
       await demo.stop();
     }
