@@ -3,12 +3,10 @@
 // finding, reading and linking ~45 small ES modules costs more than running them: one bundle starts
 // about 20 ms sooner (benchmarks/RESULTS.md). The library (dist/index.js) stays as tsc writes it;
 // dependencies stay in node_modules and load only where they are used.
-import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-// Chunk names carry content hashes: a folder not emptied first keeps every earlier build's.
-rmSync('dist/bin', { recursive: true, force: true });
-
+// `npm run build` empties dist first: chunk names carry content hashes, and a module moved
+// elsewhere would leave its old output behind to be packed.
 await build({
   entryPoints: ['dist/cli.js'],
   outdir: 'dist/bin',

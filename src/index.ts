@@ -70,5 +70,7 @@ export {
   ApiError,
   InterruptedError,
   BrokenPipe,
+  SheetMovedError,
   ExitCode,
 } from './shared/errors.js';
+export type { RowsMoved } from './shared/errors.js';

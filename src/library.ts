@@ -142,6 +142,7 @@ export async function folderOptions(options: FolderExportOptions): Promise<Folde
     ranges: ranges?.map((r) => parseA1(r)),
     format: engine.format ?? 'csv',
     gzip: values.gzip,
+    rereads: values.rereads,
     outputLabel: 'output',
   };
 }

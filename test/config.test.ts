@@ -53,6 +53,7 @@ describe('exportConfig: defaults', () => {
       render: 'formatted',
       dates: undefined,
       limit: undefined,
+      rereads: 2,
       progress: 'off',
       quiet: false,
       verbose: false,

@@ -63,6 +63,31 @@ describe('an edit made while the emulator serves', () => {
     });
   });
 
+  it('change: new values in rows that stay where they are, the grid unchanged', async () => {
+    await withEdit({ kind: 'change', at: 2, rows: 2 }, async (read, emu) => {
+      await read('Data!A1');
+      expect(await read('Data!A1:B4')).toEqual([ROWS[0], ['edit 1: changed row 1 of 2'], ['edit 1: changed row 2 of 2'], ROWS[3]]);
+      expect(await rowCount(emu)).toBe(12);
+    });
+  });
+
+  it('any fault may carry an edit: a cut answer, then the edit before it is continued', async () => {
+    const faults: FaultRule[] = [{ fault: 'truncate', edit: { kind: 'delete', at: 1, rows: 1 }, match: { requests: [1] } }];
+    const emu = await startEmulator({ port: 0, tabs: [memoryTab({ title: 'Data', rows: ROWS, gridRows: 12 })], faults });
+    try {
+      const url = (range: string) => `${emu.url}v4/spreadsheets/${emu.spreadsheetId}/values/${encodeURIComponent(range)}`;
+      // The first answer is cut mid-body (its body ends early, or the read fails); either way it is not whole JSON.
+      const cut = await fetch(url('Data!A1:B3'))
+        .then((res) => res.text())
+        .catch(() => '');
+      expect(() => JSON.parse(cut) as unknown).toThrow();
+      const after = (await (await fetch(`${url('Data!A1:B2')}?valueRenderOption=UNFORMATTED_VALUE`)).json()) as { values: unknown[][] };
+      expect(after.values).toEqual([ROWS[1], ROWS[2]]);
+    } finally {
+      await emu.stop();
+    }
+  });
+
   it('append: new rows after the last row holding data, the grid grown when they need it', async () => {
     await withEdit({ kind: 'append', rows: 3, tab: 'data' }, async (read, emu) => {
       await read('Data!A1');
@@ -98,7 +123,7 @@ describe('--edit', () => {
     (spec) => {
       expect(() => parseEdit(spec)).toThrow(UsageError);
       expect(() => parseEdit(spec)).toThrow(
-        /^--edit ".*": .* \(KIND:ROW:ROWS@N, e\.g\. insert:1500:3@2, or append:ROWS@N; KIND is insert, delete, reorder, append\)$/,
+        /^--edit ".*": .* \(KIND:ROW:ROWS@N, e\.g\. insert:1500:3@2, or append:ROWS@N; KIND is insert, delete, reorder, change, append\)$/,
       );
     },
   );

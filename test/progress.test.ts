@@ -163,11 +163,14 @@ describe('formatFolderSummary', () => {
       { file: 'Orders.csv', range: "'Orders'!A1:I2001", rows: 2000, columns: 9 },
       { file: 'Q1.csv', range: "'Q1'!A1:B3", rows: 1, columns: 2 },
     ];
-    expect(formatFolderSummary({ files, requests: 2, retries: 0, seconds: 0.5 }, 'out')).toEqual([
+    expect(formatFolderSummary({ files, requests: 2, retries: 0, boundaries: 0, rereads: 0, seconds: 0.5 }, 'out')).toEqual([
       "sheetpipe: Orders.csv  2,000 rows × 9 columns from 'Orders'!A1:I2001",
       "sheetpipe: Q1.csv          1 row  × 2 columns from 'Q1'!A1:B3",
       'sheetpipe: 2 files, 2,001 rows → out in 0.5 s (4,002 rows/s), 2 requests, 0 retries',
     ]);
+    expect(formatFolderSummary({ files, requests: 4, retries: 0, boundaries: 1, rereads: 2, seconds: 0.5 }, 'out').at(-1)).toBe(
+      'sheetpipe: 2 files, 2,001 rows → out in 0.5 s (4,002 rows/s), 4 requests, 0 retries, 1 boundary checked, 2 re-reads (rows moved)',
+    );
   });
 });
 
@@ -252,7 +255,7 @@ describe('retries', () => {
 });
 
 describe('the summary', () => {
-  const summary = { range: "'Orders'!A1:C2", rows: 1, columns: 3, requests: 2, retries: 0, seconds: 0.2 };
+  const summary = { range: "'Orders'!A1:C2", rows: 1, columns: 3, requests: 2, retries: 0, boundaries: 0, seconds: 0.2 };
 
   it('says 1 row, 1 column, 1 request, 1 retry', () => {
     expect(formatSummary(summary, 'stdout')).toBe(
@@ -264,5 +267,13 @@ describe('the summary', () => {
     expect(formatSummary({ ...summary, rows: 199_999, seconds: 3.6, requests: 16 }, 'demo.csv')).toMatch(
       /^sheetpipe: 199,999 rows × 3 columns .* \(55,555 rows\/s\), 16 requests, 0 retries$/,
     );
+  });
+
+  it('names the boundaries checked and a re-read, only when there were any', () => {
+    expect(formatSummary({ ...summary, requests: 5, boundaries: 3 }, 'stdout')).toMatch(/, 5 requests, 0 retries, 3 boundaries checked$/);
+    expect(formatSummary({ ...summary, requests: 5, boundaries: 3, rereads: 1 }, 'out.csv')).toMatch(
+      /, 5 requests, 0 retries, 3 boundaries checked, 1 re-read \(rows moved\)$/,
+    );
+    expect(formatSummary({ ...summary, rereads: 0 }, 'out.csv')).toMatch(/, 2 requests, 0 retries$/);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { A1 } from '../sheet/a1.js';
 import { stdoutFailure } from '../output/destination.js';
-import { ExitCode } from '../shared/errors.js';
+import { ExitCode, SheetMovedError } from '../shared/errors.js';
 import type { ExportConfig } from '../options/config.js';
 import { exportConfig } from '../options/config.js';
 import { engineSettings } from '../engine/settings.js';
@@ -40,47 +40,75 @@ async function progressFor(
 
 async function exportOne(config: ExportConfig, io: CommandIo): Promise<number> {
   // What stdout needs is loaded, no more: files and gzip only when written.
-  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, files, bytes] = await loadWhileCheckingCredentials(
-    config,
-    Promise.all([
-      import('../engine/run.js'),
-      import('./progress.js'),
-      config.output ? import('../output/sink.js') : undefined,
-      config.gzip ? import('../output/file-bytes.js') : undefined,
-    ]),
-  );
+  const [{ exportToStream, ExportEvents }, { attachProgress, formatSummary }, { rereadWhileMoving }, files, bytes] =
+    await loadWhileCheckingCredentials(
+      config,
+      Promise.all([
+        import('../engine/run.js'),
+        import('./progress.js'),
+        import('../engine/rereads.js'),
+        config.output ? import('../output/sink.js') : undefined,
+        config.gzip ? import('../output/file-bytes.js') : undefined,
+      ]),
+    );
   const events = new ExportEvents();
   const progress = await progressFor(config, io, attachProgress, events);
-  const sink = files && config.output ? await files.openFileSink(config.output) : undefined;
-  if (sink) io.onForcedExit(sink.discardSync);
-  const chain = sink && bytes ? bytes.byteChain(sink.stream, { gzip: true }) : undefined;
+  const options = {
+    ...engineSettings(config),
+    spreadsheet: config.spreadsheet,
+    range: config.range,
+    format: config.format,
+    env: io.env,
+    signal: io.signal,
+    events,
+  };
   try {
-    const summary = await exportToStream(
-      {
-        ...engineSettings(config),
-        spreadsheet: config.spreadsheet,
-        range: config.range,
-        format: config.format,
-        env: io.env,
-        signal: io.signal,
-        events,
-      },
-      chain?.input ?? sink?.stream ?? io.stdout,
-    );
-    await chain?.done;
-    // A signal during the export's last moments still means "leave the old file".
-    io.signal.throwIfAborted();
-    await sink?.commit();
+    if (!files || config.output === undefined) {
+      const summary = await exportToStream(options, io.stdout);
+      progress.stop('done');
+      if (!config.quiet) io.stderr.write(`${formatSummary(summary, 'stdout')}\n`);
+      return ExitCode.ok;
+    }
+    const path = config.output;
+    // Nothing is published before the rename: rows that moved under the export are read again from the start.
+    const begun = performance.now();
+    const reread = await rereadWhileMoving({ rereads: config.rereads, signal: io.signal, events }, path, async () => {
+      const sink = await files.openFileSink(path);
+      io.onForcedExit(sink.discardSync);
+      const chain = bytes ? bytes.byteChain(sink.stream, { gzip: true }) : undefined;
+      try {
+        const written = await exportToStream(options, chain?.input ?? sink.stream);
+        await chain?.done;
+        // A signal during the export's last moments still means "leave the old file".
+        io.signal.throwIfAborted();
+        await sink.commit();
+        return written;
+      } catch (error) {
+        await sink.discard();
+        // Only the file's own errors are output errors; anything else keeps its meaning.
+        throw sink.failedWith(error) ? files.outputError(error, path) : error;
+      }
+    });
     progress.stop('done');
-    if (!config.quiet) io.stderr.write(`${formatSummary(summary, config.output ?? 'stdout')}\n`);
+    const { result, rereads, requests, retries } = reread;
+    const summary = { ...result, rereads, requests, retries, seconds: (performance.now() - begun) / 1000 };
+    if (!config.quiet) io.stderr.write(`${formatSummary(summary, path)}\n`);
     return ExitCode.ok;
   } catch (error) {
     progress.stop('failed');
-    await sink?.discard();
-    // Only the file's own errors are output errors; anything else keeps its meaning.
-    if (files && sink?.failedWith(error)) throw files.outputError(error, config.output as string);
-    throw (sink ? undefined : stdoutFailure(error)) ?? error;
+    throw config.output === undefined ? stdoutError(error) : error;
   }
+}
+
+/** What stdout's failures mean: its own write errors as output errors; rows that moved, as an output cut short. */
+function stdoutError(error: unknown): unknown {
+  if (error instanceof SheetMovedError) {
+    return new SheetMovedError(
+      error.moved,
+      `the sheet was being edited, so the output is incomplete: it stops after sheet row ${error.moved.row}; rerun when the sheet is quiet, or write with -o FILE, which re-reads automatically`,
+    );
+  }
+  return stdoutFailure(error) ?? error;
 }
 
 async function exportToFolder(config: ExportConfig, ranges: readonly A1[] | undefined, io: CommandIo): Promise<number> {
@@ -99,6 +127,7 @@ async function exportToFolder(config: ExportConfig, ranges: readonly A1[] | unde
       ranges,
       format: config.format,
       gzip: config.gzip,
+      rereads: config.rereads,
       env: io.env,
       signal: io.signal,
       events,
@@ -106,7 +135,8 @@ async function exportToFolder(config: ExportConfig, ranges: readonly A1[] | unde
     });
     progress.stop('done');
     if (!config.quiet) {
-      const summary = { files: manifest.files, requests: manifest.requests, retries, seconds };
+      const { files, requests, boundaries, rereads } = manifest;
+      const summary = { files, requests, retries, boundaries, rereads, seconds };
       io.stderr.write(`${formatFolderSummary(summary, folder).join('\n')}\n`);
     }
     return ExitCode.ok;

@@ -40,12 +40,20 @@ interface Display extends Progress {
 }
 
 /** `sheetpipe: 1 row × 3 columns from 'Orders'!A1:C2 → stdout in 0.2 s (5 rows/s), 2 requests, 0 retries` */
-export function formatSummary(s: ExportSummary, destination: string): string {
+export function formatSummary(s: ExportSummary & { rereads?: number }, destination: string): string {
   const rate = s.seconds > 0 ? Math.round(s.rows / s.seconds) : s.rows;
   return (
     `sheetpipe: ${plural(s.rows, 'row')} × ${plural(s.columns, 'column')} from ${s.range} → ${destination} ` +
-    `in ${s.seconds.toFixed(1)} s (${formatCount(rate)} rows/s), ${plural(s.requests, 'request')}, ${plural(s.retries, 'retry', 'retries')}`
+    `in ${s.seconds.toFixed(1)} s (${formatCount(rate)} rows/s), ${requestFigures(s)}`
   );
+}
+
+/** `3 requests, 0 retries`, then the boundaries checked and the re-reads, when there were any. */
+function requestFigures(s: { requests: number; retries: number; boundaries: number; rereads?: number }): string {
+  const figures = [plural(s.requests, 'request'), plural(s.retries, 'retry', 'retries')];
+  if (s.boundaries > 0) figures.push(`${plural(s.boundaries, 'boundary', 'boundaries')} checked`);
+  if (s.rereads) figures.push(`${plural(s.rereads, 're-read')} (rows moved)`);
+  return figures.join(', ');
 }
 
 /** A folder export's figures, as the summary shows them. */
@@ -53,6 +61,8 @@ export interface FolderSummary {
   files: readonly { file: string; range: string; rows: number; columns: number }[];
   requests: number;
   retries: number;
+  boundaries: number;
+  rereads: number;
   seconds: number;
 }
 
@@ -72,7 +82,7 @@ export function formatFolderSummary(s: FolderSummary, folder: string): string[] 
   const rate = s.seconds > 0 ? Math.round(rows / s.seconds) : rows;
   lines.push(
     `sheetpipe: ${plural(s.files.length, 'file')}, ${plural(rows, 'row')} → ${folder} in ${s.seconds.toFixed(1)} s (${formatCount(rate)} rows/s), ` +
-      `${plural(s.requests, 'request')}, ${plural(s.retries, 'retry', 'retries')}`,
+      requestFigures(s),
   );
   return lines;
 }
@@ -158,6 +168,9 @@ export async function attachProgress(events: ExportEvents, options: ProgressOpti
     if (verbose) say(`sheetpipe: ${info.label}: ${info.reason}; retry ${info.attempt} in ${(info.delayMs / 1000).toFixed(1)} s`);
     else if (!retried) say(retryNotice(info.kind, info.reason));
     retried = true;
+  });
+  events.on('reread', ({ message }) => {
+    if (!quiet) say(`sheetpipe: ${message}`);
   });
   events.on('warning', (message, kind) => {
     if (!quiet || kind === 'output') say(`sheetpipe: ${message}`);

@@ -1,6 +1,6 @@
 /**
  * Edits made to a spreadsheet while it serves, as a person editing it during an export would make
- * them: rows inserted, deleted or reordered at a row, or appended after the data. Each edit is a
+ * them: rows inserted, deleted, reordered or changed at a row, or appended after the data. Each edit is a
  * view over the tab's cells before it, so a tab of any size (a generated one too) is edited in no
  * memory: rows below the edit are the same cells, moved.
  */
@@ -8,7 +8,7 @@ import { UsageError } from '../shared/errors.js';
 import type { Cell } from './cells.js';
 import type { TabSource } from './data.js';
 
-export const EDIT_KINDS = ['insert', 'delete', 'reorder', 'append'] as const;
+export const EDIT_KINDS = ['insert', 'delete', 'reorder', 'change', 'append'] as const;
 export type EditKind = (typeof EDIT_KINDS)[number];
 
 export interface RowEdit {
@@ -16,6 +16,7 @@ export interface RowEdit {
    * - `insert`: `rows` new rows at row `at` (the rows from `at` on move down);
    * - `delete`: rows `at`.. `at + rows - 1` (the rows below move up);
    * - `reorder`: rows `at`.. `at + rows - 1` in reverse order (a sort, as far as an export can tell);
+   * - `change`: rows `at`.. `at + rows - 1` get new values where they stand (no row moves);
    * - `append`: `rows` new rows after the last row holding data (`at` is not used).
    */
   kind: EditKind;
@@ -54,11 +55,11 @@ export function editedTab(source: TabSource, edit: RowEdit, serial: number): Tab
   if (last > source.rowCount + (edit.kind === 'append' ? 1 : 0)) {
     throw new UsageError(`edit ${serial}: rows ${at}..${last} are outside tab "${source.title}" (${source.rowCount} rows)`);
   }
-  // A new row: a marker in its first column, so that it differs from every row around it.
+  // A new row (or new values): a marker in its first column, so that it differs from every row around it.
   const fresh =
-    (index: number) =>
+    (index: number, what = 'new row') =>
     (firstCol: number, lastCol: number): readonly Cell[] =>
-      firstCol === 1 && lastCol >= 1 ? [`edit ${serial}: new row ${index + 1} of ${count}`] : NO_CELLS;
+      firstCol === 1 && lastCol >= 1 ? [`edit ${serial}: ${what} ${index + 1} of ${count}`] : NO_CELLS;
   let read: (row: number, firstCol: number, lastCol: number) => readonly Cell[];
   let rowCount = source.rowCount;
   let dataRowCount = data;
@@ -83,6 +84,11 @@ export function editedTab(source: TabSource, edit: RowEdit, serial: number): Tab
       break;
     case 'reorder':
       read = (row, firstCol, lastCol) => source.row(row >= at && row <= last ? at + last - row : row, firstCol, lastCol);
+      break;
+    case 'change':
+      read = (row, firstCol, lastCol) =>
+        row >= at && row <= last ? fresh(row - at, 'changed row')(firstCol, lastCol) : source.row(row, firstCol, lastCol);
+      dataRowCount = Math.max(data, last);
       break;
   }
   return {

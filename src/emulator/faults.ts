@@ -4,7 +4,9 @@
  */
 import { UsageError } from '../shared/errors.js';
 import { ApiFailure, rateLimited } from './api-error.js';
+import type { AnswerBuilder } from './answers.js';
 import type { Rendered } from './cells.js';
+import { type Answer, type SendOptions, jsonAnswer } from './respond.js';
 import { type RowEdit, checkEdit } from './edits.js';
 import { transpose } from './spreadsheet.js';
 
@@ -19,7 +21,9 @@ import { transpose } from './spreadsheet.js';
  * - `columns`: 200 JSON in column-major order (`majorDimension` COLUMNS) whatever was asked.
  * - `trailing-bytes`: the right answer, then more JSON after its end.
  * - `edit`: the right answer; then the spreadsheet is edited (`edit`: rows inserted, deleted,
- *   reordered or appended), so that later requests read it as edited. One edit per rule.
+ *   reordered, changed in place or appended), so that later requests read it as edited. Any other
+ *   fault may carry an `edit` too, made once its spoilt answer is built (a cut answer, then an edit
+ *   before it is continued).
  */
 export const FAULT_KINDS = [
   'status',
@@ -66,7 +70,7 @@ export interface FaultRule {
   retryAfter?: number | string;
   /** For 'status': the error message. Default: the API's message for that status. */
   message?: string;
-  /** For 'edit': the edit made once the chosen request is answered. */
+  /** The edit made once the chosen request is answered (required for 'edit'; any other fault may carry one). */
   edit?: RowEdit;
 }
 
@@ -86,10 +90,8 @@ function checkRule(rule: FaultRule, index: number): void {
   if (retry !== undefined && !(typeof retry === 'number' ? Number.isFinite(retry) && retry >= 0 : retry.trim() !== '')) {
     fail(`retryAfter must be seconds (≥ 0) or an HTTP-date, got ${String(retry)}`);
   }
-  if (rule.fault === 'edit') {
-    if (rule.edit === undefined) fail('an edit rule needs `edit`: { kind, at, rows, tab? }');
-    else checkEdit(rule.edit, `fault rule ${index + 1}`);
-  }
+  if (rule.fault === 'edit' && rule.edit === undefined) fail('an edit rule needs `edit`: { kind, at, rows, tab? }');
+  if (rule.edit !== undefined) checkEdit(rule.edit, `fault rule ${index + 1}`);
   const match = rule.match ?? {};
   if (match.target !== undefined && match.target !== 'values' && match.target !== 'metadata') {
     fail(`match.target must be "values" or "metadata", got "${String(match.target)}"`);
@@ -183,4 +185,33 @@ export function withBadRow(answer: Record<string, unknown>): Record<string, unkn
     return { ...answer, valueRanges: [spoil(first ?? {}), ...rest] };
   }
   return spoil(answer);
+}
+
+/** What a rule makes of the answer (built before the rule's edit, if it has one, is made). */
+export function spoil(
+  rule: FaultRule,
+  build: AnswerBuilder,
+  pretty: boolean,
+): { kind: 'failure'; failure: ApiFailure } | { kind: 'answer'; answer: Answer; cut?: SendOptions['cut'] } {
+  const answer = (value: Answer, cut?: SendOptions['cut']) => ({ kind: 'answer' as const, answer: value, cut });
+  switch (rule.fault) {
+    case 'status':
+      return { kind: 'failure', failure: statusFailure(rule) };
+    case 'truncate':
+    case 'reset':
+      return answer(jsonAnswer(build(), pretty), rule.fault);
+    case 'html':
+      return answer({ status: 200, body: HTML_PAGE, contentType: 'text/html; charset=UTF-8' });
+    case 'no-values-garbage':
+      return answer({ status: 200, body: GARBAGE_BODY });
+    case 'bad-row':
+      return answer(jsonAnswer(withBadRow(build()), pretty));
+    case 'columns':
+      return answer(jsonAnswer(asColumns(build()), pretty));
+    case 'trailing-bytes':
+      return answer({ status: 200, body: `${jsonAnswer(build(), pretty).body}${TRAILING_BYTES}` });
+    case 'edit':
+    case 'hang':
+      return answer(jsonAnswer(build(), pretty));
+  }
 }

@@ -9,8 +9,7 @@ import { ApiFailure, NotServed, internalError, rateLimited } from './api-error.j
 import { checkCredentials, redactedTarget } from './auth.js';
 import { prepareAnswer, type AnswerBuilder } from './answers.js';
 import { DEMO_SPREADSHEET_ID, demoSpreadsheet } from './demo.js';
-import type { RowEdit } from './edits.js';
-import { FaultPicker, GARBAGE_BODY, HTML_PAGE, TRAILING_BYTES, asColumns, statusFailure, withBadRow } from './faults.js';
+import { FaultPicker, spoil } from './faults.js';
 import { type EmulatorOptions, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SEED, checkOptions } from './options.js';
 import { readParams } from './params.js';
 import { SlidingWindowQuota } from './quota.js';
@@ -195,31 +194,13 @@ class EmulatorServer {
     const rule = this.faults.pick(target, ordinal, ranges, (range) => this.rowSpan(range));
     if (!rule) return this.answer(req, res, jsonAnswer(build(), pretty));
     this.counters.fault(rule.fault);
-    switch (rule.fault) {
-      case 'status':
-        return this.fail(req, res, statusFailure(rule), pretty);
-      case 'hang':
-        return; // The socket stays open until the client aborts or stop() closes it.
-      case 'truncate':
-      case 'reset':
-        return this.answer(req, res, jsonAnswer(build(), pretty), rule.fault);
-      case 'html':
-        return this.answer(req, res, { status: 200, body: HTML_PAGE, contentType: 'text/html; charset=UTF-8' });
-      case 'no-values-garbage':
-        return this.answer(req, res, { status: 200, body: GARBAGE_BODY });
-      case 'bad-row':
-        return this.answer(req, res, jsonAnswer(withBadRow(build()), pretty));
-      case 'columns':
-        return this.answer(req, res, jsonAnswer(asColumns(build()), pretty));
-      case 'trailing-bytes':
-        return this.answer(req, res, { status: 200, body: `${jsonAnswer(build(), pretty).body}${TRAILING_BYTES}` });
-      case 'edit': {
-        // This request reads the sheet as it was; every answer built after it reads it edited.
-        const answer = jsonAnswer(build(), pretty);
-        this.spreadsheet.edit(rule.edit as RowEdit);
-        return this.answer(req, res, answer);
-      }
-    }
+    const spoilt = rule.fault === 'hang' ? undefined : spoil(rule, build, pretty);
+    // The answer reads the sheet as it was; every answer built after it reads it edited.
+    if (rule.edit) this.spreadsheet.edit(rule.edit);
+    // A hung request: the socket stays open until the client aborts or stop() closes it.
+    if (!spoilt) return;
+    if (spoilt.kind === 'failure') return this.fail(req, res, spoilt.failure, pretty);
+    return this.answer(req, res, spoilt.answer, spoilt.cut);
   }
 }
 

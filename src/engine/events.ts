@@ -40,6 +40,8 @@ export interface ExportEventMap {
    * is written whole): said even under -q, since it is about the data. 'notice': anything else.
    */
   warning: [message: string, kind: WarningKind];
+  /** Rows moved under an export to a file or folder: it starts over after `waitMs` (its `reread`-th time). */
+  reread: [{ message: string; reread: number; waitMs: number }];
 }
 
 export class ExportEvents extends EventEmitter<ExportEventMap> {}

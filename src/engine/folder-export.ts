@@ -22,6 +22,7 @@ import {
 } from '../sheet/resolve.js';
 import { type ExportOptions, ExportEvents, exportRangesTo } from './run.js';
 import { outputError } from '../output/sink.js';
+import { type ReadFigures, rereadWhileMoving } from './rereads.js';
 import type { Format } from '../transcode/encode.js';
 
 export interface FolderExportOptions extends ExportOptions {
@@ -32,6 +33,8 @@ export interface FolderExportOptions extends ExportOptions {
   format: Format;
   /** Gzip each file (names end `.gz`). */
   gzip: boolean;
+  /** Times the export starts over when rows move under it. Default 0 (the command line's default is 2). */
+  rereads?: number;
   /** How messages spell the output option: `-o` (default) or `output`. */
   outputLabel?: string;
   /** Receives the synchronous cleanup to run if the process is forced to exit. */
@@ -96,9 +99,24 @@ function picked(meta: SpreadsheetMeta, ranges: readonly A1[], gid: number | unde
 
 export async function exportFolder(options: FolderExportOptions): Promise<FolderExport> {
   const begun = performance.now();
-  const exportedAt = new Date().toISOString();
   const ref: SpreadsheetRef = typeof options.spreadsheet === 'string' ? parseSpreadsheetRef(options.spreadsheet) : options.spreadsheet;
   const events = options.events ?? new ExportEvents();
+  const settings = { rereads: options.rereads ?? 0, backoff: options.backoff, signal: options.signal, events };
+  // Nothing is published before the end: rows that moved under the run are read again from the start.
+  const { result, retries } = await rereadWhileMoving(settings, `the folder ${options.output}`, (figures) =>
+    exportOnce(options, ref, events, figures),
+  );
+  return { manifest: result, retries, seconds: (performance.now() - begun) / 1000 };
+}
+
+/** One read of every range into the folder, committed as a set; any failure leaves the folder as it was. */
+async function exportOnce(
+  options: FolderExportOptions,
+  ref: SpreadsheetRef,
+  events: ExportEvents,
+  figures: Readonly<ReadFigures>,
+): Promise<Manifest> {
+  const exportedAt = new Date().toISOString();
   const extension = `.${options.format}${options.gzip ? '.gz' : ''}`;
   // A file that fails (a full disk) stops the run at once, with the file's own error.
   const { controller, dispose } = linkedController(options.signal);
@@ -139,7 +157,9 @@ export async function exportFolder(options: FolderExportOptions): Promise<Folder
       title: result.meta.title ?? '',
       format: options.format,
       exported_at: exportedAt,
-      requests: result.requests,
+      requests: figures.requests,
+      boundaries: result.boundaries,
+      rereads: figures.rereads,
       files: result.written.map((w, i) => ({
         file: names[i] as string,
         sheet: w.range.sheet.title,
@@ -153,7 +173,7 @@ export async function exportFolder(options: FolderExportOptions): Promise<Folder
     };
     controller.signal.throwIfAborted();
     await folder.commit(manifestText(manifest));
-    return { manifest, retries: result.retries, seconds: (performance.now() - begun) / 1000 };
+    return manifest;
   } catch (error) {
     await folder.discard();
     // Only a file's own errors are output errors; anything else keeps its meaning.

@@ -79,6 +79,8 @@ function linkBoundaries(session: Session, targets: readonly Target[], requests: 
         later: labels.get(part) ?? '',
       };
       const boundary = new Boundary(where, onChecked);
+      // An early read may be whole already.
+      if (before.endRow) boundary.readEarlier(before.endRow);
       before.after = boundary;
       part.before = boundary;
     }

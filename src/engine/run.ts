@@ -34,6 +34,8 @@ export interface ExportSummary {
   columns: number;
   requests: number;
   retries: number;
+  /** Chunk boundaries checked: the rows there had not moved between the two reads. */
+  boundaries: number;
   seconds: number;
 }
 
@@ -101,6 +103,7 @@ async function exportThrough(
         ...writtenBy(output, range, rules),
         requests: session.counters.requests,
         retries: session.counters.retries,
+        boundaries: session.counters.boundaries,
         seconds: (performance.now() - started) / 1000,
       };
     },
@@ -237,7 +240,7 @@ export interface RangesExport {
 export async function exportRangesTo(
   options: ExportOptions,
   plan: RangesExport,
-): Promise<{ meta: SpreadsheetMeta; written: WrittenRange[]; requests: number; retries: number }> {
+): Promise<{ meta: SpreadsheetMeta; written: WrittenRange[]; boundaries: number }> {
   const events = options.events ?? new ExportEvents();
   const header = options.header ?? DEFAULTS.header;
   const rules: OutputRules = { format: plan.format, objects: plan.format === 'ndjson' && header, header };
@@ -271,8 +274,7 @@ export async function exportRangesTo(
     return {
       meta,
       written: reads.map(({ range, output }) => ({ range, ...writtenBy(output, range, rules) })),
-      requests: session.counters.requests,
-      retries: session.counters.retries,
+      boundaries: session.counters.boundaries,
     };
   });
 }

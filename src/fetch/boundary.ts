@@ -9,7 +9,7 @@
  * A row is kept as its JSON text from the answer (`["a","b",3]`), an empty row as no bytes: the
  * API leaves trailing empty rows out, and writes an empty row inside the data as `[]`.
  */
-import { type RowsMoved, SheetMovedError } from '../shared/errors.js';
+import { InternalError, type RowsMoved, SheetMovedError } from '../shared/errors.js';
 
 export const EMPTY_ROW: Buffer = Buffer.alloc(0);
 
@@ -38,17 +38,18 @@ export class Boundary {
     this.earlier = row;
   }
 
-  /** The later chunk's first row (the row before its own): checked at once when the earlier is in. */
+  /** The later chunk's first row (the row before its own), as its answer gave it. */
   readLater(row: Buffer): void {
     this.later = row;
-    this.check();
   }
 
   /**
-   * Throws SheetMovedError when both reads are in and differ. The window calls it before the later
-   * chunk's rows may be written; a later chunk whose row has not come yet checks it as it comes.
+   * Throws SheetMovedError when both reads are in and differ. Called before the later chunk's rows
+   * may be written: by the window as the chunk becomes the head, and by the head as its row comes.
    */
   check(): void {
+    // The window checks as the later part becomes the head, once the earlier is whole: its row is in.
+    if (this.earlier === undefined) throw new InternalError(`the row before ${this.where.later} was not kept`);
     if (this.checked || this.earlier === undefined || this.later === undefined) return;
     if (!this.earlier.equals(this.later)) throw new SheetMovedError(this.where);
     this.checked = true;

@@ -142,6 +142,7 @@ function completePiece(piece: Piece): void {
   const last = writer.rows === rowsOf(piece) ? (piece.lastRead ?? EMPTY_ROW) : EMPTY_ROW;
   part.nextRow = piece.last + 1;
   if (part.nextRow > part.lastRow || piece.open) {
+    part.endRow = last;
     part.after?.readEarlier(last);
     part.complete();
   } else {
@@ -192,6 +193,8 @@ function checkRowBefore(piece: Piece, row: Buffer, ctx: ReadContext, label: stri
   const { part } = piece;
   if (piece.first === part.spec.firstRow) {
     part.before?.readLater(row);
+    // The head writes rows as they come: the first may not be written before the boundary is checked.
+    if (part.head) part.before?.check();
     return;
   }
   if (part.resumeRow !== undefined && !part.resumeRow.equals(row)) {
@@ -328,9 +331,13 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
 
     const { error, facts } = failure;
     if (error instanceof SheetMovedError) {
-      // Rows moved between two reads: nothing of this answer is written, and reading it again cannot help.
+      // Rows moved between two reads: nothing of this answer is written, and reading it again cannot
+      // help. The head stops the run here, every row before the boundary written; a part read ahead
+      // stops reading and fails once it becomes the head, when the rows before it are written.
       settle(pieces, true);
-      throw error;
+      if (live.some((part) => part.head)) throw error;
+      for (const part of live) part.fail(error);
+      return;
     }
     const classification = classify(facts);
     if (classification.kind === 'aborted') throw ctx.signal.reason;

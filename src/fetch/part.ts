@@ -47,6 +47,8 @@ export class Part {
   before: Boundary | undefined;
   /** The row after this part's last, shared with the part after it. */
   after: Boundary | undefined;
+  /** Its last row as read, once every row of it is: what the part after it must agree with (set before the two are linked, for an early read). */
+  endRow: Buffer | undefined;
   /** Row nextRow − 1 as this part read it (an answer cut, or read in halves): the next answer must agree. */
   resumeRow: Buffer | undefined;
   /** Its range in A1, for messages: `'Orders'!A1:I5001`. */

@@ -13,6 +13,7 @@ import type { RangeOutput } from '../transcode/output.js';
 import type { Request } from './chunk-reader.js';
 import type { Part } from './part.js';
 import { linkedController, untilAborted } from '../shared/signals.js';
+import { SheetMovedError } from '../shared/errors.js';
 
 export interface Target {
   output: RangeOutput;
@@ -160,16 +161,30 @@ export class Window {
   /** Writes one range's parts in order, each as it becomes the head. */
   private async drain(target: Target): Promise<void> {
     const { output } = target;
-    for (const part of target.parts) {
-      // Nothing of a part is written before its first row is known to follow the rows written (boundary.ts).
-      part.before?.check();
-      part.becomeHead();
-      this.wakeRoom();
-      await deliverPart(part);
-      await part.finished;
-      if (part.rows) output.append(part.rows, true);
-      await output.flush();
-      this.written(part);
+    let head: Part | undefined;
+    try {
+      for (const part of target.parts) {
+        // Nothing of a part is written before its first row is known to follow the rows written (boundary.ts).
+        part.before?.check();
+        head = part;
+        part.becomeHead();
+        this.wakeRoom();
+        await deliverPart(part);
+        await part.finished;
+        if (part.rows) output.append(part.rows, true);
+        await output.flush();
+        head = undefined;
+        this.written(part);
+      }
+    } catch (error) {
+      // Rows moved under the range: every row before the boundary is written — the head's rows
+      // committed so far, rows held for the width — as one read of those rows gives them, none after.
+      if (error instanceof SheetMovedError) {
+        if (head?.rows) output.append(head.rows, true);
+        output.finish();
+        await output.flush();
+      }
+      throw error;
     }
     output.finish();
     // An output whose rows wait for a confirmation (an early read checked once it ends) releases

@@ -55,6 +55,8 @@ export interface ExportConfig extends ConnectionConfig {
   render: Render;
   dates?: DatesMode;
   limit?: number;
+  /** Times an export to -o starts over when rows move under it. */
+  rereads: number;
   progress: ProgressMode;
 }
 
@@ -210,6 +212,7 @@ export function exportConfig(
     render: v.render,
     dates: v.dates,
     limit: v.limit,
+    rereads: v.rereads,
     progress: progressMode(v.quiet, v.progress, terminal, env, where.output === undefined),
   };
 }

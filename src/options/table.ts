@@ -123,6 +123,18 @@ export const OPTIONS = [
     help: 'gzip each file of a folder export (names end .gz); -o FILE.csv.gz is gzipped by its name',
   }),
   option({
+    name: 'rereads',
+    key: 'rereads',
+    arity: 'value',
+    placeholder: 'N',
+    group: 'Output',
+    commands: EXPORTING,
+    library: 'folder',
+    rule: integer(0, 100),
+    default: 2,
+    help: 'how many times an export to -o starts over, from fresh metadata after a short wait, when rows move between two of its reads (the sheet edited while it runs); stdout cannot take rows back and stops instead',
+  }),
+  option({
     name: 'format',
     key: 'format',
     short: 'f',
@@ -456,7 +468,7 @@ export const OPTIONS = [
     group: 'Emulator',
     commands: EMULATING,
     rule: list(text('an edit like insert:1500:3@2', 'edit'), 'edits'),
-    help: 'edit the spreadsheet while it serves, as a person would during an export: KIND:ROW:ROWS@N makes the edit once values request N is answered (insert:1500:3@2 inserts 3 rows at row 1500 of the first tab; delete and reorder likewise; append:ROWS@N adds rows after the data; TAB! in front names another tab); repeatable',
+    help: 'edit the spreadsheet while it serves, as a person would during an export: KIND:ROW:ROWS@N makes the edit once values request N is answered (insert:1500:3@2 inserts 3 rows at row 1500 of the first tab; delete, reorder (reverses them) and change (new values, no row moved) likewise; append:ROWS@N adds rows after the data; TAB! in front names another tab); repeatable',
   }),
 
   // General

@@ -33,15 +33,19 @@ export interface Manifest {
   format: Format;
   /** When the run began (its metadata request), ISO-8601 in UTC. */
   exported_at: string;
-  /** Requests the run made, the metadata request included. */
+  /** Requests the read that was kept made, the metadata request included. */
   requests: number;
+  /** Chunk boundaries whose row both neighbouring reads agreed on: the sheet did not move there. */
+  boundaries: number;
+  /** Times the export started over because rows moved under it (0: read once). */
+  rereads: number;
   /** In tab order (--all-sheets) or argument order. */
   files: ManifestFile[];
 }
 
 /** The manifest as written: indented JSON with the keys in a fixed order, and a final newline. */
 export function manifestText(manifest: Manifest): string {
-  const { spreadsheet, title, format, exported_at, requests } = manifest;
+  const { spreadsheet, title, format, exported_at, requests, boundaries, rereads } = manifest;
   const files = manifest.files.map(({ file, sheet, gid, range, rows, columns, bytes, sha256 }) => ({
     file,
     sheet,
@@ -52,5 +56,5 @@ export function manifestText(manifest: Manifest): string {
     bytes,
     sha256,
   }));
-  return `${JSON.stringify({ spreadsheet, title, format, exported_at, requests, files }, null, 2)}\n`;
+  return `${JSON.stringify({ spreadsheet, title, format, exported_at, requests, boundaries, rereads, files }, null, 2)}\n`;
 }

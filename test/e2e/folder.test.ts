@@ -98,7 +98,10 @@ describe('--all-sheets -o DIR', () => {
     const r = await runCli([...emu.base, '--all-sheets', '-o', dir]);
     expectExit(r, 0);
     const manifest = readManifest(dir);
-    expect(Object.keys(manifest)).toEqual(['spreadsheet', 'title', 'format', 'exported_at', 'requests', 'files']);
+    expect(Object.keys(manifest)).toEqual(['spreadsheet', 'title', 'format', 'exported_at', 'requests', 'boundaries', 'rereads', 'files']);
+    // A quiet sheet: read once, and the one tab read in chunks has its boundaries checked.
+    expect(manifest.rereads).toBe(0);
+    expect(manifest.boundaries).toBeGreaterThan(0);
     expect(manifest).toMatchObject({ spreadsheet: emu.spreadsheetId, title: 'sheetpipe emulator', format: 'csv' });
     expect(new Date(manifest.exported_at).getTime()).toBeGreaterThanOrEqual(started - 1000);
     expect(manifest.exported_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -126,7 +129,7 @@ describe('--all-sheets -o DIR', () => {
     const total = manifest.files.reduce((s, f) => s + f.rows, 0);
     expect(lines.at(-1)).toMatch(
       new RegExp(
-        `^sheetpipe: 8 files, ${total.toLocaleString('en-US')} rows → .* in [\\d.]+ s \\([\\d,]+ rows/s\\), ${manifest.requests} requests, 0 retries$`,
+        `^sheetpipe: 8 files, ${total.toLocaleString('en-US')} rows → .* in [\\d.]+ s \\([\\d,]+ rows/s\\), ${manifest.requests} requests, 0 retries, ${manifest.boundaries} boundar(y|ies) checked$`,
       ),
     );
   });

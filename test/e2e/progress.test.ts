@@ -71,7 +71,7 @@ async function onTerminal(
 
 const args = () => ['--endpoint', emu.endpoint, emu.spreadsheet, 'Generated', '--max-rpm', '0', '--chunk-rows', '200', '-c', '1'];
 const SUMMARY =
-  /sheetpipe: 999 rows × 4 columns from 'Generated'!A1:D1000 → (stdout|\S+) in [\d.]+ s \([\d,]+ rows\/s\), 6 requests, 0 retries/;
+  /sheetpipe: 999 rows × 4 columns from 'Generated'!A1:D1000 → (stdout|\S+) in [\d.]+ s \([\d,]+ rows\/s\), 6 requests, 0 retries, 4 boundaries checked/;
 
 describe.skipIf(!hasScript)('the bar on a terminal', () => {
   it('stdout to a file: frames follow the rows written, percentage and count agree, the last is 100 % with the real count', async () => {
@@ -252,7 +252,7 @@ describe('retries are announced once', () => {
       expect(lines, describeResult(plain)).toHaveLength(2);
       expect(lines[0]).toBe('sheetpipe: the API is answering 503 UNAVAILABLE; retrying (this can take a minute)');
       expect(lines[0]).toMatch(RETRY_NOTICE);
-      expect(lines[1]).toMatch(/, 3 retries$/);
+      expect(lines[1]).toMatch(/, 3 retries, 9 boundaries checked$/);
     } finally {
       await fault.stop();
     }

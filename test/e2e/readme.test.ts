@@ -184,8 +184,11 @@ const toHere = (run: Run, text: string) => run.swaps.reduce((t, [readme, here]) 
 const toReadme = (run: Run, text: string) =>
   run.swaps.reduce((t, [readme, here]) => t.replaceAll(here, readme), text).replaceAll(`${run.cwd}/`, '');
 
-/** A summary line's duration and rate vary from run to run. */
-const normalise = (text: string) => text.replace(/ in \d+\.\d s \([\d,]+ rows\/s\)/g, ' in <seconds> s (<rate> rows/s)');
+/** A summary line's duration and rate vary from run to run, as does the wait before a re-read. */
+const normalise = (text: string) =>
+  text
+    .replace(/ in \d+\.\d s \([\d,]+ rows\/s\)/g, ' in <seconds> s (<rate> rows/s)')
+    .replace(/reading it again in \d+\.\d s/g, 'reading it again in <seconds> s');
 
 interface ShellResult {
   script: string;

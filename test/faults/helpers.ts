@@ -222,7 +222,7 @@ export function summaryRetries(r: CliResult): number {
   const lines = withoutNotice(r);
   expect(lines, describeResult(r)).toHaveLength(1);
   const m =
-    /^sheetpipe: [\d,]+ rows? × [\d,]+ columns? from .* in [\d.]+ s \([\d,]+ rows\/s\), [\d,]+ requests?, ([\d,]+) retr(?:y|ies)$/.exec(
+    /^sheetpipe: [\d,]+ rows? × [\d,]+ columns? from .* in [\d.]+ s \([\d,]+ rows\/s\), [\d,]+ requests?, ([\d,]+) retr(?:y|ies)(?:, [\d,]+ boundar(?:y|ies) checked)?$/.exec(
       lines[0] ?? '',
     );
   expect(m, describeResult(r)).not.toBeNull();

@@ -99,7 +99,7 @@ describe('a slow reader', () => {
       const [code] = await exited;
       expect(code, stderr).toBe(0);
       expect(stderr, stderr).toMatch(
-        /^sheetpipe: 199,999 rows × 10 columns from 'Generated'!A1:J200000 → stdout in .*, 41 requests, 0 retries\n$/,
+        /^sheetpipe: 199,999 rows × 10 columns from 'Generated'!A1:J200000 → stdout in .*, 41 requests, 0 retries, 39 boundaries checked\n$/,
       );
       expect(stderr).not.toContain(PLANTED_SECRET);
       expect(bytes).toBe(Buffer.byteLength(clean));
