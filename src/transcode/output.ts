@@ -7,6 +7,10 @@
  * released. The rule depends only on the data, never on how the range was chunked, so a chunked
  * export stays byte-identical to one read of the whole range.
  *
+ * A typed range (typed values) also tells its columns' types from its first SAMPLE_ROWS rows: they
+ * are held whatever the width, through encodings that note each value's kind, and an answer rolled
+ * back takes its notes with it; its header line is written as it came (its cells are names).
+ *
  * Phases: `header` (NDJSON objects: the range's first row names the keys) → `sample` (rows held
  * until the width is known) → `stream` (rows encoded at the width as they come). The head part
  * writes through beginRow()/endRow(); a later part encodes ahead into its own RowBytes with the
@@ -16,6 +20,8 @@ import { InternalError } from '../shared/errors.js';
 import { ByteBuffer } from './bytes.js';
 import { type Encoding, type Format, HeaderKeys, createEncoding } from './encode.js';
 import { RowBytes, type RowSink, type RowTarget, type Segment, type WideRow, emptyRunPieces, rowFormOf } from './rows.js';
+import type { Column, ColumnKind } from './column-kinds.js';
+import { type TypesMark, TypesSample } from './typed-encoding.js';
 
 /** Rows sampled for the width when the range does not name its last column. */
 export const SAMPLE_ROWS = 1000;
@@ -41,6 +47,12 @@ export interface RangeOutputOptions {
   onWarning?(message: string): void;
   /** Rows not yet confirmed have reached SAMPLE_BYTES: told once (the early read that holds them is given up). */
   onHoldFull?(): void;
+  /**
+   * Typed values: each column's kind, from its cells' number formats. The first SAMPLE_ROWS rows
+   * are then held whatever the width, to tell each column's type (schema); `headerLine`: the
+   * first row is a header written as a line (CSV, TSV, NDJSON arrays), its cells names, not values.
+   */
+  typed?: { kinds: readonly ColumnKind[]; headerLine: boolean };
 }
 
 /** NDJSON objects: the range's first row names the keys and is not an output row. */
@@ -55,6 +67,8 @@ interface SamplePhase {
   readonly held: ByteBuffer;
   /** The held buffer and the encoding, for the head part's rows. */
   readonly sink: RowSink;
+  /** For a typed range: the sink of the rows that tell the columns' types, and of its header line. */
+  readonly types?: { sample: RowSink; header: RowSink };
   /** Where each held row ends in `held`, and its cell count. */
   readonly heldEnds: number[];
   readonly heldCells: number[];
@@ -75,7 +89,7 @@ interface StreamPhase {
 type Phase = HeaderPhase | SamplePhase | StreamPhase;
 
 /** What the output held when an answer began at the head: rolling back restores it exactly. */
-type AnswerMark = { passed: number; committed: number; widest: number } & (
+type AnswerMark = { passed: number; committed: number; widest: number; types: TypesMark | undefined } & (
   | { phase: 'header' }
   | { phase: 'sample'; sample: SamplePhase; heldBytes: number; heldRows: number; pending: number; sampled: boolean }
   | { phase: 'stream'; stream: StreamPhase }
@@ -96,6 +110,8 @@ export class RangeOutput implements RowTarget {
   /** What waits to be written, in order. */
   private readonly queue: Segment[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** A typed range's kinds and the sample that tells its columns' types. */
+  private readonly types: TypesSample | undefined;
 
   /** Rows committed to the output so far, in order (the CSV header line included). */
   committed = 0;
@@ -105,11 +121,34 @@ export class RangeOutput implements RowTarget {
   constructor(private readonly options: RangeOutputOptions) {
     this.confirmed = options.confirmed ?? true;
     this.maxWidth = options.maxWidth;
+    this.types = options.typed && new TypesSample(options.typed.kinds, options.firstCol);
     if (this.keyed) this.phase = { phase: 'header' };
     else {
-      this.phase = sampleOf(createEncoding(options.format));
+      this.phase = this.sampleOf();
       this.settle();
     }
+  }
+
+  /** A sample phase with the range's encoding (keyed by `keys` for NDJSON objects). */
+  private sampleOf(keys?: HeaderKeys): SamplePhase {
+    const plain = createEncoding(this.options.format, keys);
+    const types = this.types;
+    if (!types) return sampleOf(plain);
+    const sample = sampleOf(types.typed(plain));
+    const { held } = sample;
+    return {
+      ...sample,
+      types: { sample: { out: held, encoding: types.counting(sample.encoding) }, header: { out: held, encoding: types.headerLine(plain) } },
+    };
+  }
+
+  /**
+   * A typed range's columns, once every part was read: names as the NDJSON keys, types from the
+   * values of its first SAMPLE_ROWS rows as written. Undefined for a range that is not typed.
+   */
+  get schema(): Column[] | undefined {
+    const header = this.keyed || this.options.typed?.headerLine === true;
+    return this.types?.columns(this.columns ?? 0, header);
   }
 
   /** NDJSON objects: the range's first row names the keys and is not an output row. */
@@ -172,12 +211,20 @@ export class RangeOutput implements RowTarget {
       this.holdRow(phase, 0);
     }
     phase.rowStart = phase.held.length;
-    phase.encoding.open(phase.held);
-    return phase.sink;
+    const sink = this.sinkOf(phase);
+    sink.encoding.open(phase.held);
+    return sink;
+  }
+
+  /** The sink of the row begun in the sample: a typed range's header line, a row of its types sample, or any other row. */
+  private sinkOf(phase: SamplePhase): RowSink {
+    if (!phase.types || phase.sampled || this.passed >= SAMPLE_ROWS) return phase.sink;
+    return this.passed === 0 && this.options.typed?.headerLine ? phase.types.header : phase.types.sample;
   }
 
   endRow(cells: number): void {
     this.passed += 1;
+    this.types?.rowEnded();
     const phase = this.phase;
     switch (phase.phase) {
       case 'stream':
@@ -198,10 +245,12 @@ export class RangeOutput implements RowTarget {
   headerRow(texts: readonly string[]): void {
     this.passed += 1;
     this.widest = Math.max(this.widest, texts.length);
+    this.types?.headerRow(texts);
     this.setKeys(texts);
   }
 
   abortRow(): void {
+    this.types?.rowDropped();
     const phase = this.phase;
     if (phase.phase === 'stream') phase.rows.abortRow();
     else if (phase.phase === 'sample' && phase.rowStart >= 0) {
@@ -211,7 +260,7 @@ export class RangeOutput implements RowTarget {
   }
 
   beginAnswer(): void {
-    const counts = { passed: this.passed, committed: this.committed, widest: this.widest };
+    const counts = { passed: this.passed, committed: this.committed, widest: this.widest, types: this.types?.mark() };
     const phase = this.phase;
     switch (phase.phase) {
       case 'header':
@@ -264,6 +313,7 @@ export class RangeOutput implements RowTarget {
         this.phase = mark.stream;
     }
     ({ passed: this.passed, committed: this.committed, widest: this.widest } = mark);
+    if (mark.types) this.types?.restore(mark.types);
   }
 
   get answerBytes(): number {
@@ -346,7 +396,7 @@ export class RangeOutput implements RowTarget {
   // ---- the header and the sample ----
 
   private setKeys(texts: readonly string[]): void {
-    const sample = sampleOf(createEncoding(this.options.format, new HeaderKeys(texts, this.options.firstCol)));
+    const sample = this.sampleOf(new HeaderKeys(texts, this.options.firstCol));
     this.phase = sample;
     this.noteSample(sample);
     this.settle();
@@ -373,7 +423,8 @@ export class RangeOutput implements RowTarget {
     sample.sampled =
       sample.heldEnds.length + sample.pending >= SAMPLE_ROWS ||
       sample.held.length >= SAMPLE_BYTES ||
-      (this.maxWidth !== undefined && this.widest >= this.maxWidth);
+      // A typed range's sample also tells its columns' types: it is complete only at its rows' end.
+      (!this.types && this.maxWidth !== undefined && this.widest >= this.maxWidth);
   }
 
   /** Releases the sample once it is complete, confirmed and its answer known good, and wakes whoever waits for the form. */
@@ -382,7 +433,8 @@ export class RangeOutput implements RowTarget {
     if (phase.phase !== 'sample' || !this.confirmed || this.answer) return;
     // A row being read is released with the rest when it ends.
     if (phase.rowStart >= 0) return;
-    if (this.options.width !== undefined || this.finished || phase.sampled) this.release(phase, this.options.width ?? this.widest);
+    const widthKnown = this.options.width !== undefined && !this.types;
+    if (widthKnown || this.finished || phase.sampled) this.release(phase, this.options.width ?? this.widest);
   }
 
   private release(sample: SamplePhase, width: number): void {
