@@ -50,6 +50,7 @@ export async function readSpreadsheetMeta(options: ExportOptions): Promise<Sprea
 
 export { ExportEvents } from './engine/run.js';
 export type { ExportSummary, ExportEventMap, PlanInfo, WarningKind } from './engine/run.js';
+export type { Column, ColumnType } from './transcode/column-kinds.js';
 export type { ExportOptions, StreamExportOptions, FolderExportOptions, RunControls } from './library.js';
 export type { Manifest, ManifestFile } from './output/manifest.js';
 export type { LibraryInput } from './options/table.js';

@@ -6,13 +6,14 @@ import { type Request, readRequest } from '../fetch/chunk-reader.js';
 import { Part } from '../fetch/part.js';
 import type { Write } from '../output/destination.js';
 import { type A1, formatA1, parseA1 } from '../sheet/a1.js';
-import { type GridRange, resolveRange, tabsInOrder } from '../sheet/resolve.js';
+import { type GridRange, type SpreadsheetMeta, resolveRange, tabsInOrder } from '../sheet/resolve.js';
 import { InternalError } from '../shared/errors.js';
 import { linkedController } from '../shared/signals.js';
 import { type RangeOutput, SAMPLE_ROWS } from '../transcode/output.js';
 import { type EarlySpan, earlyMatches, earlySpan, echoedSheet } from './early.js';
 import { type OnWritten, type OutputRules, layoutOf, openOutput } from './outputs.js';
 import { DEFAULT_CELL_BUDGET, type PlanOptions, columnsOf, lastPlannedRow, planOptions } from './plan.js';
+import { readColumnKinds } from './formats.js';
 import { type EarlyPart, readRanges } from './read-ranges.js';
 import { type Session, readContext, readMetadata } from './session.js';
 
@@ -33,6 +34,7 @@ export class EarlyMismatch extends Error {
 }
 
 export interface RangeResult {
+  meta: SpreadsheetMeta;
   range: GridRange;
   output: RangeOutput;
 }
@@ -111,11 +113,14 @@ export async function exportRange(
   const { options } = session;
   const a1 = typeof options.range === 'string' ? parseA1(options.range) : options.range;
   const plan = planOptions(options, rules.header);
-  let early = startEarly(session, rules, a1, plan, write, signal, onWritten);
+  // Typed values are encoded by their columns' kinds, known only from the formats read after the metadata.
+  const typed = options.render === 'TYPED';
+  let early = typed ? undefined : startEarly(session, rules, a1, plan, write, signal, onWritten);
+  let meta: SpreadsheetMeta;
   let range: GridRange;
   let firstTab: number | undefined;
   try {
-    const meta = await readMetadata(session, signal);
+    meta = await readMetadata(session, signal);
     range = resolveRange(a1, meta, session.ref.gid);
     firstTab = tabsInOrder(meta)[0]?.sheetId;
   } catch (error) {
@@ -133,10 +138,11 @@ export async function exportRange(
     await dropEarly(early);
     early = undefined;
   }
+  const kinds = typed ? (await readColumnKinds(session, [range], plan, rules.header, signal))[0] : undefined;
   const read = async (kept: EarlyRead | undefined): Promise<RangeResult> => {
-    const output = kept?.output ?? openOutput(session, rules, layoutOf(range), write, onWritten);
+    const output = kept?.output ?? openOutput(session, rules, layoutOf(range, rules, kinds), write, onWritten);
     await readRanges(session, [{ range, output, asked: a1 && formatA1(a1), early: kept && confirmEarly(kept, range, plan) }], plan, signal);
-    return { range, output };
+    return { meta, range, output };
   };
   try {
     return await read(early);

@@ -137,6 +137,8 @@ export async function exportFolder(options: FolderExportOptions): Promise<Folder
     const manifest: Manifest = {
       spreadsheet: ref.id,
       title: result.meta.title ?? '',
+      locale: result.meta.locale,
+      timeZone: result.meta.timeZone,
       format: options.format,
       exported_at: exportedAt,
       requests: result.requests,
@@ -149,6 +151,7 @@ export async function exportFolder(options: FolderExportOptions): Promise<Folder
         columns: w.columns,
         bytes: written[i]?.bytes ?? 0,
         sha256: written[i]?.sha256 ?? '',
+        schema: w.schema,
       })),
     };
     controller.signal.throwIfAborted();

@@ -15,6 +15,8 @@ import { type ExportOptions, type Session, closeSession, openSession, readMetada
 import { type OnWritten, type OutputRules, layoutOf, openOutput, writtenBy } from './outputs.js';
 import { planOptions } from './plan.js';
 import { type RangeRead, readRanges } from './read-ranges.js';
+import { readColumnKinds } from './formats.js';
+import type { Column } from '../transcode/column-kinds.js';
 import type { Format } from '../transcode/encode.js';
 import type { RangeOutput } from '../transcode/output.js';
 
@@ -32,6 +34,8 @@ export interface ExportSummary {
   /** Data rows written (the header row not counted when `header` is on). */
   rows: number;
   columns: number;
+  /** Typed values (`render: 'typed'`): each column's name and type, from its first rows. */
+  schema?: Column[];
   requests: number;
   retries: number;
   seconds: number;
@@ -211,6 +215,8 @@ export interface WrittenRange {
   /** Data rows (the header row not counted when `header` is on). */
   rows: number;
   columns: number;
+  /** Typed values: each column's name and type, from its first rows. */
+  schema: Column[] | undefined;
 }
 
 /** A range chosen for a several-range export, with the file it goes to. */
@@ -250,6 +256,9 @@ export async function exportRangesTo(
       signal.throwIfAborted();
       writes.push(await plan.open(chosen, i));
     }
+    const planned = planOptions(options, header);
+    const ranges = selected.map((s) => s.range);
+    const kinds = options.render === 'TYPED' ? await readColumnKinds(session, ranges, planned, header, signal) : undefined;
     const outputs = new Set<RangeOutput>();
     const reads: RangeRead[] = selected.map(({ range, file, asked }, i) => {
       // Progress counts every range's rows and names the one just written.
@@ -265,9 +274,9 @@ export async function exportRangesTo(
         }
         events.emit('progress', { rowsWritten, rowsCovered, started, current: file ?? describeRange(range) });
       };
-      return { range, file, asked, output: openOutput(session, rules, layoutOf(range), writes[i] as Write, onWritten) };
+      return { range, file, asked, output: openOutput(session, rules, layoutOf(range, rules, kinds?.[i]), writes[i] as Write, onWritten) };
     });
-    await readRanges(session, reads, planOptions(options, header), signal);
+    await readRanges(session, reads, planned, signal);
     return {
       meta,
       written: reads.map(({ range, output }) => ({ range, ...writtenBy(output, range, rules) })),

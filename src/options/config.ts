@@ -116,15 +116,19 @@ function fileFormat(given: Format | undefined, path: string): Format {
 }
 
 /**
- * --dates means nothing for formatted values: the API ignores dateTimeRenderOption there (and only there).
- * `spell` names an option with its value as the caller wrote it.
+ * --dates means nothing for formatted values (the API ignores dateTimeRenderOption there, and only
+ * there), and typed values decide dates themselves. `spell` names an option with its value as the
+ * caller wrote it.
  */
 export function checkDates(render: Render, dates: DatesMode | undefined, spell: (option: string, value: string) => string): void {
-  if (dates !== undefined && render === 'formatted') {
-    throw new UsageError(
-      `${spell('dates', dates)} applies only with ${spell('render', 'unformatted')} or ${spell('render', 'formula')} (formatted values show dates as the sheet does)`,
-    );
-  }
+  if (dates === undefined || render === 'unformatted' || render === 'formula') return;
+  const why =
+    render === 'typed'
+      ? "typed values write each date as its cell's format means it, in ISO 8601"
+      : 'formatted values show dates as the sheet does';
+  throw new UsageError(
+    `${spell('dates', dates)} applies only with ${spell('render', 'unformatted')} or ${spell('render', 'formula')} (${why})`,
+  );
 }
 
 const cliSpelling = (option: string, value: string) => `--${option} ${value}`;

@@ -156,9 +156,9 @@ export const OPTIONS = [
     group: 'Output',
     commands: EXPORTING,
     library: 'read',
-    rule: choice(['formatted', 'unformatted', 'formula']),
+    rule: choice(['formatted', 'unformatted', 'formula', 'typed']),
     default: 'formatted',
-    help: 'values as the sheet shows them (text), typed numbers and booleans, or formulas',
+    help: "formatted: as the sheet shows them (text); unformatted: numbers and booleans as such; formula: formulas as written; typed: numbers and booleans as such, dates, times and durations in ISO 8601 and zero-padded codes as shown, as each column's number format means them",
   }),
   option({
     name: 'dates',
@@ -170,7 +170,7 @@ export const OPTIONS = [
     library: 'read',
     rule: choice(['serial', 'string']),
     shownDefault: 'serial',
-    help: 'with --render unformatted or formula: dates as serial numbers (days since 1899-12-30) or as formatted text (a formula is shown as written)',
+    help: 'with --render unformatted or formula: dates as serial numbers (days since 1899-12-30) or as formatted text (a formula is shown as written); --render typed writes ISO 8601',
   }),
   option({
     name: 'limit',
