@@ -15,10 +15,13 @@ import {
   type Row,
   type StreamExportOptions,
   UnavailableError,
+  UsageError,
   exportToFolder,
   exportToStream,
   readRows,
+  readSchema,
 } from '../src/index.js';
+import { createTableSql } from '../src/output/schema.js';
 import type { NumberFormat } from '../src/transcode/column-kinds.js';
 import { ENDPOINT, FakeSheets, SPREADSHEET_ID, UNAVAILABLE, collector, type SheetSpec } from './http-fake.js';
 
@@ -382,6 +385,23 @@ describe('typed values: folders, the schema, refusals', () => {
     expect(manifest.files.map((file) => file.schema)).toEqual([undefined]);
   });
 
+  it("readSchema: the columns of the typed export, from the range's first rows, with the range, table name, locale and time zone", async () => {
+    fake = new FakeSheets({ ...table(), rowCount: 3000 });
+    const { render: _render, ...options } = base;
+    const schema = await readSchema({ ...options, range: 'Typed' });
+    expect(schema).toEqual({
+      range: "'Typed'!A1:O3000",
+      table: 'Typed',
+      locale: 'en_US',
+      timeZone: 'America/New_York',
+      columns: EXPECTED_COLUMNS,
+    });
+    // The metadata, the formats and the first 1,000 rows' values.
+    expect(fake.seen.map((s) => s.kind)).toEqual(['meta', 'formats', 'values']);
+    expect(fake.values()[0]?.range?.lastRow).toBe(1000);
+    await expect(readSchema({ ...options, render: 'typed' } as never)).rejects.toThrow(UsageError);
+  });
+
   it('--dates with typed values is refused before any request', async () => {
     fake = new FakeSheets(table());
     await expect(exported({ dates: 'string' })).rejects.toThrow(
@@ -434,5 +454,21 @@ describe('typed values: what a loader makes of them', () => {
         zip: 'VARCHAR',
       });
     }
+  });
+
+  it('schema --sql duckdb creates the table the CSV loads into, with the values the sheet means', async () => {
+    fake = new FakeSheets(table());
+    const { render: _render, ...options } = base;
+    const sql = createTableSql(await readSchema(options), 'duckdb');
+    expect(sql).toContain(
+      'CREATE TABLE "Typed" (\n  "id" DOUBLE,\n  "date" DATE,\n  "datetime" TIMESTAMP,\n  "time" TIME,\n  "duration" VARCHAR,',
+    );
+    await toFile('load.csv', {});
+    const rows = await duckdb(`${sql}\nCOPY "Typed" FROM '${join(root, 'load.csv')}' (HEADER);\nSELECT * FROM "Typed" ORDER BY id`);
+    expect(rows.map((r) => [r.date, r.datetime, r.time, r.zip, r.paid])).toEqual([
+      ['2024-01-05', '2024-01-05 18:00:00', '18:00:00', '02134', true],
+      ['2024-01-06', '2024-01-05 01:30:00', '01:30:00.5', '1234567', false],
+      [null, '2024-01-06 00:00:00', '00:00:00', '00000', true],
+    ]);
   });
 });

@@ -10,7 +10,8 @@ import { ExportEvents } from './events.js';
 import { linkedController } from '../shared/signals.js';
 import { exportRange } from './export-range.js';
 import { DEFAULTS } from './settings.js';
-import { type GridRange, type SpreadsheetMeta, describeRange } from '../sheet/resolve.js';
+import { type GridRange, type SpreadsheetMeta, describeRange, lookUpName } from '../sheet/resolve.js';
+import { parseA1 } from '../sheet/a1.js';
 import { type ExportOptions, type Session, closeSession, openSession, readMetadata } from './session.js';
 import { type OnWritten, type OutputRules, layoutOf, openOutput, writtenBy } from './outputs.js';
 import { planOptions } from './plan.js';
@@ -18,7 +19,7 @@ import { type RangeRead, readRanges } from './read-ranges.js';
 import { readColumnKinds } from './formats.js';
 import type { Column } from '../transcode/column-kinds.js';
 import type { Format } from '../transcode/encode.js';
-import type { RangeOutput } from '../transcode/output.js';
+import { type RangeOutput, SAMPLE_ROWS } from '../transcode/output.js';
 
 export { ExportEvents } from './events.js';
 export type { ExportEventMap, PlanInfo, WarningKind } from './events.js';
@@ -77,6 +78,47 @@ async function inSession<T>(
 /** The spreadsheet's tabs and named ranges, from one metadata request. */
 export function readSpreadsheetMeta(options: ExportOptions): Promise<SpreadsheetMeta> {
   return inSession(options, options.events ?? new ExportEvents(), (session, signal) => readMetadata(session, signal));
+}
+
+/** A range's columns as a typed export writes them, and what a loader needs beside them. */
+export interface RangeSchema {
+  /** The range, as the export reads it: `'Orders'!A1:Z2001`. */
+  range: string;
+  /** What a CREATE TABLE calls it: the named range's name, else the tab's title. */
+  table: string;
+  /** The spreadsheet's locale and time zone (the zone of its date-times' wall time), when the API names them. */
+  locale?: string;
+  timeZone?: string;
+  columns: Column[];
+}
+
+/**
+ * The schema of a range: the columns (names as NDJSON keys, types) that a typed export of it writes,
+ * told from its first SAMPLE_ROWS rows as that export tells them — those rows are read typed and
+ * written nowhere. Costs the metadata request, one formats request, and those rows' values request.
+ */
+export function readSchema(options: ExportOptions): Promise<RangeSchema> {
+  const header = options.header ?? DEFAULTS.header;
+  const sample = { ...options, render: 'TYPED' as const, limit: SAMPLE_ROWS - (header ? 1 : 0) };
+  const rules: OutputRules = { format: 'ndjson', objects: header, header };
+  return inSession(sample, options.events ?? new ExportEvents(), async (session, signal) => {
+    const { meta, range, output } = await exportRange(
+      session,
+      rules,
+      () => undefined,
+      signal,
+      () => undefined,
+    );
+    const a1 = typeof options.range === 'string' ? parseA1(options.range) : options.range;
+    const named = a1?.kind === 'name' ? lookUpName(meta, a1.name) : undefined;
+    return {
+      range: describeRange(range),
+      table: named?.kind === 'named' ? named.named.name : range.sheet.title,
+      locale: meta.locale,
+      timeZone: meta.timeZone,
+      columns: writtenBy(output, range, rules).schema ?? [],
+    };
+  });
 }
 
 /**

@@ -68,6 +68,20 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     positionals: [SPREADSHEET],
     examples: [['sheetpipe sheets ID'], ["sheetpipe sheets ID --json | jq -r '.[].title'"]],
   },
+  schema: {
+    name: 'schema',
+    summary: 'the columns a typed export writes, names and types: a table, JSON or CREATE TABLE',
+    usage: ['schema <spreadsheet> [range] [options]'],
+    positionals: [
+      SPREADSHEET,
+      { name: '[range]', help: "A1 range, tab or named range, as for an export; default: the whole first tab (or the URL's gid tab)" },
+    ],
+    examples: [
+      ['sheetpipe schema ID Orders', "each column's name and type, from the tab's first 1,000 rows"],
+      ['sheetpipe schema ID Orders --sql duckdb | duckdb shop.db', 'create the table before the first load'],
+      ['sheetpipe schema ID Orders --json | jq -r \'.columns[] | select(.type == "date") | .name\''],
+    ],
+  },
   emulator: {
     name: 'emulator',
     summary: 'serve a local Sheets API, for demos, tests and offline pipelines',

@@ -62,6 +62,17 @@ export interface SheetsConfig extends ConnectionConfig {
   json: boolean;
 }
 
+export type SqlDialect = NonNullable<ValuesOf<'schema'>['sql']>;
+
+/** How the schema is printed: a table, JSON, or a CREATE TABLE in a dialect. */
+export type SchemaPrint = { kind: 'table' } | { kind: 'json' } | { kind: 'sql'; dialect: SqlDialect };
+
+export interface SchemaConfig extends ConnectionConfig {
+  range?: A1;
+  header: boolean;
+  print: SchemaPrint;
+}
+
 const EXTENSION_FORMATS: Readonly<Record<string, Format>> = { '.csv': 'csv', '.tsv': 'tsv', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
 
 const GZIP = /\.gz$/i;
@@ -222,6 +233,15 @@ export function sheetsConfig(given: Readonly<Record<string, unknown>>, positiona
   const v = commandValues('sheets', given);
   if (positionals.length > 1) throw unexpectedArgument(positionals[1] as string);
   return { ...connection(v, positionals[0], env), json: v.json };
+}
+
+export function schemaConfig(given: Readonly<Record<string, unknown>>, positionals: readonly string[], env: Env): SchemaConfig {
+  const v = commandValues('schema', given);
+  const [spreadsheet, range, extra] = positionals;
+  if (extra !== undefined) throw unexpectedArgument(extra);
+  if (v.json && v.sql !== undefined) throw new UsageError(`--json and --sql ${v.sql} print the schema two ways: give one`);
+  const print: SchemaPrint = v.sql !== undefined ? { kind: 'sql', dialect: v.sql } : v.json ? { kind: 'json' } : { kind: 'table' };
+  return { ...connection(v, spreadsheet, env), range: range === undefined ? undefined : parseA1(range), header: v.header, print };
 }
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
