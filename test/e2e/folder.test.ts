@@ -98,8 +98,14 @@ describe('--all-sheets -o DIR', () => {
     const r = await runCli([...emu.base, '--all-sheets', '-o', dir]);
     expectExit(r, 0);
     const manifest = readManifest(dir);
-    expect(Object.keys(manifest)).toEqual(['spreadsheet', 'title', 'format', 'exported_at', 'requests', 'files']);
-    expect(manifest).toMatchObject({ spreadsheet: emu.spreadsheetId, title: 'sheetpipe emulator', format: 'csv' });
+    expect(Object.keys(manifest)).toEqual(['spreadsheet', 'title', 'locale', 'timeZone', 'format', 'exported_at', 'requests', 'files']);
+    expect(manifest).toMatchObject({
+      spreadsheet: emu.spreadsheetId,
+      title: 'sheetpipe emulator',
+      locale: 'en_US',
+      timeZone: 'Etc/GMT',
+      format: 'csv',
+    });
     expect(new Date(manifest.exported_at).getTime()).toBeGreaterThanOrEqual(started - 1000);
     expect(manifest.exported_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     for (const f of manifest.files) expect(Object.keys(f)).toEqual(['file', 'sheet', 'gid', 'range', 'rows', 'columns', 'bytes', 'sha256']);
