@@ -3,14 +3,20 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { codePattern, formatCode, serialToDate, serialToDateTime, serialToDuration, serialToTime } from '../src/transcode/typed-values.js';
 import {
+  type ColumnKind,
   type NumberFormat,
   columnKinds,
   columnType,
   kindOfFormat,
+  typedText,
   SEEN_BOOL,
   SEEN_NUMBER,
   SEEN_STRING,
 } from '../src/transcode/column-kinds.js';
+import { type Format, createEncoding } from '../src/transcode/encode.js';
+import { TypedEncoding } from '../src/transcode/typed-encoding.js';
+import { numberText } from './support/sheets-answers.js';
+import { transcode } from './support/transcode-run.js';
 
 /** The serial of a UTC date, by JavaScript's own calendar: days since 1899-12-30. */
 const serialOf = (iso: string): number => (Date.parse(`${iso}T00:00:00Z`) - Date.UTC(1899, 11, 30)) / 86_400_000;
@@ -177,5 +183,35 @@ describe('column kinds from number formats', () => {
     expect(columnType(number, SEEN_BOOL | SEEN_NUMBER)).toBe('string');
     expect(columnType(number, SEEN_STRING)).toBe('string');
     expect(columnType(date, 0)).toBe('null');
+  });
+});
+
+describe('TypedEncoding', () => {
+  const kinds: ColumnKind[] = [
+    { kind: 'date' },
+    { kind: 'datetime' },
+    { kind: 'time' },
+    { kind: 'duration' },
+    kindOfFormat({ type: 'NUMBER', pattern: '"a,b "00000' }),
+  ];
+
+  /** One row of the number `text` in every kind's column, through the scanner and a typed CSV encoding. */
+  function row(text: string, format: Format): string {
+    const body = Buffer.from(`{"range":"A","majorDimension":"ROWS","values":[[${Array(kinds.length).fill(text).join(',')}]]}`);
+    return transcode(body, [], 'value-range', new TypedEncoding(createEncoding(format), kinds), kinds.length).out.toString('utf8');
+  }
+
+  it('writes what typedText makes of the number JSON.parse reads, for any number text, in every format', () => {
+    fc.assert(
+      fc.property(numberText, (text) => {
+        const value = Number(text);
+        const texts = kinds.map((kind) => typedText(kind, value));
+        const csv = texts.map((t) => (t === undefined ? String(value) : t.includes(',') ? `"${t}"` : t)).join(',');
+        expect(row(text, 'csv')).toBe(`${csv}\n`);
+        const json = texts.map((t) => (t === undefined ? JSON.stringify(value) : JSON.stringify(t))).join(',');
+        expect(row(text, 'ndjson')).toBe(`[${json}]\n`);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

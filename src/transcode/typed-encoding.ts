@@ -10,21 +10,58 @@ import { type Column, type ColumnKind, SEEN_BOOL, SEEN_NUMBER, SEEN_STRING, colu
 import { type Encoding, HeaderKeys, cellText } from './encode.js';
 import { COMMA, ESCAPED, NON_ASCII } from './scanner.js';
 
-/** A text as the content of a JSON string, with the scanner's flags, so that `Encoding.string` writes it by each format's rules. */
-function writeText(encoding: Encoding, out: ByteBuffer, scratch: ByteBuffer, text: string): void {
+/**
+ * A number cell's value: digits alone (a date's serial, most often) read here, anything else
+ * (a fraction, an exponent) as JSON.parse would read it.
+ */
+function numberAt(buf: Buffer, start: number, end: number): number {
+  if (end - start <= 15) {
+    let value = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const digit = (buf[i] as number) - 0x30;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
+    }
+    if (i === end && end > start) return value;
+  }
+  return Number(buf.toString('latin1', start, end));
+}
+
+/** Texts written for a column's numbers, the last few thousand kept: a date column repeats its days. */
+class Converter {
+  private readonly texts = new Map<number, string | undefined>();
+
+  constructor(
+    private readonly kind: ColumnKind,
+    /** Its texts are printable ASCII with no quote or backslash: their own JSON string content. */
+    readonly plain: boolean,
+  ) {}
+
+  text(value: number): string | undefined {
+    const known = this.texts.get(value);
+    if (known !== undefined || this.texts.has(value)) return known;
+    if (this.texts.size >= 4096) this.texts.clear();
+    const text = typedText(this.kind, value);
+    this.texts.set(value, text);
+    return text;
+  }
+}
+
+/** `text` as the content of a JSON string, with the scanner's flags, so that `Encoding.string` writes it by each format's rules. */
+function writeText(encoding: Encoding, out: ByteBuffer, scratch: ByteBuffer, text: string, plain: boolean): void {
   scratch.truncate(0);
   let flags = 0;
-  if (/^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/.test(text)) {
-    // The dates, times and durations: printable ASCII with no quote or backslash, their own JSON content.
+  if (plain) {
     scratch.pushAscii(text);
   } else {
     const content = JSON.stringify(text).slice(1, -1);
     if (content.length !== text.length || content.includes('\\')) flags |= ESCAPED;
     // eslint-disable-next-line no-control-regex -- bytes past ASCII are what this looks for
     if (/[^\x00-\x7f]/.test(content)) flags |= NON_ASCII;
+    if (text.includes(',')) flags |= COMMA;
     scratch.pushString(content);
   }
-  if (text.includes(',')) flags |= COMMA;
   encoding.string(out, scratch.buf, 0, scratch.length, flags);
 }
 
@@ -32,11 +69,15 @@ function writeText(encoding: Encoding, out: ByteBuffer, scratch: ByteBuffer, tex
 export class TypedEncoding implements Encoding {
   private col = 0;
   private readonly scratch = new ByteBuffer(64);
+  private readonly converters: (Converter | undefined)[];
 
   constructor(
     private readonly base: Encoding,
-    private readonly kinds: readonly (ColumnKind | undefined)[],
-  ) {}
+    kinds: readonly (ColumnKind | undefined)[],
+  ) {
+    // Dates, times and durations are digits, '-', ':', '.', 'T', 'P', 'H', 'M' and 'S'; a code keeps its pattern's literals.
+    this.converters = kinds.map((kind) => kind && new Converter(kind, kind.kind !== 'code'));
+  }
 
   open(out: ByteBuffer): void {
     this.base.open(out);
@@ -52,10 +93,10 @@ export class TypedEncoding implements Encoding {
   }
 
   number(out: ByteBuffer, buf: Buffer, start: number, end: number): void {
-    const kind = this.kinds[this.col];
-    const text = kind && typedText(kind, Number(buf.toString('latin1', start, end)));
+    const converter = this.converters[this.col];
+    const text = converter?.text(numberAt(buf, start, end));
     if (text === undefined) this.base.number(out, buf, start, end);
-    else writeText(this.base, out, this.scratch, text);
+    else writeText(this.base, out, this.scratch, text, (converter as Converter).plain);
   }
 
   bool(out: ByteBuffer, value: boolean): void {
