@@ -225,7 +225,8 @@ export class FakeSheets {
 
   /**
    * spreadsheets.get of `ranges` with the formats mask: each touched tab (in tab order) with its
-   * ranges' grids in the order asked; a cell without a format is `{}`, trailing ones and rows left out.
+   * ranges' grids in the order asked; a cell without a format is `{}`, trailing ones and rows left
+   * out; tab 0's ID, a default, left out with its properties, as proto3's JSON may leave it.
    */
   formatsAnswer(ranges: readonly string[]): Reply {
     const bySheet = new Map<string, unknown[]>();
@@ -247,7 +248,7 @@ export class FakeSheets {
       bySheet.set(sheet.title, [...(bySheet.get(sheet.title) ?? []), rowData.length > 0 ? { rowData } : {}]);
     }
     const sheets = this.sheets.flatMap((s, index) =>
-      bySheet.has(s.title) ? [{ properties: { sheetId: index }, data: bySheet.get(s.title) }] : [],
+      bySheet.has(s.title) ? [{ ...(index > 0 ? { properties: { sheetId: index } } : {}), data: bySheet.get(s.title) }] : [],
     );
     return [200, { sheets }];
   }

@@ -153,15 +153,17 @@ function gridOf(data: unknown): FormatGrid | string {
 
 /**
  * The grids of a formats answer, one per range asked for: the API answers each tab's ranges as its
- * `data`, in the order they were asked, under tabs it names by ID (0 may be left out, as defaults are).
+ * `data`, one GridData per range in the order they were asked, under tabs it names by ID.
  */
 function formatGrids(answer: unknown, ranges: readonly FormatsRange[]): FormatGrid[] | string {
   const sheets = isObject(answer) ? list(answer.sheets) : undefined;
   if (!sheets) return 'the formats answer has no "sheets"';
   const bySheet = new Map<number, unknown[]>();
   for (const sheet of sheets) {
-    const id = isObject(sheet) && isObject(sheet.properties) ? (sheet.properties.sheetId ?? 0) : undefined;
-    const data = isObject(sheet) ? list(sheet.data) : undefined;
+    if (!isObject(sheet)) return 'a tab of the formats answer is not an object';
+    // Tab 0's ID, a default, may be left out, and with it its properties.
+    const id = isObject(sheet.properties) ? (sheet.properties.sheetId ?? 0) : 0;
+    const data = list(sheet.data);
     if (typeof id !== 'number' || !data) return 'a tab of the formats answer is not {properties: {sheetId}, data: [...]}';
     bySheet.set(id, [...(bySheet.get(id) ?? []), ...data]);
   }
