@@ -2,13 +2,14 @@ import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/shared/errors.js';
-import { type Cell, cellRenderer, dateToSerial, numberToText, serialToText } from '../src/emulator/cells.js';
-import { memoryTab, typedCell } from '../src/emulator/data.js';
+import { type Cell, cellRenderer, dateToSerial, ISO_DATE_FORMAT, numberToText, serialToText } from '../src/emulator/cells.js';
+import { memoryTab } from '../src/emulator/data.js';
 import { parseCsv, parseTsv } from '../src/emulator/delimited.js';
 import { generatedTab } from '../src/emulator/generated.js';
 import { applyFieldMask, parseFieldMask } from '../src/emulator/mask.js';
 import { SlidingWindowQuota } from '../src/emulator/quota.js';
 import { apiSheetName, readValueRange, Spreadsheet } from '../src/emulator/spreadsheet.js';
+import { typedCell } from '../src/emulator/user-entered.js';
 
 describe('parseCsv', () => {
   it('handles quotes, doubled quotes, embedded line breaks, CRLF, empty fields and a BOM', () => {
@@ -60,10 +61,10 @@ describe('typedCell', () => {
     expect(typedCell('-0.5')).toBe(-0.5);
     expect(typedCell('1.50')).toEqual({ value: 1.5, formatted: '1.50' });
     expect(typedCell('007')).toEqual({ value: 7, formatted: '007' });
-    expect(typedCell('1,234.5')).toEqual({ value: 1234.5, formatted: '1,234.5' });
+    expect(typedCell('1,234.5')).toEqual({ value: 1234.5, formatted: '1,234.5', format: { type: 'NUMBER', pattern: '#,##0.0' } });
     expect(typedCell('true')).toBe(true);
     expect(typedCell('FALSE')).toBe(false);
-    expect(typedCell('2024-03-05')).toEqual({ value: 45356, formatted: '2024-03-05', date: true });
+    expect(typedCell('2024-03-05')).toEqual({ value: 45356, formatted: '2024-03-05', format: ISO_DATE_FORMAT });
     expect(typedCell('2024-02-30')).toBe('2024-02-30');
     expect(typedCell('12 apples')).toBe('12 apples');
     expect(typedCell('1,23')).toBe('1,23');
@@ -76,7 +77,7 @@ describe('cell rendering', () => {
     12.5,
     true,
     null,
-    { value: 45356, date: true },
+    { value: 45356, format: ISO_DATE_FORMAT },
     { value: 0.25, formatted: '25%' },
     { value: 3, formula: '=1+2' },
     Number.NaN,

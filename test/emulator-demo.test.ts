@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => emu.stop());
 
 describe('the demo spreadsheet', () => {
-  it('is the default of startEmulator: three tabs, one named range, the demo ID and title', async () => {
+  it('is the default of startEmulator: four tabs, one named range, the demo ID and title', async () => {
     expect(emu.spreadsheetId).toBe(DEMO_SPREADSHEET_ID);
     const meta = (await (await fetch(base)).json()) as Json;
     expect(meta.properties.title).toBe('sheetpipe demo');
@@ -39,6 +39,13 @@ describe('the demo spreadsheet', () => {
       { sheetId: 0, title: 'Orders', index: 0, sheetType: 'GRID', gridProperties: { rowCount: 2001, columnCount: 26 } },
       { sheetId: expect.any(Number), title: 'Customers', index: 1, sheetType: 'GRID', gridProperties: { rowCount: 1000, columnCount: 26 } },
       { sheetId: expect.any(Number), title: 'Summary', index: 2, sheetType: 'GRID', gridProperties: { rowCount: 1000, columnCount: 26 } },
+      {
+        sheetId: expect.any(Number),
+        title: 'Deliveries',
+        index: 3,
+        sheetType: 'GRID',
+        gridProperties: { rowCount: 1000, columnCount: 26 },
+      },
     ]);
     expect(meta.namedRanges).toEqual([
       {
@@ -227,7 +234,7 @@ describe('sheetpipe emulator serves the demo by default', () => {
       await refused.arrayBuffer();
       for (let i = 0; i < 100 && server.stderr() === ''; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(server.stderr()).toBe(
-        `sheetpipe emulator: refused GET /v4/spreadsheets/${server.spreadsheet}?includeGridData=true: sheetpipe emulator does not serve grid data (includeGridData=true); it serves metadata and values (read cells with spreadsheets.values.get or values:batchGet)\n`,
+        `sheetpipe emulator: refused GET /v4/spreadsheets/${server.spreadsheet}?includeGridData=true: sheetpipe emulator does not serve grid data (includeGridData=true); it serves metadata, values (read cells with spreadsheets.values.get or values:batchGet) and cells' number formats (fields=sheets.data.rowData.values.effectiveFormat.numberFormat)\n`,
       );
     } finally {
       await server.stop();

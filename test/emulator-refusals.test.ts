@@ -12,7 +12,8 @@ import { type Emulator, type EmulatorOptions, type TabSource, memoryTab, startEm
 type Json = any;
 
 const SERVES_ONLY = 'it serves only spreadsheets.get, spreadsheets.values.get and spreadsheets.values.batchGet (GET)';
-const SERVES_GRID = 'it serves metadata and values (read cells with spreadsheets.values.get or values:batchGet)';
+const SERVES_GRID =
+  "it serves metadata, values (read cells with spreadsheets.values.get or values:batchGet) and cells' number formats (fields=sheets.data.rowData.values.effectiveFormat.numberFormat)";
 const SERVES_PARTS = 'it serves metadata (spreadsheet and sheet properties, named ranges) and values';
 
 function options(log: string[]): EmulatorOptions {

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/shared/errors.js';
 import {
+  type Cell,
   chartTab,
   dateToSerial,
   DEMO_SPREADSHEET_ID,
@@ -23,9 +24,15 @@ import {
 const MARCH_5_2024 = dateToSerial(2024, 3, 5);
 
 /** Sheet1 holds every trimming case: interior empty row, trailing empty cells and rows, a leading gap. */
-const SHEET1_ROWS = [
+const SHEET1_ROWS: Cell[][] = [
   ['name', 'qty', 'price', 'when', 'ok'],
-  ['apple', 3, { value: 1.5, formatted: '$1.50' }, { value: MARCH_5_2024, formatted: '3/5/2024', date: true }, true],
+  [
+    'apple',
+    3,
+    { value: 1.5, formatted: '$1.50' },
+    { value: MARCH_5_2024, formatted: '3/5/2024', format: { type: 'DATE', pattern: 'M/d/yyyy' } },
+    true,
+  ],
   [],
   ['pear', '', null, '', ''],
   [null, 7],
@@ -790,7 +797,12 @@ describe('serveEmulator (the emulator command)', () => {
     const meta = await getJson(`${endpoint}v4/spreadsheets/${DEMO_SPREADSHEET_ID}?fields=properties.title,sheets.properties.title`);
     expect(meta.body).toEqual({
       properties: { title: 'sheetpipe demo' },
-      sheets: [{ properties: { title: 'Orders' } }, { properties: { title: 'Customers' } }, { properties: { title: 'Summary' } }],
+      sheets: [
+        { properties: { title: 'Orders' } },
+        { properties: { title: 'Customers' } },
+        { properties: { title: 'Summary' } },
+        { properties: { title: 'Deliveries' } },
+      ],
     });
 
     controller.abort();

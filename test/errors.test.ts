@@ -12,6 +12,7 @@ import {
   UsageError,
   ConnectionError,
   InternalError,
+  SheetMovedError,
   oneLine,
   redact,
 } from '../src/shared/errors.js';
@@ -79,6 +80,12 @@ describe('error classes', () => {
     [new InterruptedError('SIGINT'), 'InterruptedError', 'SHEETPIPE_INTERRUPTED', 130],
     [new InterruptedError('SIGTERM'), 'InterruptedError', 'SHEETPIPE_INTERRUPTED', 143],
     [new BrokenPipe(), 'BrokenPipe', 'SHEETPIPE_BROKEN_PIPE', 0],
+    [
+      new SheetMovedError({ range: "'D'!A1:B9", row: 4, earlier: 'chunk 1/2', later: 'chunk 2/2' }),
+      'SheetMovedError',
+      'SHEETPIPE_SHEET_MOVED',
+      6,
+    ],
   ] as const)('%s has its name, code and exit code', (error, name, code, exitCode) => {
     expect(error).toBeInstanceOf(SheetpipeError);
     expect(error).toBeInstanceOf(Error);
@@ -88,7 +95,18 @@ describe('error classes', () => {
   });
 
   it('the exit code table', () => {
-    expect(ExitCode).toEqual({ ok: 0, failed: 1, usage: 2, auth: 3, notFound: 4, unavailable: 5, sighup: 129, sigint: 130, sigterm: 143 });
+    expect(ExitCode).toEqual({
+      ok: 0,
+      failed: 1,
+      usage: 2,
+      auth: 3,
+      notFound: 4,
+      unavailable: 5,
+      moved: 6,
+      sighup: 129,
+      sigint: 130,
+      sigterm: 143,
+    });
   });
 
   it('every family redacts its message and keeps the cause', () => {

@@ -32,8 +32,13 @@ export interface Span {
   /** As requested (before clipping to the grid). */
   lastCol: number;
   lastRow: number;
-  /** The decoded range as requested, e.g. `'Sheet1'!A3:C4` or `A1:ZZZ1000`. */
+  /** The decoded range as requested, e.g. `'Sheet1'!A2:C4` or `A1:ZZZ1000`. */
   a1: string;
+  /**
+   * The first row the request's chunk writes: every request of a range but its first also asks
+   * for the row before (to check that rows did not move between the reads), so that row, plus one.
+   */
+  chunkFirst: number;
 }
 
 export interface Seen {
@@ -89,7 +94,7 @@ export function echoSheet(title: string): string {
 
 /** Parses a bounded request range, with or without a tab name; `first` is the first tab's title. */
 export function parseSpan(a1: string, first: string): Span {
-  const m = /^(?:(?:'((?:[^']|'')*)'|([^!']+))!)?([A-Z]+)(\d+):([A-Z]+)(\d+)$/.exec(a1);
+  const m = /^(?:(?:'((?:[^']|'')*)'|([^!']+))!)?([A-Z]+)(\d+):([A-Z]+)(\d*)$/.exec(a1);
   if (!m) throw new Error(`fake API cannot parse range ${a1}`);
   const named = m[1] !== undefined ? m[1].replaceAll("''", "'") : m[2];
   return {
@@ -98,8 +103,10 @@ export function parseSpan(a1: string, first: string): Span {
     firstCol: columnOf(m[3] as string),
     firstRow: Number(m[4]),
     lastCol: columnOf(m[5] as string),
-    lastRow: Number(m[6]),
+    // No end row: to the end of the tab (the API clips it to the grid).
+    lastRow: m[6] === '' ? Number.POSITIVE_INFINITY : Number(m[6]),
     a1,
+    chunkFirst: Number(m[4]) === 1 ? 1 : Number(m[4]) + 1,
   };
 }
 
@@ -166,9 +173,9 @@ export class FakeSheets {
     return this.seen.filter((s) => s.kind === 'formats');
   }
 
-  /** Values requests whose range starts at `firstRow`. */
+  /** Values requests for the chunk that begins at `firstRow` (asked with the row before it). */
   attemptsAt(firstRow: number): Seen[] {
-    return this.values().filter((s) => s.range?.firstRow === firstRow);
+    return this.values().filter((s) => s.range?.chunkFirst === firstRow);
   }
 
   /** A reply that never comes until release(); no timer is involved, so it holds no handle. */

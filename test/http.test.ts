@@ -196,7 +196,7 @@ describe('the early read', () => {
     const out = collector();
     await exportToStream({ ...base, chunkRows: 3 }, out.stream);
     expect(out.text()).toBe(plainCsv(rows));
-    expect(fake.values().map((s) => s.range?.a1)).toEqual(['A1:ZZZ3', "'Sheet1'!A4:C6", "'Sheet1'!A7:C7"]);
+    expect(fake.values().map((s) => s.range?.a1)).toEqual(['A1:ZZZ3', "'Sheet1'!A3:C6", "'Sheet1'!A6:C"]);
     // Sent before the metadata answered: it arrived before the metadata request was replied to.
     const early = fake.values()[0] as Seen;
     expect(early.t).toBeLessThan(fake.meta()[0]?.repliedAt ?? 0);
@@ -253,7 +253,7 @@ describe('the early read', () => {
       expect(summary.rows).toBe(5);
       // The early read of the wrong tab was dropped; every row of 'Hidden' was read by name.
       const named = fake.values().filter((s) => s.range?.named === 'Hidden');
-      expect(named.map((s) => s.range?.firstRow).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(expect.arrayContaining([1, 3, 5]));
+      expect(named.map((s) => s.range?.chunkFirst).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(expect.arrayContaining([1, 3, 5]));
       // The range is read again on the metadata already in hand: one metadata request.
       expect(fake.meta()).toHaveLength(1);
     },
@@ -291,7 +291,7 @@ describe('ordering', () => {
         // Every reply waits until all eight requests are in, then they go back last chunk first.
         values: async (req, answer) => {
           await new Promise<void>((resolve) => {
-            held.set(chunkOf(req.range?.firstRow, chunkRows), resolve);
+            held.set(chunkOf(req.range?.chunkFirst, chunkRows), resolve);
             if (held.size < chunks) return;
             allArrived = true;
             void (async () => {
@@ -313,7 +313,7 @@ describe('ordering', () => {
       .values()
       .slice()
       .sort((a, b) => (a.repliedAt ?? 0) - (b.repliedAt ?? 0))
-      .map((s) => chunkOf(s.range?.firstRow, chunkRows));
+      .map((s) => chunkOf(s.range?.chunkFirst, chunkRows));
     expect(replyOrder).toEqual([7, 6, 5, 4, 3, 2, 1, 0]);
     // Trailing empty rows 15-16 dropped; rows padded to the widest of the first rows (3).
     expect(out.text()).toBe(plainCsv(rows));
@@ -342,7 +342,7 @@ describe('429 and Retry-After', () => {
       {
         values: async (req, answer) => {
           const f = fake as FakeSheets;
-          if (req.range?.firstRow === 3 && req.attempt === 1) {
+          if (req.range?.chunkFirst === 3 && req.attempt === 1) {
             await until(() => f.values().length >= 3);
             const header = retryAfter();
             sentAt = { t: performance.now(), wall: Date.now(), header };
@@ -361,11 +361,11 @@ describe('429 and Retry-After', () => {
     const at = sentAt as NonNullable<typeof sentAt>;
     const f = fake as FakeSheets;
     // The premise: slots were free during the pause (the first wave answered inside it).
-    const freed = f.values().filter((s) => s.t < at.t && s.range?.firstRow !== 3);
-    expect(freed.map((s) => s.range?.firstRow).sort()).toEqual([1, 5]);
+    const freed = f.values().filter((s) => s.t < at.t && s.range?.chunkFirst !== 3);
+    expect(freed.map((s) => s.range?.chunkFirst).sort()).toEqual([1, 5]);
     // The requests that came after the 429: the retry, and rows 7-8 onwards.
     const later = f.values().filter((s) => s.t > at.t);
-    expect(later.map((s) => s.range?.firstRow)).toEqual(expect.arrayContaining([3, 7]));
+    expect(later.map((s) => s.range?.chunkFirst)).toEqual(expect.arrayContaining([3, 7]));
     return { summary, sentAt: at, freed, later };
   }
 
@@ -395,13 +395,13 @@ describe('transient failures', () => {
     fake = new FakeSheets(
       { rowCount: 6, columnCount: 3, rows },
       {
-        values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? UNAVAILABLE : answer()),
+        values: (req, answer) => (req.range?.chunkFirst === 3 && req.attempt === 1 ? UNAVAILABLE : answer()),
       },
     );
     const out = collector();
     const summary = await exportToStream({ ...base, chunkRows: 2, concurrency: 2 }, out.stream);
     expect(out.text()).toBe(plainCsv(rows));
-    expect(fake.attemptsAt(3).map((s) => s.range?.a1)).toEqual(["'Sheet1'!A3:C4", "'Sheet1'!A3:C4"]);
+    expect(fake.attemptsAt(3).map((s) => s.range?.a1)).toEqual(["'Sheet1'!A2:C4", "'Sheet1'!A2:C4"]);
     expect(summary.retries).toBe(1);
     // The metadata, the early read (rows 1-2), rows 3-4 twice, rows 5-6.
     expect(summary.requests).toBe(5);
@@ -413,7 +413,7 @@ describe('transient failures', () => {
     fake = new FakeSheets(
       { rowCount: 6, columnCount: 3, rows },
       {
-        values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? (fake as FakeSheets).hang() : answer()),
+        values: (req, answer) => (req.range?.chunkFirst === 3 && req.attempt === 1 ? (fake as FakeSheets).hang() : answer()),
       },
     );
     const { api, calls } = await recordingApi();
@@ -433,10 +433,10 @@ describe('transient failures', () => {
     // A stall is retried first at the same size (halved only when it stalls again).
     const attempts = fake.attemptsAt(3);
     expect(attempts.length).toBeGreaterThanOrEqual(2);
-    expect(attempts[1]?.range?.a1).toBe("'Sheet1'!A3:C4");
+    expect(attempts[1]?.range?.a1).toBe("'Sheet1'!A2:C4");
     expect(summary.retries).toBeGreaterThanOrEqual(1);
     // The server never answered the first attempt: only the abort can have settled it.
-    const hung = calls.find((c) => c.range === "'Sheet1'!A3:C4");
+    const hung = calls.find((c) => c.range === "'Sheet1'!A2:C4");
     expect(hung?.signal.aborted).toBe(true);
     expect(String((hung?.signal.reason as Error | undefined)?.message)).toMatch(/timed out after 500 ms/);
     expect(hung?.opened).toBe('rejected');
@@ -454,7 +454,7 @@ describe('transient failures', () => {
     fake = new FakeSheets(
       { rowCount: 6, columnCount: 3, rows },
       {
-        values: (req, answer) => (req.range?.firstRow === 3 ? UNAVAILABLE : answer()),
+        values: (req, answer) => (req.range?.chunkFirst === 3 ? UNAVAILABLE : answer()),
       },
     );
     const error = await rejection(exportToStream({ ...base, chunkRows: 2, concurrency: 1, retries: 2 }, collector().stream));
@@ -503,14 +503,14 @@ describe('transient failures', () => {
       if (reset) {
         nock(ROOT)
           .persist()
-          .get((path) => decodeURIComponent(path).includes("/values/'Sheet1'!A3:C4"))
+          .get((path) => decodeURIComponent(path).includes("/values/'Sheet1'!A2:C4"))
           .query(true)
           .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
       }
       fake = new FakeSheets(
         { rowCount: 6, columnCount: 3, rows },
         {
-          values: (req, answer) => (req.range?.firstRow === 3 && reply ? reply() : answer()),
+          values: (req, answer) => (req.range?.chunkFirst === 3 && reply ? reply() : answer()),
         },
       );
       // Two retries: a timed-out range of 2 rows is retried once at its size, then halved; the
@@ -704,16 +704,20 @@ describe('malformed answers are retried', () => {
     },
     {
       name: 'a 200 JSON body cut inside the first row',
-      reply: () => [200, '{"range":"Sheet1!A3:C4","majorDimension":"ROWS","values":[["r3c1","r3', JSON_TYPE],
+      reply: () => [200, '{"range":"Sheet1!A2:C4","majorDimension":"ROWS","values":[["r2c1","r2c2","r2c3"],["r3c1","r3', JSON_TYPE],
     },
     {
       name: 'a 200 JSON body cut after the first row (resumed from the row after it)',
-      reply: () => [200, '{"range":"Sheet1!A3:C4","majorDimension":"ROWS","values":[["r3c1","r3c2","r3c3"],["r4c', JSON_TYPE],
+      reply: () => [
+        200,
+        '{"range":"Sheet1!A2:C4","majorDimension":"ROWS","values":[["r2c1","r2c2","r2c3"],["r3c1","r3c2","r3c3"],["r4c',
+        JSON_TYPE,
+      ],
       resumesAt: 4,
     },
     {
       name: 'a row that is not an array',
-      reply: (answer) => [200, { ...(answer[1] as object), values: ['r3c1', ['r4c1', 'r4c2', 'r4c3']] }],
+      reply: (answer) => [200, { ...(answer[1] as object), values: [['r2c1', 'r2c2', 'r2c3'], 'r3c1', ['r4c1', 'r4c2', 'r4c3']] }],
     },
     { name: 'a 200 JSON that is not a ValueRange', reply: () => [200, { kind: 'something else', items: [1, 2] }] },
   ];
@@ -722,17 +726,18 @@ describe('malformed answers are retried', () => {
     fake = new FakeSheets(
       { rowCount: 6, columnCount: 3, rows },
       {
-        values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? reply(answer()) : answer()),
+        values: (req, answer) => (req.range?.chunkFirst === 3 && req.attempt === 1 ? reply(answer()) : answer()),
       },
     );
     const out = collector();
     const summary = await exportToStream({ ...base, chunkRows: 2, concurrency: 2 }, out.stream);
     expect(out.text()).toBe(plainCsv(rows));
     if (resumesAt === undefined) {
-      expect(fake.attemptsAt(3).map((s) => s.range?.a1)).toEqual(["'Sheet1'!A3:C4", "'Sheet1'!A3:C4"]);
+      expect(fake.attemptsAt(3).map((s) => s.range?.a1)).toEqual(["'Sheet1'!A2:C4", "'Sheet1'!A2:C4"]);
     } else {
       expect(fake.attemptsAt(3)).toHaveLength(1);
-      expect(fake.attemptsAt(resumesAt).map((s) => s.range?.a1)).toEqual([`'Sheet1'!A${resumesAt}:C4`]);
+      // Continued from the first row not yet written, with the row before it to check that nothing moved.
+      expect(fake.attemptsAt(resumesAt).map((s) => s.range?.a1)).toEqual([`'Sheet1'!A${resumesAt - 1}:C4`]);
     }
     expect(summary.retries).toBe(1);
   });
@@ -764,7 +769,7 @@ describe('malformed answers are retried', () => {
         { rowCount: 6, columnCount: 3, rows },
         {
           values: (req, answer) => {
-            if (req.range?.firstRow !== 3 || req.attempt !== 1) return answer();
+            if (req.range?.chunkFirst !== 3 || req.attempt !== 1) return answer();
             return [200, spoil((answer()[1] as { values: Row[] }).values), JSON_TYPE];
           },
         },
@@ -773,7 +778,7 @@ describe('malformed answers are retried', () => {
       const summary = await exportToStream({ ...base, chunkRows: 2, concurrency: 2, events }, out.stream);
       expect(out.text()).toBe(plainCsv(rows));
       expect(out.text()).not.toMatch(/extra|x,y,z/);
-      expect(fake.attemptsAt(3).map((s) => s.range?.a1)).toEqual(["'Sheet1'!A3:C4", "'Sheet1'!A3:C4"]);
+      expect(fake.attemptsAt(3).map((s) => s.range?.a1)).toEqual(["'Sheet1'!A2:C4", "'Sheet1'!A2:C4"]);
       expect(retries).toEqual(['malformed']);
       expect(summary.rows).toBe(5);
     },
@@ -782,7 +787,7 @@ describe('malformed answers are retried', () => {
   it('a connection reset is retried', async () => {
     // Registered before the fake, so nock uses it first for the one matching request.
     const reset = nock(ROOT)
-      .get((path) => decodeURIComponent(path).includes("/values/'Sheet1'!A3:C4"))
+      .get((path) => decodeURIComponent(path).includes("/values/'Sheet1'!A2:C4"))
       .query(true)
       // An Error instance: nock turns a plain object into no error at all on http.ClientRequest.
       .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
@@ -848,7 +853,7 @@ describe('stopping early', () => {
       { rowCount: 20, columnCount: 3, rows },
       {
         // Rows 1-2 answer; the rest hang for good (the timeout is far away): only an abort ends them.
-        values: (req, answer) => (req.range?.firstRow === 1 ? answer() : (fake as FakeSheets).hang()),
+        values: (req, answer) => (req.range?.chunkFirst === 1 ? answer() : (fake as FakeSheets).hang()),
       },
     );
     const { api, calls } = await recordingApi();
@@ -928,7 +933,7 @@ describe('readRows', () => {
       { rowCount: 200, columnCount: 2, rows: grid(200, 2) },
       {
         // Rows 1-4 answer; later ones hang, so the requests the reader can cause are bounded.
-        values: (req, answer) => ((req.range?.firstRow ?? 1) <= 4 ? answer() : (fake as FakeSheets).hang()),
+        values: (req, answer) => ((req.range?.chunkFirst ?? 1) <= 4 ? answer() : (fake as FakeSheets).hang()),
       },
     );
     const { api, calls } = await recordingApi();
@@ -951,7 +956,7 @@ describe('readRows', () => {
     fake = new FakeSheets(
       { rowCount: 20, columnCount: 2, rows: grid(20, 2) },
       {
-        values: (req, answer) => (req.range?.firstRow === 1 ? answer() : (fake as FakeSheets).hang()),
+        values: (req, answer) => (req.range?.chunkFirst === 1 ? answer() : (fake as FakeSheets).hang()),
       },
     );
     const controller = new AbortController();

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, memoryTab, startEmulator } from '../src/emulator/index.js';
+import { type Emulator, ISO_DATE_FORMAT, memoryTab, startEmulator } from '../src/emulator/index.js';
 import {
   AuthError,
   NotFoundError,
@@ -42,7 +42,7 @@ beforeAll(async () => {
         title: 'Orders',
         rows: [
           ['id', 'amount', 'paid', 'when'],
-          [1, 12.5, true, { value: 45_000, date: true }],
+          [1, 12.5, true, { value: 45_000, format: ISO_DATE_FORMAT }],
           [2, 1000, false, null],
         ],
       }),
@@ -174,7 +174,7 @@ describe("the demo's ID", () => {
     const demo = await startEmulator({ port: 0 });
     try {
       const meta = await readSpreadsheetMeta({ spreadsheet: demo.spreadsheetId, endpoint: demo.url });
-      expect(meta.sheets.map((s) => s.title)).toEqual(['Orders', 'Customers', 'Summary']);
+      expect(meta.sheets.map((s) => s.title)).toEqual(['Orders', 'Customers', 'Summary', 'Deliveries']);
     } finally {
       await demo.stop();
     }

@@ -46,6 +46,7 @@ function range(over: Partial<Omit<GridRange, 'sheet'>> & { rowCount?: number; co
     firstCol: over.firstCol ?? 1,
     lastCol: over.lastCol ?? columnCount,
     colsNamed: over.colsNamed ?? false,
+    rowsNamed: over.rowsNamed ?? true,
   };
 }
 

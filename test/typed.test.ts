@@ -205,15 +205,17 @@ describe("typed values: the types sample holds only rows the API's answers gave"
 
   it('an answer refused whole (bytes after its end) leaves no trace in the types', async () => {
     const spoilt = `${JSON.stringify({
-      range: 'Sheet1!A3:B4',
+      range: 'Sheet1!A2:B4',
       majorDimension: 'ROWS',
+      // The row before the chunk first, as the boundary check asks it.
       values: [
+        [45296, 1],
         ['oops', true],
-        [45299, 4],
+        [45298, 3],
       ],
     })}{"values":[]}`;
     fake = new FakeSheets(spec, {
-      values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? [200, spoilt, JSON_TYPE] : answer()),
+      values: (req, answer) => (req.range?.chunkFirst === 3 && req.attempt === 1 ? [200, spoilt, JSON_TYPE] : answer()),
     });
     const { text, summary } = await exported({ chunkRows: 2 });
     expect(fake.attemptsAt(3)).toHaveLength(2);
@@ -222,9 +224,9 @@ describe("typed values: the types sample holds only rows the API's answers gave"
   });
 
   it('a row cut short leaves no trace in the types; the rows before it count', async () => {
-    const cut = '{"range":"Sheet1!A3:B4","majorDimension":"ROWS","values":[[45297,2],["oops",tr';
+    const cut = '{"range":"Sheet1!A2:B4","majorDimension":"ROWS","values":[[45296,1],[45297,2],["oops",tr';
     fake = new FakeSheets(spec, {
-      values: (req, answer) => (req.range?.firstRow === 3 && req.attempt === 1 ? [200, cut, JSON_TYPE] : answer()),
+      values: (req, answer) => (req.range?.chunkFirst === 3 && req.attempt === 1 ? [200, cut, JSON_TYPE] : answer()),
     });
     const { text, summary } = await exported({ chunkRows: 2 });
     expect(fake.attemptsAt(4)).toHaveLength(1);

@@ -2,9 +2,11 @@
  * The answer to a checked request: its ranges resolved against the spreadsheet up front (so that
  * a bad range fails before any fault or failure is drawn), the body built only when it is sent.
  */
+import { selectsGridData } from './fields.js';
+import { type GridData, readGridData } from './grid-data.js';
 import { applyFieldMask } from './mask.js';
 import type { ApiRequest } from './params.js';
-import { type Rect, type Spreadsheet, readValueRange } from './spreadsheet.js';
+import { type Rect, type Spreadsheet, type Tab, readValueRange } from './spreadsheet.js';
 
 export type AnswerBuilder = () => Record<string, unknown>;
 
@@ -18,7 +20,15 @@ export function prepareAnswer(spreadsheet: Spreadsheet, request: ApiRequest): An
   switch (route.kind) {
     case 'metadata': {
       const tabs = rects.length > 0 ? new Set(rects.map((rect) => rect.tab)) : undefined;
-      return () => masked(spreadsheet.metadata(tabs));
+      if (!selectsGridData(mask)) return () => masked(spreadsheet.metadata(tabs));
+      // One GridData per range on the tab, in request order, as the reference describes Sheet.data;
+      // with no ranges, each grid tab whole. The Sheets keep the spreadsheet's order, as without a
+      // mask: the reference does not say, and that is the plain reading.
+      const gridData = (tab: Tab): GridData[] | undefined => {
+        if (tabs === undefined) return tab.isGrid ? [readGridData(spreadsheet.wholeTab(tab))] : undefined;
+        return rects.filter((rect) => rect.tab === tab).map(readGridData);
+      };
+      return () => masked(spreadsheet.metadata(tabs, gridData));
     }
     case 'values': {
       const rect = rects[0] as Rect;

@@ -4,16 +4,25 @@
 
 export type CellValue = number | string | boolean;
 
-/** A cell with more than a bare value: a display text, a formula, or a date. */
+export type NumberFormatType = 'TEXT' | 'NUMBER' | 'PERCENT' | 'CURRENCY' | 'DATE' | 'TIME' | 'DATE_TIME' | 'SCIENTIFIC';
+
+/** A cell's number format, as the API's CellFormat.numberFormat holds it. */
+export interface NumberFormat {
+  type: NumberFormatType;
+  /** E.g. `yyyy-mm-dd`, `[h]:mm:ss`, `00000`. Absent: the locale's default for the type. */
+  pattern?: string;
+}
+
+/** A cell with more than a bare value: a display text, a formula, or a number format. */
 export interface RichCell {
-  /** The unformatted value; for a date, the serial number (days since 1899-12-30). */
+  /** The unformatted value; for a date or time, the serial number (days since 1899-12-30). */
   value: CellValue;
-  /** What FORMATTED_VALUE shows. Default: the value as text (a date as YYYY-MM-DD). */
+  /** What FORMATTED_VALUE shows. Default: the value as text (a date as YYYY-MM-DD, and HH:MM:SS for a time of day). */
   formatted?: string;
   /** What FORMULA shows, e.g. `=SUM(A1:A3)`. Default: the unformatted value. */
   formula?: string;
-  /** The value is a date serial number: dateTimeRenderOption applies to it. */
-  date?: boolean;
+  /** The number format. Absent: the API's "automatic" format, which it leaves out of effectiveFormat. */
+  format?: NumberFormat;
 }
 
 /** `null`, `undefined` and `''` are empty cells. */
@@ -27,6 +36,20 @@ export type DateTimeRenderOption = (typeof DATE_TIME_RENDER_OPTIONS)[number];
 /** A rendered cell as it goes into the JSON answer; `''` means empty. */
 export type Rendered = string | number | boolean;
 export type CellRenderer = (cell: Cell) => Rendered;
+
+/** The format Sheets gives an ISO date typed into an en_US spreadsheet. */
+export const ISO_DATE_FORMAT: NumberFormat = Object.freeze({ type: 'DATE', pattern: 'yyyy-mm-dd' });
+
+/** The cell's number format; undefined for the automatic one. */
+export function formatOf(cell: Cell): NumberFormat | undefined {
+  return cell !== null && typeof cell === 'object' ? cell.format : undefined;
+}
+
+/** A date, time or date-time value is a serial number that dateTimeRenderOption applies to. */
+function isDateTime(cell: RichCell): boolean {
+  const type = cell.format?.type;
+  return type === 'DATE' || type === 'TIME' || type === 'DATE_TIME';
+}
 
 const DAY_MS = 86_400_000;
 const EPOCH_MS = Date.UTC(1899, 11, 30);
@@ -63,7 +86,7 @@ function formattedValue(cell: Cell): Rendered {
   if (cell === null || cell === undefined) return '';
   if (typeof cell !== 'object') return valueToText(cell);
   if (cell.formatted !== undefined) return cell.formatted;
-  return cell.date && typeof cell.value === 'number' ? serialToText(cell.value) : valueToText(cell.value);
+  return isDateTime(cell) && typeof cell.value === 'number' ? serialToText(cell.value) : valueToText(cell.value);
 }
 
 /** JSON cannot carry NaN or Infinity; Sheets shows an error text instead. */
@@ -74,7 +97,7 @@ function safeValue(value: CellValue): Rendered {
 function unformattedValue(cell: Cell, datesAsText: boolean): Rendered {
   if (cell === null || cell === undefined) return '';
   if (typeof cell !== 'object') return safeValue(cell);
-  if (datesAsText && cell.date) return formattedValue(cell);
+  if (datesAsText && isDateTime(cell)) return formattedValue(cell);
   return safeValue(cell.value);
 }
 

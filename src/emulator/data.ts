@@ -6,8 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { MAX_COLUMN, MAX_ROW } from '../sheet/a1.js';
 import { UsageError } from '../shared/errors.js';
-import { type Cell, dateToSerial } from './cells.js';
+import type { Cell } from './cells.js';
 import { parseCsv, parseTsv } from './delimited.js';
+import { typedCell } from './user-entered.js';
 
 export interface TabSource {
   readonly title: string;
@@ -90,36 +91,6 @@ export function memoryTab(spec: MemoryTabSpec): TabSource {
 /** A chart sheet: listed in the metadata, no grid, no cells. */
 export function chartTab(title: string, sheetId?: number): TabSource {
   return { title, sheetId, sheetType: 'OBJECT', rowCount: 0, columnCount: 0, row: () => NO_CELLS };
-}
-
-const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-const GROUPED_NUMBER = /^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/**
- * A field of a CSV/TSV file typed the way Sheets types what is typed into a cell: numbers (also
- * `1,234.5`), TRUE/FALSE and ISO dates get a value; FORMATTED_VALUE shows the text as written.
- */
-export function typedCell(text: string): Cell {
-  if (text === '') return null;
-  if (NUMBER.test(text)) {
-    const value = Number(text);
-    return String(value) === text ? value : { value, formatted: text };
-  }
-  if (GROUPED_NUMBER.test(text)) return { value: Number(text.replaceAll(',', '')), formatted: text };
-  if (text.length <= 5) {
-    const upper = text.toUpperCase();
-    if (upper === 'TRUE' || upper === 'FALSE') return upper === 'TRUE';
-  }
-  const date = ISO_DATE.exec(text);
-  if (date) {
-    const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
-    const check = new Date(Date.UTC(year, month - 1, day));
-    if (check.getUTCMonth() === month - 1 && check.getUTCDate() === day) {
-      return { value: dateToSerial(year, month, day), formatted: text, date: true };
-    }
-  }
-  return text;
 }
 
 /** A tab from CSV or TSV text; the grid is the data's size, at least 1000 × 26. */

@@ -10,9 +10,13 @@
  * - `Summary`: a title and a subtitle, an empty row, then a table of paid orders per month
  *   (formulas over Orders) with an empty row before its total: data below empty rows, as people
  *   lay sheets out. The named range `MonthlyRevenue` is that table.
+ * - `Deliveries`: 50 shipments in the formats of a US sheet (dates as `1/5/2024`, a date-time, a
+ *   time of day, a duration, a ZIP code padded with zeros, a percent): what typed output is for.
+ *
+ * Every date carries its DATE format and every amount its CURRENCY format, as a sheet holds them.
  */
 import { formatCount } from '../shared/plural.js';
-import { type Cell, type RichCell, dateToSerial, serialToText } from './cells.js';
+import { type Cell, type NumberFormat, type RichCell, ISO_DATE_FORMAT, dateToSerial, serialToText } from './cells.js';
 import { type TabSource, memoryTab } from './data.js';
 import { DOMAINS, FIRST_NAMES, LAST_NAMES, emailOf } from './people.js';
 import { hash3 } from './random.js';
@@ -69,15 +73,17 @@ const NOTES = [
   'VIP, priority',
 ];
 
+const CURRENCY: NumberFormat = Object.freeze({ type: 'CURRENCY', pattern: '"$"#,##0.00' });
+
 /** A number of cents in the sheet's currency format, `$1,234.50`. */
 function money(cents: number): RichCell {
   const abs = Math.abs(cents);
   const text = `${cents < 0 ? '-' : ''}$${formatCount(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')}`;
-  return { value: cents / 100, formatted: text };
+  return { value: cents / 100, formatted: text, format: CURRENCY };
 }
 
 function date(serial: number): RichCell {
-  return { value: serial, formatted: serialToText(serial), date: true };
+  return { value: serial, formatted: serialToText(serial), format: ISO_DATE_FORMAT };
 }
 
 interface Customer {
@@ -105,10 +111,20 @@ function customersTab(): { tab: TabSource; customers: Customer[] } {
 
 type Status = 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'refunded';
 
+/** An order's parcel: not sent yet, or sent on a day (days since FIRST_DAY) and on its way or delivered. */
+type Shipment = { state: 'unshipped' } | { state: 'in transit' | 'delivered'; day: number };
+
 interface Order {
+  id: number;
   day: number;
   cents: number;
   paid: boolean;
+  shipment: Shipment;
+}
+
+function shipmentOf(status: Status, day: number): Shipment {
+  if (status === 'processing' || status === 'cancelled') return { state: 'unshipped' };
+  return { state: status === 'shipped' ? 'in transit' : 'delivered', day };
 }
 
 function statusOf(day: number, h: number): Status {
@@ -139,9 +155,9 @@ function ordersTab(customers: readonly Customer[]): { tab: TabSource; orders: Or
     const u = (hash3(SEED, row, 5) % 10_000) / 10_000;
     const customer = customers[Math.floor(customers.length * u * u)] as Customer;
     const guest = h % 97 === 0;
-    const shipped = status === 'shipped' || status === 'delivered' || status === 'refunded';
     const note = h % 100 >= 92 ? (NOTES[(h >>> 8) % NOTES.length] as string) : null;
-    orders.push({ day, cents, paid });
+    const shipment = shipmentOf(status, Math.min(DAYS - 1, day + 1 + ((h >>> 4) % 4)));
+    orders.push({ id: 10_000 + i + 1, day, cents, paid, shipment });
     rows.push([
       10_000 + i + 1,
       date(FIRST_DAY + day),
@@ -150,13 +166,14 @@ function ordersTab(customers: readonly Customer[]): { tab: TabSource; orders: Or
       money(cents),
       paid,
       status,
-      shipped ? date(FIRST_DAY + Math.min(DAYS - 1, day + 1 + ((h >>> 4) % 4))) : null,
+      shipment.state === 'unshipped' ? null : date(FIRST_DAY + shipment.day),
       note,
     ]);
   }
   return { tab: memoryTab({ title: 'Orders', rows }), orders };
 }
 
+const MONTH_FORMAT: NumberFormat = Object.freeze({ type: 'DATE', pattern: 'mmm yyyy' });
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const SUMMARY_FIRST_ROW = 5;
 const MONTHS = 24;
@@ -184,7 +201,7 @@ function summaryTab(orders: readonly Order[]): TabSource {
     const year = 2024 + Math.floor(m / 12);
     const within = `Orders!B:B,">="&A${row},Orders!B:B,"<"&EDATE(A${row},1),Orders!F:F,TRUE`;
     rows.push([
-      { value: dateToSerial(year, (m % 12) + 1, 1), formatted: `${MONTH_NAMES[m % 12]} ${year}`, date: true },
+      { value: dateToSerial(year, (m % 12) + 1, 1), formatted: `${MONTH_NAMES[m % 12]} ${year}`, format: MONTH_FORMAT },
       { value: counts[m] as number, formula: `=COUNTIFS(${within})` },
       { ...money(sums[m] as number), formula: `=SUMIFS(Orders!E:E,${within})` },
       average(sums[m] as number, counts[m] as number, row),
@@ -204,6 +221,79 @@ function summaryTab(orders: readonly Order[]): TabSource {
   return memoryTab({ title: 'Summary', rows });
 }
 
+const DELIVERIES = 50;
+const CARRIERS = ['UPS', 'FedEx', 'USPS', 'DHL'];
+/** ZIP codes, several with a leading zero that only the `00000` format shows. */
+const ZIPS = ['02134', '10001', '94103', '06511', '60614', '07030', '30301', '01002', '98101', '08540', '73301', '04101'];
+const MINUTES_PER_DAY = 1440;
+const US_DATE: NumberFormat = Object.freeze({ type: 'DATE', pattern: 'M/d/yyyy' });
+const US_DATE_TIME: NumberFormat = Object.freeze({ type: 'DATE_TIME', pattern: 'M/d/yyyy H:mm:ss' });
+const TIME_OF_DAY: NumberFormat = Object.freeze({ type: 'TIME', pattern: 'h:mm:ss am/pm' });
+const DURATION: NumberFormat = Object.freeze({ type: 'TIME', pattern: '[h]:mm:ss' });
+const ZIP_CODE: NumberFormat = Object.freeze({ type: 'NUMBER', pattern: '00000' });
+const PERCENT: NumberFormat = Object.freeze({ type: 'PERCENT', pattern: '0%' });
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** `1/5/2024` for a serial day number. */
+function usDateText(day: number): string {
+  const [year, month, date] = serialToText(day).split('-').map(Number) as [number, number, number];
+  return `${month}/${date}/${year}`;
+}
+
+/** A moment as whole minutes since 1899-12-30, as a serial number (days and a fraction). */
+function serialOf(minutes: number): number {
+  return minutes / MINUTES_PER_DAY;
+}
+
+/**
+ * `Deliveries`: the last 50 orders shipped, each with the types a US sheet holds that a plain
+ * export loses: a date-time and a date in US format, a time of day on a 12-hour clock, a duration
+ * past 24 hours, a ZIP code shown with its leading zero, a percent. Orders still in transit leave
+ * the delivery columns empty.
+ */
+function deliveriesTab(orders: readonly Order[]): TabSource {
+  const rows: Cell[][] = [['order_id', 'carrier', 'zip', 'surcharge', 'dispatched_at', 'delivered_on', 'delivered_time', 'transit_time']];
+  const shipped = orders.flatMap(({ id, shipment }) => (shipment.state === 'unshipped' ? [] : [{ id, shipment }])).slice(-DELIVERIES);
+  for (const [index, { id, shipment }] of shipped.entries()) {
+    const h = hash3(SEED, id, 6);
+    const shippedOn = FIRST_DAY + shipment.day;
+    // Dispatched on the hour from 8:00 to 17:00; delivered 1 to 3 days later, 9:00 to 20:30 on the half hour.
+    const dispatchHour = 8 + (h % 10);
+    const dispatchedAt = shippedOn * MINUTES_PER_DAY + dispatchHour * 60;
+    const zip = ZIPS[index % ZIPS.length] as string;
+    const surcharge = ((h >>> 10) % 4) * 5;
+    const row: Cell[] = [
+      id,
+      CARRIERS[(h >>> 8) % CARRIERS.length] as string,
+      { value: Number(zip), formatted: zip, format: ZIP_CODE },
+      { value: surcharge / 100, formatted: `${surcharge}%`, format: PERCENT },
+      {
+        value: serialOf(dispatchedAt),
+        formatted: `${usDateText(shippedOn)} ${dispatchHour}:00:00`,
+        format: US_DATE_TIME,
+      },
+    ];
+    if (shipment.state === 'delivered') {
+      const deliveredOn = shippedOn + 1 + ((h >>> 12) % 3);
+      const minuteOfDay = 9 * 60 + ((h >>> 14) % 24) * 30;
+      const transit = deliveredOn * MINUTES_PER_DAY + minuteOfDay - dispatchedAt;
+      const hour = Math.floor(minuteOfDay / 60);
+      row.push(
+        { value: deliveredOn, formatted: usDateText(deliveredOn), format: US_DATE },
+        {
+          value: serialOf(minuteOfDay),
+          formatted: `${hour % 12 === 0 ? 12 : hour % 12}:${pad2(minuteOfDay % 60)}:00 ${hour < 12 ? 'AM' : 'PM'}`,
+          format: TIME_OF_DAY,
+        },
+        { value: serialOf(transit), formatted: `${Math.floor(transit / 60)}:${pad2(transit % 60)}:00`, format: DURATION },
+      );
+    }
+    rows.push(row);
+  }
+  return memoryTab({ title: 'Deliveries', rows });
+}
+
 let built: DemoSpreadsheet | undefined;
 
 /** The demo spreadsheet: built once, on first use; its tab sources are read-only. */
@@ -213,7 +303,7 @@ export function demoSpreadsheet(): DemoSpreadsheet {
     const { tab: orders, orders: placed } = ordersTab(list);
     built = {
       title: DEMO_TITLE,
-      tabs: [orders, customers, summaryTab(placed)],
+      tabs: [orders, customers, summaryTab(placed), deliveriesTab(placed)],
       namedRanges: [{ name: 'MonthlyRevenue', range: `Summary!A4:D${SUMMARY_FIRST_ROW + MONTHS - 1}` }],
     };
   }

@@ -2,7 +2,6 @@
  * Aimed faults: rules that pick requests and spoil their answers, to exercise a client's retries
  * and its checks of what comes back.
  */
-import { parseA1 } from '../sheet/a1.js';
 import { UsageError } from '../shared/errors.js';
 import { ApiFailure, rateLimited } from './api-error.js';
 import type { Rendered } from './cells.js';
@@ -53,7 +52,7 @@ export interface FaultMatch {
   probability?: number;
   /** Fire at most this many times. Default: no limit. */
   times?: number;
-  /** Only requests for a range of at least this many rows (open-ended ranges count as large). */
+  /** Only requests for a range of at least this many rows, counted in its tab as it is (an open end runs to the grid's last row). */
   minRows?: number;
 }
 
@@ -107,17 +106,6 @@ function checkRule(rule: FaultRule, index: number): void {
   }
 }
 
-/** Rows a requested range spans; unbounded or unparsable ranges count as unbounded. */
-function rowSpan(range: string): number {
-  try {
-    const a1 = parseA1(range);
-    if (a1.kind !== 'range' || a1.start?.row === undefined || a1.end?.row === undefined) return Infinity;
-    return a1.end.row - a1.start.row + 1;
-  } catch {
-    return Infinity;
-  }
-}
-
 export class FaultPicker {
   private readonly fired: number[];
 
@@ -130,7 +118,12 @@ export class FaultPicker {
   }
 
   /** The first rule that fires for this request, counted as fired; undefined when none does. */
-  pick(target: 'values' | 'metadata', ordinal: number, ranges: readonly string[]): FaultRule | undefined {
+  pick(
+    target: 'values' | 'metadata',
+    ordinal: number,
+    ranges: readonly string[],
+    rowSpan: (range: string) => number,
+  ): FaultRule | undefined {
     for (const [i, rule] of this.rules.entries()) {
       const match = rule.match ?? {};
       if ((match.target ?? 'values') !== target) continue;

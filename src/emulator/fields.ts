@@ -17,6 +17,48 @@ export const GRID_DATA = 'grid data';
 /** Comment threads and their anchors: omitted unless commentsViewMode asks for them, and not held. */
 export const COMMENTS = 'comments';
 
+/**
+ * Grid data: of all it holds, the emulator keeps each cell's number format only. The field names
+ * are the API's published ones, so that a mask naming another part of a cell is refused, not
+ * taken for a name that is no field.
+ */
+const CELL_FORMAT: Schema = {
+  numberFormat: { type: true, pattern: true },
+  backgroundColor: GRID_DATA,
+  backgroundColorStyle: GRID_DATA,
+  borders: GRID_DATA,
+  padding: GRID_DATA,
+  horizontalAlignment: GRID_DATA,
+  verticalAlignment: GRID_DATA,
+  wrapStrategy: GRID_DATA,
+  textDirection: GRID_DATA,
+  textFormat: GRID_DATA,
+  hyperlinkDisplayType: GRID_DATA,
+  textRotation: GRID_DATA,
+};
+const CELL_DATA: Schema = {
+  userEnteredValue: GRID_DATA,
+  effectiveValue: GRID_DATA,
+  formattedValue: GRID_DATA,
+  userEnteredFormat: GRID_DATA,
+  effectiveFormat: CELL_FORMAT,
+  hyperlink: GRID_DATA,
+  note: GRID_DATA,
+  textFormatRuns: GRID_DATA,
+  dataValidation: GRID_DATA,
+  pivotTable: GRID_DATA,
+  dataSourceTable: GRID_DATA,
+  dataSourceFormula: GRID_DATA,
+  chipRuns: GRID_DATA,
+};
+const GRID_DATA_SCHEMA: Schema = {
+  startRow: true,
+  startColumn: true,
+  rowData: { values: CELL_DATA },
+  rowMetadata: GRID_DATA,
+  columnMetadata: GRID_DATA,
+};
+
 const GRID_RANGE: Schema = { sheetId: true, startRowIndex: true, endRowIndex: true, startColumnIndex: true, endColumnIndex: true };
 
 /**
@@ -58,7 +100,7 @@ const SPREADSHEET: Schema = {
       tabColorStyle: 'tab colors',
       dataSourceSheetProperties: 'data sources',
     },
-    data: GRID_DATA,
+    data: GRID_DATA_SCHEMA,
     merges: 'merges',
     conditionalFormats: 'conditional formats',
     filterViews: 'filter views',
@@ -87,8 +129,10 @@ const BATCH_GET: Schema = { spreadsheetId: true, valueRanges: VALUE_RANGE };
 
 export const SCHEMAS = { metadata: SPREADSHEET, values: VALUE_RANGE, batchGet: BATCH_GET } as const;
 
+/** The one grid-data mask served: what a typed export asks for. */
+const NUMBER_FORMAT_MASK = 'sheets.data.rowData.values.effectiveFormat.numberFormat';
 const SERVED_PARTS = 'it serves metadata (spreadsheet and sheet properties, named ranges) and values';
-export const GRID_DATA_SERVED = 'it serves metadata and values (read cells with spreadsheets.values.get or values:batchGet)';
+export const GRID_DATA_SERVED = `it serves metadata, values (read cells with spreadsheets.values.get or values:batchGet) and cells' number formats (fields=${NUMBER_FORMAT_MASK})`;
 
 export function notServed(what: string, asked: string): NotServed {
   return new NotServed(`${what} (${asked})`, what === GRID_DATA ? GRID_DATA_SERVED : SERVED_PARTS);
@@ -129,6 +173,12 @@ function check(mask: FieldMask, schema: Schema, prefix: string, asked: string): 
       check(sub, field, path, asked);
     }
   }
+}
+
+/** A spreadsheets.get mask, once checked, that asks for grid data: the cells' number formats. */
+export function selectsGridData(mask: FieldMask | undefined): boolean {
+  const sheets = mask?.get('sheets');
+  return sheets instanceof Map && sheets.has('data');
 }
 
 /** Throws NotServed for a part not held, the API's 400 for a name that is no field. */

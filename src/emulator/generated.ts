@@ -4,14 +4,14 @@
  *
  * Row 1 is a header: id, name, email, city, amount, date, qty, active, note, then col_10, col_11...
  * whose types cycle through integer, word, amount, boolean, date and code. The data mixes numbers,
- * formatted amounts (`1,234.50`), dates, booleans, unicode, and notes holding commas, quotes and
- * line breaks; some cells are empty, some rows end early, and a rare row is wholly empty, so that
- * the API's trailing-empty rules come into play.
+ * amounts in a grouping number format (`1,234.50`), dates in a date format, booleans, unicode, and
+ * notes holding commas, quotes and line breaks; some cells are empty, some rows end early, and a
+ * rare row is wholly empty, so that the API's trailing-empty rules come into play.
  */
 import { MAX_COLUMN, MAX_ROW } from '../sheet/a1.js';
 import { UsageError } from '../shared/errors.js';
 import { formatCount } from '../shared/plural.js';
-import { type Cell, type RichCell, dateToSerial, serialToText } from './cells.js';
+import { type Cell, type NumberFormat, type RichCell, ISO_DATE_FORMAT, dateToSerial, serialToText } from './cells.js';
 import type { TabSource } from './data.js';
 import { DEFAULT_SEED } from './options.js';
 import { DOMAINS, FIRST_NAMES, LAST_NAMES, emailOf } from './people.js';
@@ -143,18 +143,20 @@ function dateCell(day: number): RichCell {
   let cell = DATE_CELLS[day];
   if (!cell) {
     const serial = FIRST_DAY + day;
-    cell = { value: serial, formatted: serialToText(serial), date: true };
+    cell = { value: serial, formatted: serialToText(serial), format: ISO_DATE_FORMAT };
     DATE_CELLS[day] = cell;
   }
   return cell;
 }
+
+const GROUPED_CENTS: NumberFormat = Object.freeze({ type: 'NUMBER', pattern: '#,##0.00' });
 
 function amountCell(h: number): RichCell {
   const cents = (h >>> 4) % ((h & 0x300) === 0 ? 100_000_000 : 100_000);
   const negative = (h & 0xf000) === 0;
   const frac = cents % 100;
   const text = `${negative ? '-' : ''}${formatCount(Math.floor(cents / 100))}.${frac < 10 ? '0' : ''}${frac}`;
-  return { value: (negative ? -cents : cents) / 100, formatted: text };
+  return { value: (negative ? -cents : cents) / 100, formatted: text, format: GROUPED_CENTS };
 }
 
 function pick<T>(table: readonly T[], h: number): T {

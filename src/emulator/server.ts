@@ -157,6 +157,16 @@ class EmulatorServer {
   }
 
   /** Credentials, quota, latency, checks, random failures and faults, in that order, then the answer. */
+  /** Rows a requested range spans in its tab as it is now; an unresolvable range counts as unbounded. */
+  private rowSpan(range: string): number {
+    try {
+      const rect = this.spreadsheet.resolve(range);
+      return rect.lastRow - rect.firstRow + 1;
+    } catch {
+      return Infinity;
+    }
+  }
+
   private async serveApi(req: IncomingMessage, res: ServerResponse, served: Route, query: URLSearchParams, pretty: boolean): Promise<void> {
     const target = served.kind === 'metadata' ? 'metadata' : 'values';
     const ranges = served.kind === 'values' ? [served.range] : served.kind === 'batchGet' ? query.getAll('ranges') : [];
@@ -182,7 +192,7 @@ class EmulatorServer {
       throw error;
     }
 
-    const rule = this.faults.pick(target, ordinal, ranges);
+    const rule = this.faults.pick(target, ordinal, ranges, (range) => this.rowSpan(range));
     if (!rule) return this.answer(req, res, jsonAnswer(build(), pretty));
     this.counters.fault(rule.fault);
     switch (rule.fault) {

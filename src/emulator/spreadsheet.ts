@@ -127,12 +127,23 @@ export class Spreadsheet {
 
   /**
    * The spreadsheets.get answer, unmasked: every tab, or only `tabs` (those a request's `ranges`
-   * touch), in the spreadsheet's order.
+   * touch), in the spreadsheet's order; each Sheet with the `data` (its GridData list, grid-data.ts)
+   * that `gridData` gives its tab, when asked for.
    */
-  metadata(tabs?: ReadonlySet<Tab>): Record<string, unknown> {
-    if (tabs === undefined) return this.metadataObject;
-    const sheets = this.metadataObject.sheets as unknown[];
-    return { ...this.metadataObject, sheets: sheets.filter((_, index) => tabs.has(this.tabs[index] as Tab)) };
+  metadata(tabs?: ReadonlySet<Tab>, gridData?: (tab: Tab) => readonly object[] | undefined): Record<string, unknown> {
+    if (tabs === undefined && gridData === undefined) return this.metadataObject;
+    const sheets = (this.metadataObject.sheets as Record<string, unknown>[]).flatMap((sheet, index) => {
+      const tab = this.tabs[index] as Tab;
+      if (tabs !== undefined && !tabs.has(tab)) return [];
+      const data = gridData?.(tab);
+      return [data === undefined ? sheet : { ...sheet, data }];
+    });
+    return { ...this.metadataObject, sheets };
+  }
+
+  /** The whole grid of a grid tab. */
+  wholeTab(tab: Tab): Rect {
+    return { tab, firstRow: 1, lastRow: tab.source.rowCount, firstCol: 1, lastCol: tab.source.columnCount };
   }
 
   private buildMetadata(): Record<string, unknown> {
@@ -239,7 +250,7 @@ export class Spreadsheet {
       const tab = this.findTab(a1.name);
       if (tab) {
         if (!tab.isGrid) throw unableToParseRange(text);
-        return { tab, firstRow: 1, lastRow: tab.source.rowCount, firstCol: 1, lastCol: tab.source.columnCount };
+        return this.wholeTab(tab);
       }
       const named = this.findNamedRange(a1.name);
       if (!named) throw unableToParseRange(text);

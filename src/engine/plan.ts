@@ -34,6 +34,8 @@ export interface Span {
   target: number;
   first: number;
   last: number;
+  /** The range's last rows, its end row not named: read to the end of the tab as it is then. */
+  open?: boolean;
 }
 
 export type PlannedRequest = { kind: 'values'; span: Span } | { kind: 'batch'; spans: Span[] };
@@ -83,10 +85,15 @@ export function* rowSpans(range: GridRange, target: number, options: PlanOptions
   let size = from === range.firstRow && !fitsOne ? firstPartRows(range, options) : steady;
   while (row <= last) {
     const end = Math.min(last, row + size - 1);
-    yield { target, first: row, last: end };
+    yield end === last && readsToEnd(range, options) ? { target, first: row, last: end, open: true } : { target, first: row, last: end };
     row = end + 1;
     size = steady;
   }
+}
+
+/** A range whose end row is not named (and no --limit) is read to the end of the tab as it is when its last rows are read. */
+function readsToEnd(range: GridRange, options: PlanOptions): boolean {
+  return !range.rowsNamed && options.maxRows === undefined;
 }
 
 /**
@@ -121,7 +128,8 @@ export function* planRequests(
     }
     if (options.chunkRows === undefined && cells <= budget) {
       if (batchCells + cells > BATCH_CELLS || batch.length >= BATCH_RANGES) yield* flush();
-      batch.push({ target, first: range.firstRow, last: range.firstRow + rows - 1 });
+      const span: Span = { target, first: range.firstRow, last: range.firstRow + rows - 1 };
+      batch.push(readsToEnd(range, options) ? { ...span, open: true } : span);
       batchCells += cells;
       continue;
     }

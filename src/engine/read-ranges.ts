@@ -4,6 +4,7 @@
  * values:batchGet requests, larger ones chunked; a range whose first rows were requested early
  * (beside the metadata) continues after them.
  */
+import { Boundary } from '../fetch/boundary.js';
 import { type Request, readRequest } from '../fetch/chunk-reader.js';
 import { Part } from '../fetch/part.js';
 import { type Running, type Target, Window } from '../fetch/window.js';
@@ -60,6 +61,31 @@ function labelOf(planned: PlannedRequest, reads: readonly RangeRead[], chunk: nu
 }
 
 /**
+ * Each part after its range's first shares the row before it with the part before (boundary.ts):
+ * read by both requests, compared before the later part's rows are written.
+ */
+function linkBoundaries(session: Session, targets: readonly Target[], requests: readonly Request[]): void {
+  const labels = new Map<Part, string>();
+  for (const request of requests) for (const part of request.parts) labels.set(part, request.label);
+  const onChecked = () => (session.counters.boundaries += 1);
+  for (const { parts } of targets) {
+    for (const [i, part] of parts.entries()) {
+      const before = parts[i - 1];
+      if (!before) continue;
+      const where = {
+        range: part.rangeText ?? '',
+        row: part.spec.firstRow - 1,
+        earlier: labels.get(before) ?? '',
+        later: labels.get(part) ?? '',
+      };
+      const boundary = new Boundary(where, onChecked);
+      before.after = boundary;
+      part.before = boundary;
+    }
+  }
+}
+
+/**
  * Plans every range's requests, tells the plan (one event per range), and reads them through one
  * window. Resolves once every row of every range is written; rejects with the first failure as its
  * error family.
@@ -95,12 +121,15 @@ export async function readRanges(session: Session, reads: readonly RangeRead[], 
   for (const [i, { range, early }] of reads.entries()) {
     if (!early) continue;
     early.request.label = `chunk 1/${chunks[i]} (${chunkA1(range, early.part.spec.firstRow, early.part.lastRow)})`;
+    early.part.rangeText = describeRange(range);
     running.push({ request: early.request, done: early.done });
   }
   const seen = targets.map((t) => t.parts.length);
   const requests: Request[] = planned.map((p) => {
     const parts = spansOf(p).map((span) => {
-      const part = Part.ofSpan((reads[span.target] as RangeRead).output, ranges[span.target] as GridRange, span.first, span.last);
+      const range = ranges[span.target] as GridRange;
+      const part = Part.ofSpan((reads[span.target] as RangeRead).output, range, span.first, span.last, span.open);
+      part.rangeText = describeRange(range);
       (targets[span.target] as Target).parts.push(part);
       seen[span.target]! += 1;
       return part;
@@ -108,6 +137,7 @@ export async function readRanges(session: Session, reads: readonly RangeRead[], 
     const target = spansOf(p)[0]?.target ?? 0;
     return { label: labelOf(p, reads, seen[target] ?? 0, chunks[target] ?? 0), parts, batch: p.kind === 'batch' };
   });
+  linkBoundaries(session, targets, [...running.map((r) => r.request), ...requests]);
   // The read callback refers to the window it belongs to; it runs only once the window runs.
   const window: Window = new Window(
     targets,

@@ -43,7 +43,8 @@ export interface Session {
   /** The client was built here, so it is closed here. */
   ownsApi: boolean;
   gate: RequestGate;
-  counters: { requests: number; retries: number };
+  /** Requests started, retries, and boundaries where two reads of a row agreed (boundary.ts). */
+  counters: { requests: number; retries: number; boundaries: number };
   options: ExportOptions;
   events: ExportEvents;
 }
@@ -78,7 +79,7 @@ export async function openSession(options: ExportOptions, signal: AbortSignal, e
     api,
     ownsApi: options.api === undefined,
     gate: new RequestGate(options.maxRpm ?? DEFAULTS.maxRpm),
-    counters: { requests: 0, retries: 0 },
+    counters: { requests: 0, retries: 0, boundaries: 0 },
     options,
     events,
   };
@@ -112,6 +113,7 @@ export function readContext(session: Session, signal: AbortSignal, window?: Wind
   return {
     ...attemptContext(session, signal),
     api: session.api,
+    onBoundaryChecked: () => (session.counters.boundaries += 1),
     deliver: deliverPart,
     room: () => window?.room(),
   };

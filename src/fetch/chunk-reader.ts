@@ -14,9 +14,11 @@
  */
 import type { SheetsApi } from '../google/api.js';
 import type { AttemptFailure } from '../google/failure.js';
-import { PartWriter } from '../transcode/part-writer.js';
+import { SheetMovedError } from '../shared/errors.js';
+import { PartWriter, type RowSpan } from '../transcode/part-writer.js';
 import { MalformedAnswer, ValuesScanner, type ValuesHandler } from '../transcode/scanner.js';
 import { type AttemptContext, AttemptTimeout, factsOf, waitToRetry } from './attempts.js';
+import { EMPTY_ROW, rowText } from './boundary.js';
 import type { Part } from './part.js';
 import { AttemptsFailed, classify, describeFailure } from './retry.js';
 import { type AttemptSize, type Delivered, RetryPolicy } from './retry-policy.js';
@@ -36,6 +38,8 @@ export interface ReadContext extends AttemptContext {
   deliver(part: Part): Promise<void>;
   /** Resolves when parts reading ahead may take more bytes; undefined when they may now. */
   room(): Promise<void> | undefined;
+  /** Two reads of the row at a boundary agreed. */
+  onBoundaryChecked?(): void;
 }
 
 /** A timer that fires when the server has been silent for `ms` while we waited on it. */
@@ -69,7 +73,13 @@ interface Piece {
   part: Part;
   first: number;
   last: number;
+  /** Read to the end of the tab: the part's last rows, its end row not named. */
+  open: boolean;
+  /** The answer begins with row first − 1, to be compared (boundary.ts). */
+  asksRowBefore: boolean;
   writer?: PartWriter;
+  /** The last row of the piece this attempt read, as its JSON text. */
+  lastRead?: Buffer;
   /** Its ValueRange closed in the answer. */
   ended: boolean;
   /** Read whole in this attempt: its rows are committed and the part moved on. */
@@ -91,8 +101,8 @@ class BatchRouter implements ValuesHandler {
     this.current = piece.writer as PartWriter;
     this.current.rangeStart();
   }
-  rowStart(): void {
-    (this.current as PartWriter).rowStart();
+  rowStart(offset: number): void {
+    (this.current as PartWriter).rowStart(offset);
   }
   stringCell(buf: Buffer, start: number, end: number, flags: number): void {
     (this.current as PartWriter).stringCell(buf, start, end, flags);
@@ -103,8 +113,8 @@ class BatchRouter implements ValuesHandler {
   boolCell(value: boolean): void {
     (this.current as PartWriter).boolCell(value);
   }
-  rowEnd(): void {
-    (this.current as PartWriter).rowEnd();
+  rowEnd(offset: number): void {
+    (this.current as PartWriter).rowEnd(offset);
   }
   rangeEnd(index: number): void {
     (this.current as PartWriter).rangeEnd();
@@ -115,16 +125,28 @@ class BatchRouter implements ValuesHandler {
   }
 }
 
-/** Marks a piece read whole: the rows its answer left out are empty rows; its rows are committed. */
+/**
+ * Marks a piece read whole: the rows its answer left out are empty rows; its rows are committed.
+ * Its last row, as read, is what the next read must agree with: the next piece of the part, or the
+ * part after it.
+ */
 function completePiece(piece: Piece): void {
   if (piece.done) return;
   piece.done = true;
   const writer = piece.writer as PartWriter;
   writer.finish();
   writer.commit();
-  if (writer.range !== undefined) piece.part.echo = writer.range;
-  piece.part.nextRow = piece.last + 1;
-  if (piece.part.nextRow > piece.part.lastRow) piece.part.complete();
+  const { part } = piece;
+  if (writer.range !== undefined) part.echo = writer.range;
+  // Row `last` came, or is a trailing empty row the API left out.
+  const last = writer.rows === rowsOf(piece) ? (piece.lastRead ?? EMPTY_ROW) : EMPTY_ROW;
+  part.nextRow = piece.last + 1;
+  if (part.nextRow > part.lastRow || piece.open) {
+    part.after?.readEarlier(last);
+    part.complete();
+  } else {
+    part.resumeRow = last;
+  }
 }
 
 /** An answer too large to hold: what it holds so far is written, and the piece remembers it. */
@@ -135,20 +157,77 @@ function spillIfLarge(piece: Piece): void {
   piece.spilled = true;
 }
 
+/**
+ * The answer's bytes from where a row may still be asked for: the chunks the scanner was given,
+ * kept (not copied) from the start of the earliest row a writer may need, the rest let go.
+ */
+class AnswerText {
+  private readonly chunks: { at: number; bytes: Buffer }[] = [];
+  private received = 0;
+
+  add(chunk: Buffer): void {
+    this.chunks.push({ at: this.received, bytes: chunk });
+    this.received += chunk.length;
+  }
+
+  /** Lets go of what lies wholly before `offset`. */
+  keepFrom(offset: number): void {
+    while (this.chunks.length > 1 && (this.chunks[1] as { at: number }).at <= offset) this.chunks.shift();
+  }
+
+  /** A row's JSON text, as compared (boundary.ts rowText). */
+  row({ start, end }: RowSpan): Buffer {
+    const out = Buffer.allocUnsafe(end - start);
+    for (const { at, bytes } of this.chunks) {
+      const from = Math.max(start, at);
+      const to = Math.min(end, at + bytes.length);
+      if (from < to) bytes.copy(out, from - start, from - at, to - at);
+    }
+    return rowText(out);
+  }
+}
+
+/** The row before a piece, as this answer gives it: compared with the part before, or with this part's earlier read. */
+function checkRowBefore(piece: Piece, row: Buffer, ctx: ReadContext, label: string): void {
+  const { part } = piece;
+  if (piece.first === part.spec.firstRow) {
+    part.before?.readLater(row);
+    return;
+  }
+  if (part.resumeRow !== undefined && !part.resumeRow.equals(row)) {
+    const range = part.rangeText ?? part.a1(part.spec.firstRow, part.lastRow);
+    throw new SheetMovedError({ range, row: piece.first - 1, earlier: label, later: label });
+  }
+  ctx.onBoundaryChecked?.();
+}
+
 /** One attempt: the answer streamed through the scanner into the pieces' writers. */
-async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal: AbortSignal, timer: ServerTimer): Promise<void> {
-  const ranges = pieces.map((p) => p.part.a1(p.first, p.last));
+async function attempt(pieces: Piece[], request: Request, ctx: ReadContext, signal: AbortSignal, timer: ServerTimer): Promise<void> {
+  const { batch } = request;
+  const ranges = pieces.map((p) => p.part.a1(p.asksRowBefore ? p.first - 1 : p.first, p.open ? 'end' : p.last));
+  const text = new AnswerText();
   let scanner: ValuesScanner | undefined;
   const start = (): ValuesScanner => {
     for (const piece of pieces) {
-      const writer = new PartWriter(piece.part.target() as NonNullable<ReturnType<Part['target']>>, piece.last - piece.first + 1);
+      const target = piece.part.target() as NonNullable<ReturnType<Part['target']>>;
+      const writer = new PartWriter(target, piece.open ? Number.POSITIVE_INFINITY : rowsOf(piece), piece.asksRowBefore);
       writer.onRangeEnd = () => (piece.ended = true);
       writer.onEcho = (echo) => piece.part.echoed(echo);
+      writer.onRowBefore = (span) => checkRowBefore(piece, span ? text.row(span) : EMPTY_ROW, ctx, request.label);
       piece.writer = writer;
     }
     const handler = batch ? new BatchRouter(pieces) : (pieces[0]?.writer as PartWriter);
     scanner = new ValuesScanner(handler, batch ? 'batch' : 'value-range');
     return scanner;
+  };
+  const feed = (chunk: Buffer): void => {
+    text.add(chunk);
+    (scanner as ValuesScanner).push(chunk);
+    text.keepFrom(Math.min(...pieces.map((p) => p.writer?.keepFrom ?? Number.POSITIVE_INFINITY)));
+  };
+  // The last row each piece read, as its text: what the next read of the range must agree with.
+  const keepLastRows = (): void => {
+    for (const piece of pieces) if (piece.writer?.lastRow) piece.lastRead = text.row(piece.writer.lastRow);
   };
   // Only a lone part read ahead can be unplaceable: batch parts are whole ranges, always heads.
   const raw = pieces.length === 1 && pieces[0]?.part.target() === undefined ? (pieces[0] as Piece).part : undefined;
@@ -160,12 +239,12 @@ async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal
     for await (const chunk of body) {
       timer.notWaiting();
       if (scanner) {
-        scanner.push(chunk);
+        feed(chunk);
         pieces.forEach(spillIfLarge);
       } else if (raw) {
         raw.raw.push(chunk);
         raw.rawBytes += chunk.length;
-        if (raw.target() !== undefined) replay(start(), raw);
+        if (raw.target() !== undefined) replay(start(), raw, feed);
       }
       await deliver(pieces, ctx, signal);
       timer.waiting();
@@ -173,7 +252,7 @@ async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal
     timer.notWaiting();
     if (!scanner && raw) {
       await untilAborted(raw.placeable(), signal);
-      replay(start(), raw);
+      replay(start(), raw, feed);
     }
     const whole = scanner as ValuesScanner;
     whole.end();
@@ -186,17 +265,22 @@ async function attempt(pieces: Piece[], batch: boolean, ctx: ReadContext, signal
       throw new MalformedAnswer('the answer ended without its range', { offset });
     }
     // The whole answer is the API's: its rows may be written.
+    keepLastRows();
     pieces.forEach(completePiece);
     await deliver(pieces, ctx, signal);
+  } catch (error) {
+    // Rows of an answer that broke off stand as far as they came: the last is what the next must agree with.
+    keepLastRows();
+    throw error;
   } finally {
     body.destroy();
   }
 }
 
-function replay(scanner: ValuesScanner, part: Part): void {
+function replay(_scanner: ValuesScanner, part: Part, feed: (chunk: Buffer) => void): void {
   const kept = part.raw;
   part.dropRaw();
-  for (const chunk of kept) scanner.push(chunk);
+  for (const chunk of kept) feed(chunk);
 }
 
 /** Hands head parts' rows to the destination; parts reading ahead wait while the window is full. */
@@ -236,13 +320,18 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
     ctx.signal.throwIfAborted();
     ctx.onRequest?.(request.label, attempts);
 
-    const failure = await attemptOnce(pieces, request.batch, ctx);
+    const failure = await attemptOnce(pieces, request, ctx);
     if (failure === undefined) {
       policy.decide({ result: 'read' });
       continue;
     }
 
     const { error, facts } = failure;
+    if (error instanceof SheetMovedError) {
+      // Rows moved between two reads: nothing of this answer is written, and reading it again cannot help.
+      settle(pieces, true);
+      throw error;
+    }
     const classification = classify(facts);
     if (classification.kind === 'aborted') throw ctx.signal.reason;
     const reason = describeFailure(facts, ctx.timeoutMs);
@@ -283,7 +372,7 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
 /** One attempt under its own controller and server timer: undefined when it read whole, else what went wrong. */
 async function attemptOnce(
   pieces: Piece[],
-  batch: boolean,
+  request: Request,
   ctx: ReadContext,
 ): Promise<{ error: unknown; facts: AttemptFailure } | undefined> {
   const { controller, dispose } = linkedController(ctx.signal);
@@ -293,7 +382,7 @@ async function attemptOnce(
     controller.abort(new AttemptTimeout(`timed out after ${ctx.timeoutMs} ms`));
   });
   try {
-    await attempt(pieces, batch, ctx, controller.signal, timer);
+    await attempt(pieces, request, ctx, controller.signal, timer);
     return undefined;
   } catch (error) {
     return { error, facts: factsOf(error, timedOut, ctx.signal.aborted) };
@@ -303,16 +392,20 @@ async function attemptOnce(
   }
 }
 
-/** The next attempt's pieces: up to `limit` of a batch's ranges, or up to `limit` rows of a single range from where it stands. */
+/**
+ * The next attempt's pieces: up to `limit` of a batch's ranges, or up to `limit` rows of a single
+ * range from where it stands. A piece not at its range's first row asks for the row before too.
+ */
 function piecesOf(request: Request, live: Part[], limit: number): Piece[] {
-  return live.slice(0, request.batch ? limit : 1).map((part) => ({
-    part,
-    first: part.nextRow,
-    last: request.batch ? part.lastRow : Math.min(part.lastRow, part.nextRow + limit - 1),
-    ended: false,
-    done: false,
-    spilled: false,
-  }));
+  return live.slice(0, request.batch ? limit : 1).map((part) => {
+    const first = part.nextRow;
+    // An open part may have read past the row count the metadata had: it reads on to the end.
+    const end = Math.max(part.lastRow, first);
+    const last = request.batch ? end : Math.min(end, first + limit - 1);
+    const open = part.spec.open === true && last === end;
+    const asksRowBefore = first > part.spec.firstRow || part.before !== undefined;
+    return { part, first, last, open, asksRowBefore, ended: false, done: false, spilled: false };
+  });
 }
 
 function rowsOf(piece: Piece): number {
@@ -344,13 +437,14 @@ function settle(pieces: Piece[], refused: boolean): 'delivered' | 'nothing' | 's
     }
     writer.abort();
     // Every row asked for came whole (only the answer's closing bytes were lost): the piece is read.
-    if (piece.ended || writer.rows === rowsOf(piece)) {
+    if (piece.ended || (!piece.open && writer.rows === rowsOf(piece))) {
       completePiece(piece);
       delivered = true;
     } else {
       writer.commit();
       if (writer.rows > 0) {
         piece.part.nextRow = piece.first + writer.rows;
+        piece.part.resumeRow = piece.lastRead;
         delivered = true;
       }
     }

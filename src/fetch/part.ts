@@ -6,6 +6,7 @@
  * range's width is still unknown and it is not the head — kept as the answer's raw bytes.
  */
 import { columnToLetters, quoteSheetName } from '../sheet/a1.js';
+import type { Boundary } from './boundary.js';
 import type { GridRange } from '../sheet/resolve.js';
 import type { RangeOutput } from '../transcode/output.js';
 import type { RowBytes, RowTarget } from '../transcode/rows.js';
@@ -19,6 +20,11 @@ export interface PartSpec {
   lastCol: number | undefined;
   firstRow: number;
   lastRow: number;
+  /**
+   * The range's last part, its end row not named: its last request reads to the end of the tab as
+   * it is then, so that rows appended while the export runs are not cut off at the metadata's count.
+   */
+  open?: boolean;
 }
 
 export class Part {
@@ -37,15 +43,24 @@ export class Part {
   echo: string | undefined;
   /** Told each echo as soon as it is read (an early read of the first tab is checked on it). */
   onEcho: ((echo: string) => void) | undefined;
+  /** The row before this part's first, shared with the part before it (boundary.ts); none for a range's first part. */
+  before: Boundary | undefined;
+  /** The row after this part's last, shared with the part after it. */
+  after: Boundary | undefined;
+  /** Row nextRow − 1 as this part read it (an answer cut, or read in halves): the next answer must agree. */
+  resumeRow: Buffer | undefined;
+  /** Its range in A1, for messages: `'Orders'!A1:I5001`. */
+  rangeText: string | undefined;
   private readonly waiters = new Set<() => void>();
   private finishedResolve!: () => void;
   private finishedReject!: (reason: unknown) => void;
   /** Settles when every row of the part has been read (or the run failed). */
   readonly finished: Promise<void>;
 
-  /** Rows first..last of a resolved range, whose rows go to `output`. */
-  static ofSpan(output: RangeOutput, range: GridRange, first: number, last: number): Part {
-    return new Part({ output, sheet: range.sheet.title, firstCol: range.firstCol, lastCol: range.lastCol, firstRow: first, lastRow: last });
+  /** Rows first..last of a resolved range, whose rows go to `output`; `open`: read to the end of the tab. */
+  static ofSpan(output: RangeOutput, range: GridRange, first: number, last: number, open = false): Part {
+    const { title } = range.sheet;
+    return new Part({ output, sheet: title, firstCol: range.firstCol, lastCol: range.lastCol, firstRow: first, lastRow: last, open });
   }
 
   constructor(readonly spec: PartSpec) {
@@ -60,10 +75,10 @@ export class Part {
     this.finished.catch(() => undefined);
   }
 
-  /** The request range for rows first..last: the tab always quoted, columns by letter. */
-  a1(first: number, last: number): string {
+  /** The request range for rows first..last (or first to the end of the tab): the tab always quoted, columns by letter. */
+  a1(first: number, last: number | 'end'): string {
     const { sheet, firstCol, lastCol } = this.spec;
-    const cells = `${columnToLetters(firstCol)}${first}:${lastCol !== undefined ? columnToLetters(lastCol) : 'ZZZ'}${last}`;
+    const cells = `${columnToLetters(firstCol)}${first}:${lastCol !== undefined ? columnToLetters(lastCol) : 'ZZZ'}${last === 'end' ? '' : last}`;
     return sheet !== undefined ? `${quoteSheetName(sheet)}!${cells}` : cells;
   }
 

@@ -161,6 +161,8 @@ export class Window {
   private async drain(target: Target): Promise<void> {
     const { output } = target;
     for (const part of target.parts) {
+      // Nothing of a part is written before its first row is known to follow the rows written (boundary.ts).
+      part.before?.check();
       part.becomeHead();
       this.wakeRoom();
       await deliverPart(part);

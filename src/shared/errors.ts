@@ -10,6 +10,7 @@ export const ExitCode = {
   auth: 3,
   notFound: 4,
   unavailable: 5,
+  moved: 6,
   sighup: 129,
   sigint: 130,
   sigterm: 143,
@@ -80,6 +81,36 @@ export class InternalError extends SheetpipeError {
   override name = 'InternalError';
   override readonly code = 'SHEETPIPE_INTERNAL';
   override readonly exitCode = ExitCode.failed;
+}
+
+/** Where two reads of one range disagreed: the row both read, and the two requests. */
+export interface RowsMoved {
+  /** The range, in A1: `'Orders'!A1:I5001`. */
+  range: string;
+  /** The sheet row both reads asked for. */
+  row: number;
+  /** The requests that read it: `chunk 2/5 ('Orders'!A1001:I2000)`; the same one twice when an answer was continued. */
+  earlier: string;
+  later: string;
+}
+
+/**
+ * Rows moved between two reads of one range (rows inserted, deleted or sorted above a chunk
+ * boundary while the export ran): what was written would hold rows twice, or lose some. Exit 6.
+ */
+export class SheetMovedError extends SheetpipeError {
+  override name = 'SheetMovedError';
+  override readonly code = 'SHEETPIPE_SHEET_MOVED';
+  override readonly exitCode = ExitCode.moved;
+
+  constructor(
+    readonly moved: RowsMoved,
+    /** What happens to the output, and what to do: said after what moved. */
+    advice = 'the sheet was being edited during the export; rerun when it is quiet, or read it in one request with a larger --chunk-rows',
+  ) {
+    const pair = moved.earlier === moved.later ? `two answers of ${moved.earlier}` : `${moved.earlier} and ${moved.later}`;
+    super(`rows moved in ${moved.range} between ${pair}: row ${moved.row}, read by both, came back different; ${advice}`);
+  }
 }
 
 export type StopSignal = 'SIGHUP' | 'SIGINT' | 'SIGTERM';

@@ -49,6 +49,8 @@ export interface GridRange {
   lastCol: number;
   /** True when the range names its last column: CSV rows are then padded to that width. */
   colsNamed: boolean;
+  /** True when the range names its last row; else it runs to the end of the tab, however long it grows. */
+  rowsNamed: boolean;
 }
 
 function findSheet(meta: SpreadsheetMeta, title: string): SheetInfo | undefined {
@@ -101,14 +103,22 @@ function gridOnly(sheet: SheetInfo): SheetInfo {
   return sheet;
 }
 
-function bounded(sheet: SheetInfo, firstRow: number, lastRow: number, firstCol: number, lastCol: number, colsNamed: boolean): GridRange {
+/** The range inside the grid; `lastRow` and `lastCol` undefined: to the grid's end, not named. */
+function bounded(
+  sheet: SheetInfo,
+  firstRow: number,
+  lastRow: number | undefined,
+  firstCol: number,
+  lastCol: number | undefined,
+): GridRange {
   return {
     sheet,
     firstRow,
-    lastRow: Math.max(firstRow - 1, Math.min(lastRow, sheet.rowCount)),
+    lastRow: Math.max(firstRow - 1, Math.min(lastRow ?? sheet.rowCount, sheet.rowCount)),
     firstCol,
-    lastCol: Math.max(firstCol - 1, Math.min(lastCol, sheet.columnCount)),
-    colsNamed,
+    lastCol: Math.max(firstCol - 1, Math.min(lastCol ?? sheet.columnCount, sheet.columnCount)),
+    colsNamed: lastCol !== undefined,
+    rowsNamed: lastRow !== undefined,
   };
 }
 
@@ -145,14 +155,7 @@ function refuseAmbiguous(a1: A1Range, meta: SpreadsheetMeta, cellsSheet: SheetIn
 }
 
 function namedGrid(named: NamedRangeInfo, target: SheetInfo): GridRange {
-  return bounded(
-    target,
-    (named.startRowIndex ?? 0) + 1,
-    named.endRowIndex ?? target.rowCount,
-    (named.startColumnIndex ?? 0) + 1,
-    named.endColumnIndex ?? target.columnCount,
-    named.endColumnIndex !== undefined,
-  );
+  return bounded(target, (named.startRowIndex ?? 0) + 1, named.endRowIndex, (named.startColumnIndex ?? 0) + 1, named.endColumnIndex);
 }
 
 /**
@@ -162,7 +165,7 @@ function namedGrid(named: NamedRangeInfo, target: SheetInfo): GridRange {
 export function resolveRange(a1: A1 | undefined, meta: SpreadsheetMeta, gid?: number): GridRange {
   if (!a1) {
     const sheet = gridOnly(defaultSheet(meta, gid));
-    return bounded(sheet, 1, sheet.rowCount, 1, sheet.columnCount, false);
+    return bounded(sheet, 1, undefined, 1, undefined);
   }
   if (a1.kind === 'name') {
     const found = lookUpName(meta, a1.name);
@@ -172,7 +175,7 @@ export function resolveRange(a1: A1 | undefined, meta: SpreadsheetMeta, gid?: nu
     if (found.kind === 'tab') {
       const { sheet } = found;
       gridOnly(sheet);
-      return bounded(sheet, 1, sheet.rowCount, 1, sheet.columnCount, false);
+      return bounded(sheet, 1, undefined, 1, undefined);
     }
     const { named } = found;
     const target = meta.sheets.find((s) => s.sheetId === named.sheetId);
@@ -191,7 +194,7 @@ export function resolveRange(a1: A1 | undefined, meta: SpreadsheetMeta, gid?: nu
   gridOnly(sheet);
   const start = a1.start ?? {};
   const end = a1.end ?? {};
-  return bounded(sheet, start.row ?? 1, end.row ?? sheet.rowCount, start.col ?? 1, end.col ?? sheet.columnCount, end.col !== undefined);
+  return bounded(sheet, start.row ?? 1, end.row, start.col ?? 1, end.col);
 }
 
 function corners(range: GridRange): Pick<A1Range, 'start' | 'end'> {

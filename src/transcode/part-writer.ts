@@ -8,28 +8,52 @@ import { cellText } from './encode.js';
 import type { RowSink, RowTarget } from './rows.js';
 import { MalformedAnswer, type ValuesHandler } from './scanner.js';
 
+/** Where a row's JSON text lies in the answer: absolute byte offsets, `end` just past its `]`. */
+export interface RowSpan {
+  start: number;
+  end: number;
+}
+
 export class PartWriter implements ValuesHandler {
-  /** Rows completed in the current answer. */
+  /** Rows of the part completed in the current answer (the row before them, when asked, not counted). */
   rows = 0;
   /** The answer's `range` echo, once seen. */
   range: string | undefined;
+  /** Where the last row of the part completed in this answer lies. */
+  lastRow: RowSpan | undefined;
   /** Called when the answer's ValueRange is complete. */
   onRangeEnd: (() => void) | undefined;
   /** Called with the answer's `range` echo as soon as it is read. */
   onEcho: ((range: string) => void) | undefined;
-  /** The row being read: its cells encoded into the target's sink, or kept as texts (the NDJSON header row). */
-  private row: RowSink | string[] | undefined;
+  /** Called with the row before the part's rows, when it was asked for: undefined when the answer left it out (empty). */
+  onRowBefore: ((row: RowSpan | undefined) => void) | undefined;
+  /** The row being read: its cells encoded into the target's sink, kept as texts (the NDJSON header row), or 'before' (compared, not written). */
+  private row: RowSink | string[] | 'before' | undefined;
+  private rowStartAt = 0;
   private col = 0;
+  /** The row before the part's rows is still to come first. */
+  private rowBefore: boolean;
 
   constructor(
     private target: RowTarget,
-    /** Rows asked for: an answer with more is not the API's. */
+    /** Rows asked for: an answer with more is not the API's (Infinity: to the end of the tab). */
     private readonly asked: number,
-  ) {}
+    /** The answer begins with the row before the part's first, asked for to be compared. */
+    private readonly asksRowBefore = false,
+  ) {
+    this.rowBefore = asksRowBefore;
+  }
 
   rangeStart(): void {
     this.rows = 0;
+    this.lastRow = undefined;
+    this.rowBefore = this.asksRowBefore;
     this.target.beginAnswer();
+  }
+
+  /** Where the answer must be kept from to give the rows it may be asked for: the row being read or the last one. */
+  get keepFrom(): number {
+    return this.row !== undefined ? this.rowStartAt : (this.lastRow?.start ?? Number.POSITIVE_INFINITY);
   }
 
   /** Bytes the answer's provisional rows hold. */
@@ -49,7 +73,12 @@ export class PartWriter implements ValuesHandler {
     this.rows = 0;
   }
 
-  rowStart(): void {
+  rowStart(offset: number): void {
+    this.rowStartAt = offset;
+    if (this.rowBefore) {
+      this.row = 'before';
+      return;
+    }
     if (this.rows >= this.asked) throw new MalformedAnswer(`more than the ${this.asked} rows asked for came back`);
     this.col = 0;
     this.row = this.target.beginRow() ?? [];
@@ -58,7 +87,7 @@ export class PartWriter implements ValuesHandler {
   stringCell(buf: Buffer, start: number, end: number, flags: number): void {
     const row = this.row;
     if (Array.isArray(row)) row.push(cellText('string', buf, start, end, flags));
-    else if (row) {
+    else if (typeof row === 'object') {
       row.encoding.beforeCell(row.out, this.col);
       row.encoding.string(row.out, buf, start, end, flags);
     }
@@ -68,7 +97,7 @@ export class PartWriter implements ValuesHandler {
   numberCell(buf: Buffer, start: number, end: number): void {
     const row = this.row;
     if (Array.isArray(row)) row.push(cellText('number', buf, start, end));
-    else if (row) {
+    else if (typeof row === 'object') {
       row.encoding.beforeCell(row.out, this.col);
       row.encoding.number(row.out, buf, start, end);
     }
@@ -78,23 +107,35 @@ export class PartWriter implements ValuesHandler {
   boolCell(value: boolean): void {
     const row = this.row;
     if (Array.isArray(row)) row.push(cellText('bool', value));
-    else if (row) {
+    else if (typeof row === 'object') {
       row.encoding.beforeCell(row.out, this.col);
       row.encoding.bool(row.out, value);
     }
     this.col += 1;
   }
 
-  rowEnd(): void {
+  rowEnd(offset: number): void {
     const row = this.row;
+    const span = { start: this.rowStartAt, end: offset + 1 };
+    this.row = undefined;
+    if (row === 'before') {
+      this.rowBefore = false;
+      this.onRowBefore?.(span);
+      return;
+    }
     if (Array.isArray(row)) this.target.headerRow(row);
     else this.target.endRow(this.col);
-    this.row = undefined;
     this.rows += 1;
+    this.lastRow = span;
   }
 
   /** `range` was kept by rangeEcho: the scanner gives both the same text. */
   rangeEnd(): void {
+    // No row at all: the row before the part's is empty too (the API leaves trailing empty rows out).
+    if (this.rowBefore) {
+      this.rowBefore = false;
+      this.onRowBefore?.(undefined);
+    }
     this.onRangeEnd?.();
   }
 
@@ -105,12 +146,12 @@ export class PartWriter implements ValuesHandler {
 
   /** The answer broke off: the row being read is dropped, the completed ones stay. */
   abort(): void {
-    if (this.row && !Array.isArray(this.row)) this.target.abortRow();
+    if (typeof this.row === 'object' && !Array.isArray(this.row)) this.target.abortRow();
     this.row = undefined;
   }
 
-  /** The answer ended: the rows it did not return are empty (the API drops trailing empty rows). */
+  /** The answer ended: the rows it did not return are empty (the API drops trailing empty rows); none past the end of the tab. */
   finish(): void {
-    this.target.skip(this.asked - this.rows);
+    if (Number.isFinite(this.asked)) this.target.skip(this.asked - this.rows);
   }
 }

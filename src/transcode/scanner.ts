@@ -29,13 +29,15 @@ export const NON_ASCII = 4;
 export interface ValuesHandler {
   /** The i-th ValueRange begins (0 for a values.get answer). */
   rangeStart(index: number): void;
-  rowStart(): void;
+  /** A row begins: `offset` is the absolute byte offset of its `[` in the answer. */
+  rowStart(offset: number): void;
   /** A string cell: [start, end) of `buf` are its JSON content bytes WITHOUT the quotes. */
   stringCell(buf: Buffer, start: number, end: number, flags: number): void;
   /** The number's JSON text bytes. */
   numberCell(buf: Buffer, start: number, end: number): void;
   boolCell(value: boolean): void;
-  rowEnd(): void;
+  /** The row ends: `offset` is the absolute byte offset of its `]` (the row's JSON text ends just after). */
+  rowEnd(offset: number): void;
   /** The i-th ValueRange ended; `range` is its "range" member's text (one without it is refused). */
   rangeEnd(index: number, range: string): void;
   /** The i-th ValueRange's `range` member, as soon as it is read (the API sends it first). */
@@ -438,7 +440,7 @@ export class ValuesScanner {
             }
             if (b === 0x5d) {
               this.rowCount++;
-              handler.rowEnd();
+              handler.rowEnd(this.base + pos);
               state = RS_NEXT;
               pos++;
               continue;
@@ -464,7 +466,7 @@ export class ValuesScanner {
             }
             if (b === 0x5d && state === C_OPEN) {
               this.rowCount++;
-              handler.rowEnd();
+              handler.rowEnd(this.base + pos);
               state = RS_NEXT;
               pos++;
               continue;
@@ -499,7 +501,7 @@ export class ValuesScanner {
           case RS_OPEN:
           case RS_ELEM:
             if (b === 0x5b) {
-              handler.rowStart();
+              handler.rowStart(this.base + pos);
               state = C_OPEN;
               pos++;
               continue;

@@ -40,8 +40,8 @@ let n = 0;
 beforeAll(async () => {
   emu = await startFaultEmulator(
     [memoryTab({ title: 'Data', rows: ROWS }), memoryTab({ title: 'Fails', rows: ROWS })],
-    // Every read of 'Fails' after its first two rows is refused: the export fails part-way.
-    [{ match: { range: "'Fails'!A3:" }, fault: 'status', status: 400 }],
+    // Every read of 'Fails' after its first two rows (asked with row 2 before them) is refused: the export fails part-way.
+    [{ match: { range: "'Fails'!A2:" }, fault: 'status', status: 400 }],
   );
   root = mkdtempSync(join(tmpdir(), 'sheetpipe-output-file-'));
 });

@@ -729,7 +729,7 @@ describe('README: a whole spreadsheet every night, and a loader that waits for i
 
       expect(await load(), 'no set yet').toBe('');
       await nightly();
-      expect(await load()).toBe(['Orders', 'Customers', 'Summary'].map((t) => `load ${shop}/${t}.csv.gz\n`).join(''));
+      expect(await load()).toBe(['Orders', 'Customers', 'Summary', 'Deliveries'].map((t) => `load ${shop}/${t}.csv.gz\n`).join(''));
       expect(await load(), 'this set is loaded already').toBe('');
       // A new set whose files have changed since its manifest (a later run mid-way): not loaded yet.
       await nightly();
@@ -739,7 +739,7 @@ describe('README: a whole spreadsheet every night, and a loader that waits for i
       expect(readFileSync(seen, 'utf8')).toBe(before);
       // The next complete set is.
       await nightly();
-      expect(lines(await load())).toHaveLength(3);
+      expect(lines(await load())).toHaveLength(4);
       expect(loggerCalls(run)).toEqual([]);
     }),
   );
@@ -802,6 +802,7 @@ describe('README: library', () => {
             expect.stringMatching(/^Orders\.csv\.gz 2000 [0-9a-f]{64}$/),
             expect.stringMatching(/^Customers\.csv\.gz 300 [0-9a-f]{64}$/),
             expect.stringMatching(/^Summary\.csv\.gz 29 [0-9a-f]{64}$/),
+            expect.stringMatching(/^Deliveries\.csv\.gz 50 [0-9a-f]{64}$/),
           ]);
         }
       }));

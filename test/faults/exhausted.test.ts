@@ -53,12 +53,12 @@ const count = (emu: FaultEmulator, range: string) => emu.stats().recentRanges.fi
 
 describe.concurrent('retries exhausted → exit 5', () => {
   it('503 on every request for chunk 2, --retries 2', async () => {
-    await exhaust([{ match: { range: '!A26:' }, fault: 'status', status: 503 }], ['--retries', '2'], (r, emu) => {
+    await exhaust([{ match: { range: '!A25:' }, fault: 'status', status: 503 }], ['--retries', '2'], (r, emu) => {
       expect(r.stderr).toBe(
         "sheetpipe: chunk 2/40 ('Mixed'!A26:H50) failed 3 times (last: 503 UNAVAILABLE The service is currently unavailable.); " +
           'the API stayed unavailable, rerun later\n',
       );
-      expect(count(emu, "'Mixed'!A26:H50")).toBe(3);
+      expect(count(emu, "'Mixed'!A25:H50")).toBe(3);
     });
   });
 
@@ -75,16 +75,16 @@ describe.concurrent('retries exhausted → exit 5', () => {
   });
 
   it('429 with Retry-After: 1 on every request for chunk 2, --retries 1', async () => {
-    await exhaust([{ match: { range: '!A26:' }, fault: 'status', status: 429, retryAfter: 1 }], ['--retries', '1'], (r, emu) => {
+    await exhaust([{ match: { range: '!A25:' }, fault: 'status', status: 429, retryAfter: 1 }], ['--retries', '1'], (r, emu) => {
       expect(r.stderr).toMatch(
         /^sheetpipe: chunk 2\/40 \('Mixed'!A26:H50\) was refused for quota 2 times \(last: 429 RESOURCE_EXHAUSTED Quota exceeded .*\); lower --max-rpm \(60 a minute is the API's quota per user\) or rerun later\n$/,
       );
-      expect(count(emu, "'Mixed'!A26:H50")).toBe(2);
+      expect(count(emu, "'Mixed'!A25:H50")).toBe(2);
     });
   });
 
   it('an HTML page for every request of chunk 2, --retries 1', async () => {
-    await exhaust([{ match: { range: '!A26:' }, fault: 'html' }], ['--retries', '1'], (r) => {
+    await exhaust([{ match: { range: '!A25:' }, fault: 'html' }], ['--retries', '1'], (r) => {
       expect(r.stderr).toMatch(
         /^sheetpipe: chunk 2\/40 \('Mixed'!A26:H50\): 127\.0\.0\.1:\d+ answered 2 times with something that is not a Sheets API answer \(last: malformed answer \(.*\)\); check --endpoint and the proxy settings\n$/,
       );
@@ -92,7 +92,7 @@ describe.concurrent('retries exhausted → exit 5', () => {
   });
 
   it('a connection reset for every request of a one-row chunk (no row ever arrives whole), --retries 1', async () => {
-    await exhaust([{ match: { range: '!A26:' }, fault: 'reset' }], ['--chunk-rows', '1', '--retries', '1'], (r) => {
+    await exhaust([{ match: { range: '!A25:' }, fault: 'reset' }], ['--chunk-rows', '1', '--retries', '1'], (r) => {
       expect(r.stderr).toMatch(
         /^sheetpipe: chunk 26\/1000 \('Mixed'!A26:H26\): the connection to 127\.0\.0\.1:\d+ broke 2 times \(last: ECONNRESET\); check the network and the proxy settings, or rerun later\n$/,
       );
@@ -114,7 +114,7 @@ describe.concurrent('retries exhausted → exit 5', () => {
 // that always hangs, not another one that a starved event loop left silent twice in a row.
 describe('retries exhausted on timeouts → exit 5', () => {
   it('a one-row chunk that always hangs (it cannot be split), --timeout 1 --retries 1', async () => {
-    await exhaust([{ match: { range: '!A3:' }, fault: 'hang' }], ['--chunk-rows', '1', '--timeout', '1', '--retries', '1'], (r) => {
+    await exhaust([{ match: { range: '!A2:' }, fault: 'hang' }], ['--chunk-rows', '1', '--timeout', '1', '--retries', '1'], (r) => {
       expect(r.stderr).toBe(
         "sheetpipe: chunk 3/1000 ('Mixed'!A3:H3) timed out 2 times (last: timed out after 1 s); raise --timeout or lower --chunk-rows\n",
       );
@@ -123,19 +123,20 @@ describe('retries exhausted on timeouts → exit 5', () => {
 
   it('a chunk whose every request hangs: retried once at its size, then halved, until the retries run out, --timeout 1 --retries 3', async () => {
     await exhaust(
-      [{ match: { range: "'Mixed'!A5" }, fault: 'hang' }],
+      [{ match: { range: "'Mixed'!A4:" }, fault: 'hang' }],
       ['--chunk-rows', '4', '--timeout', '1', '--retries', '3'],
       (r, emu) => {
         // A stall is tried again at the same size first; only a second stall of the same range halves it.
         expect(r.stderr).toMatch(
           /^sheetpipe: chunk 2\/250 \('Mixed'!A5:H8\) timed out 4 times \(last: timed out after 1 s\); raise --timeout or lower --chunk-rows\n$/,
         );
-        // A5:H8 twice, then halved; once halved, each stall halves at once: A5:H6, A5:H5.
-        expect(emu.stats().recentRanges.filter((x) => x.startsWith("'Mixed'!A5:"))).toEqual([
-          "'Mixed'!A5:H8",
-          "'Mixed'!A5:H8",
-          "'Mixed'!A5:H6",
-          "'Mixed'!A5:H5",
+        // Rows 5-8 (asked with row 4, to check that nothing moved) twice, then halved; once halved,
+        // each stall halves at once: rows 5-6, then row 5.
+        expect(emu.stats().recentRanges.filter((x) => x.startsWith("'Mixed'!A4:"))).toEqual([
+          "'Mixed'!A4:H8",
+          "'Mixed'!A4:H8",
+          "'Mixed'!A4:H6",
+          "'Mixed'!A4:H5",
         ]);
       },
     );

@@ -18,6 +18,7 @@ import {
   type FaultRule,
   type TabSource,
   generatedTab,
+  ISO_DATE_FORMAT,
   memoryTab,
   startEmulator,
 } from '../../src/emulator/index.js';
@@ -130,7 +131,7 @@ export function mixedTab(): TabSource {
         ? Math.round(random() * 1e6) / 100
         : { value: Math.round(random() * 1e6) / 100, formatted: `$${(random() * 1000).toFixed(2)}` },
       random() < 0.5,
-      { value: 45_000 + Math.floor(random() * 2000), date: true },
+      { value: 45_000 + Math.floor(random() * 2000), format: ISO_DATE_FORMAT },
       random() < 0.7 ? null : '',
       pick(TEXTS),
     ];

@@ -90,13 +90,13 @@ describe.concurrent('429 storms', () => {
 
   it('without Retry-After: exponential backoff (≥ 1 s, then ≥ 2 s for the same request), the pool pauses, identical output', async () => {
     const { emu, refused } = await run([
-      { match: { range: '!A51:', times: 2 }, fault: 'status', status: 429 },
+      { match: { range: '!A50:', times: 2 }, fault: 'status', status: 429 },
       { match: { requests: [2, 3, 4, 5] }, fault: 'status', status: 429 },
     ]);
     expect(refused.length).toBeGreaterThanOrEqual(5);
     const gaps = retryGaps(emu, refused);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(1000);
-    const chunk3 = refused.map((e, i) => [e, gaps[i] as number] as const).filter(([e]) => e.url.includes('A51%3AH75'));
+    const chunk3 = refused.map((e, i) => [e, gaps[i] as number] as const).filter(([e]) => e.url.includes('A50%3AH75'));
     expect(chunk3).toHaveLength(2);
     expect(chunk3[1]?.[1]).toBeGreaterThanOrEqual(2000);
     const first = refused[0] as Traffic;

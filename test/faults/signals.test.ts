@@ -85,8 +85,8 @@ describe('one signal', () => {
   beforeAll(async () => {
     // Chunks 1-2 (rows 1-50) answer and reach the temp file; chunks 3 and 5 hang.
     const hang: FaultRule[] = [
-      { match: { range: '!A51:' }, fault: 'hang' },
-      { match: { range: '!A101:' }, fault: 'hang' },
+      { match: { range: '!A50:' }, fault: 'hang' },
+      { match: { range: '!A100:' }, fault: 'hang' },
     ];
     emu = await startFaultEmulator([mixedTab()], hang);
   });
@@ -131,7 +131,7 @@ describe('a second Ctrl-C', () => {
   let emu: FaultEmulator;
   beforeAll(async () => {
     // Each run's rows 1-50 reach its temp file; chunk 3 (rows 51-75) never answers.
-    emu = await startFaultEmulator([mixedTab()], [{ match: { range: '!A51:' }, fault: 'hang' }]);
+    emu = await startFaultEmulator([mixedTab()], [{ match: { range: '!A50:' }, fault: 'hang' }]);
   });
   afterAll(() => emu.stop());
 

@@ -173,7 +173,7 @@ describe('lines that name what failed', () => {
     emu = await startFaultEmulator(
       [memoryTab({ title: 'Orders', rows: [['id'], [1]] }), memoryTab({ title: 'Data', rows: grid(30, 2, 'd') })],
       // The spreadsheet is gone by the time the third chunk is asked for.
-      [{ match: { range: "'Data'!A21:" }, fault: 'status', status: 404 }],
+      [{ match: { range: "'Data'!A20:" }, fault: 'status', status: 404 }],
     );
   });
   afterAll(() => emu.stop());
