@@ -23,7 +23,7 @@ import {
 } from '../src/index.js';
 import { createTableSql } from '../src/output/schema.js';
 import type { NumberFormat } from '../src/transcode/column-kinds.js';
-import { ENDPOINT, FakeSheets, SPREADSHEET_ID, UNAVAILABLE, collector, type SheetSpec } from './http-fake.js';
+import { ENDPOINT, FakeSheets, SPREADSHEET_ID, UNAVAILABLE, collector, type Seen, type SheetSpec } from './http-fake.js';
 
 const base = {
   spreadsheet: SPREADSHEET_ID,
@@ -307,13 +307,28 @@ describe('typed values: the formats request', () => {
     expect(told).toEqual(["reading the number formats of 'Typed'!A1:O10", "reading the number formats of 'Typed'!A1:O10"]);
   });
 
-  it('waits at the rate gate like any request', async () => {
+  it('passes the rate gate like any request; the first start books two spare slots, for it and the first values request', async () => {
     fake = new FakeSheets(table());
-    // 1,200 a minute: a start every 50 ms, the first two at once.
-    await exported({ maxRpm: 1200 });
-    const [meta, formats, values] = fake.seen;
-    expect([meta?.kind, formats?.kind, values?.kind]).toEqual(['meta', 'formats', 'values']);
-    expect((values?.t ?? 0) - (meta?.t ?? 0)).toBeGreaterThanOrEqual(2 * 50 - 5);
+    // 120 a minute: a start every 500 ms.
+    await exported({ maxRpm: 120, chunkRows: 1, limit: 2 });
+    expect(fake.seen).toHaveLength(5);
+    const [meta, formats, first, second, third] = fake.seen;
+    expect([meta, formats, first, second, third].map((s) => s?.kind)).toEqual(['meta', 'formats', 'values', 'values', 'values']);
+    const at = (s: Seen | undefined) => (s?.t ?? NaN) - (meta?.t ?? NaN);
+    // The first rows wait for no interval: the spares are good until their own places (500 and 1,000 ms).
+    expect(at(first)).toBeLessThan(900);
+    expect(at(second)).toBeGreaterThanOrEqual(1500 - 5);
+    expect(at(third)).toBeGreaterThanOrEqual(2000 - 5);
+  });
+
+  it('other runs keep one spare slot: the first values request after the early read waits two intervals', async () => {
+    fake = new FakeSheets(table());
+    await exported({ maxRpm: 120, chunkRows: 1, limit: 1, render: 'unformatted' });
+    const meta = fake.meta()[0];
+    const [early, next] = fake.values();
+    expect(fake.seen).toHaveLength(3);
+    expect(Math.abs((early?.t ?? NaN) - (meta?.t ?? NaN))).toBeLessThan(500);
+    expect((next?.t ?? NaN) - Math.min(meta?.t ?? NaN, early?.t ?? NaN)).toBeGreaterThanOrEqual(1000 - 5);
   });
 
   it('a formats request that keeps failing fails the run as an unavailable API, named', async () => {
