@@ -54,7 +54,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     examples: [
       ["sheetpipe 1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms 'Orders!A:F' > orders.csv"],
       ['sheetpipe "https://docs.google.com/spreadsheets/d/ID/edit#gid=0" -o orders.ndjson'],
-      ["sheetpipe ID Orders -f ndjson --render unformatted | jq -c 'select(.amount > 1000)'"],
+      ["sheetpipe ID Orders -f ndjson --render typed | jq -c 'select(.amount > 1000)'"],
       ["sheetpipe ID 'Orders!A:F' -q | duckdb -c \"SELECT count(*) FROM read_csv('/dev/stdin')\""],
       ['15 3 * * * sheetpipe ID Orders -q -o /data/orders.csv || echo "export failed: $?"', 'a crontab line: quiet unless it fails'],
       ['sheetpipe ID --all-sheets -o /data/shop --gzip', 'every tab, gzipped, into /data/shop as one set; _manifest.json is written last'],
