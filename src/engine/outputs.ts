@@ -24,11 +24,16 @@ export type OnWritten = (output: RangeOutput) => void;
 /** Where a range's cells lie, what is known of its width and, for typed values, its columns' kinds; the rest of an output's options are the run's. */
 export type OutputLayout = Pick<RangeOutputOptions, 'firstCol' | 'firstRow' | 'width' | 'maxWidth' | 'confirmed' | 'onHoldFull' | 'typed'>;
 
+/** Typed values' part of a layout: the columns' kinds (or `later`: set once read), and whether the first row is a header line. */
+export function typedLayout(rules: OutputRules, kinds: readonly ColumnKind[] | 'later'): Pick<OutputLayout, 'typed'> {
+  return { typed: { kinds, headerLine: rules.header && !rules.objects } };
+}
+
 /** The layout of a resolved range: its named width, or the width rule's sample up to its columns; typed when `kinds` are given. */
 export function layoutOf(range: GridRange, rules?: OutputRules, kinds?: readonly ColumnKind[]): OutputLayout {
   const columns = columnsOf(range);
-  const typed = rules && kinds && { kinds, headerLine: rules.header && !rules.objects };
-  return { firstCol: range.firstCol, firstRow: range.firstRow, width: range.colsNamed ? columns : undefined, maxWidth: columns, typed };
+  const layout = { firstCol: range.firstCol, firstRow: range.firstRow, width: range.colsNamed ? columns : undefined, maxWidth: columns };
+  return rules && kinds ? { ...layout, ...typedLayout(rules, kinds) } : layout;
 }
 
 export function openOutput(session: Session, rules: OutputRules, layout: OutputLayout, write: Write, onWritten: OnWritten): RangeOutput {

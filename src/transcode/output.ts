@@ -11,8 +11,10 @@
  * are held whatever the width, through encodings that note each value's kind, and an answer rolled
  * back takes its notes with it; its header line is written as it came (its cells are names).
  *
- * Phases: `header` (NDJSON objects: the range's first row names the keys) → `sample` (rows held
- * until the width is known) → `stream` (rows encoded at the width as they come). The head part
+ * Phases: `kinds` (typed values whose columns' kinds are still being read: no row is taken, the
+ * parts keep their answers as they came) → `header` (NDJSON objects: the range's first row names
+ * the keys) → `sample` (rows held until the width is known) → `stream` (rows encoded at the width
+ * as they come). The head part
  * writes through beginRow()/endRow(); a later part encodes ahead into its own RowBytes with the
  * same RowForm once it is known, and is appended whole when it becomes the head.
  */
@@ -48,11 +50,17 @@ export interface RangeOutputOptions {
   /** Rows not yet confirmed have reached SAMPLE_BYTES: told once (the early read that holds them is given up). */
   onHoldFull?(): void;
   /**
-   * Typed values: each column's kind, from its cells' number formats. The first SAMPLE_ROWS rows
-   * are then held whatever the width, to tell each column's type (schema); `headerLine`: the
-   * first row is a header written as a line (CSV, TSV, NDJSON arrays), its cells names, not values.
+   * Typed values: each column's kind, from its cells' number formats, or `later` (setKinds: no row
+   * is taken before). The first SAMPLE_ROWS rows are held whatever the width, to tell each column's
+   * type (schema); `headerLine`: the first row is a header written as a line (CSV, TSV, NDJSON
+   * arrays), its cells names, not values.
    */
-  typed?: { kinds: readonly ColumnKind[]; headerLine: boolean };
+  typed?: { kinds: readonly ColumnKind[] | 'later'; headerLine: boolean };
+}
+
+/** Typed values whose columns' kinds are still being read: no row can be encoded yet (accepting is false). */
+interface KindsPhase {
+  readonly phase: 'kinds';
 }
 
 /** NDJSON objects: the range's first row names the keys and is not an output row. */
@@ -86,7 +94,7 @@ interface StreamPhase {
   readonly rows: RowBytes;
 }
 
-type Phase = HeaderPhase | SamplePhase | StreamPhase;
+type Phase = KindsPhase | HeaderPhase | SamplePhase | StreamPhase;
 
 /** What the output held when an answer began at the head: rolling back restores it exactly. */
 type AnswerMark = { passed: number; committed: number; widest: number; types: TypesMark | undefined } & (
@@ -103,6 +111,7 @@ export class RangeOutput implements RowTarget {
   private holdFull = false;
   private warned = false;
   private readonly readyWaiters: (() => void)[] = [];
+  private readonly acceptWaiters: (() => void)[] = [];
   /** The widest row of the sample (while sampling), then of every row written. */
   private widest = 0;
   /** The head's answer under way: its rows are provisional until it is committed. */
@@ -111,7 +120,7 @@ export class RangeOutput implements RowTarget {
   private readonly queue: Segment[] = [];
   private flushing: Promise<void> = Promise.resolve();
   /** A typed range's kinds and the sample that tells its columns' types. */
-  private readonly types: TypesSample | undefined;
+  private types: TypesSample | undefined;
 
   /** Rows committed to the output so far, in order (the CSV header line included). */
   committed = 0;
@@ -121,12 +130,40 @@ export class RangeOutput implements RowTarget {
   constructor(private readonly options: RangeOutputOptions) {
     this.confirmed = options.confirmed ?? true;
     this.maxWidth = options.maxWidth;
-    this.types = options.typed && new TypesSample(options.typed.kinds, options.firstCol);
+    const kinds = options.typed?.kinds;
+    this.phase = { phase: 'kinds' };
+    if (kinds !== 'later') this.begin(kinds);
+  }
+
+  /** The first phase that takes rows: the header's, or the sample's; typed by `kinds` when given. */
+  private begin(kinds: readonly ColumnKind[] | undefined): void {
+    this.types = kinds && new TypesSample(kinds, this.options.firstCol);
     if (this.keyed) this.phase = { phase: 'header' };
     else {
       this.phase = this.sampleOf();
       this.settle();
     }
+  }
+
+  /** A typed range's columns' kinds, once read: its rows may come from now on. */
+  setKinds(kinds: readonly ColumnKind[]): void {
+    if (this.phase.phase !== 'kinds') throw new InternalError("the columns' kinds were set twice");
+    this.begin(kinds);
+    for (const wake of this.acceptWaiters.splice(0)) wake();
+  }
+
+  /** False only while a typed range waits for its columns' kinds: its rows are kept as they came until then. */
+  get accepting(): boolean {
+    return this.phase.phase !== 'kinds';
+  }
+
+  whenAccepting(): Promise<void> {
+    return this.accepting ? Promise.resolve() : new Promise((resolve) => this.acceptWaiters.push(resolve));
+  }
+
+  /** Rows cannot come before the columns' kinds: the parts hold their answers until then. */
+  private static noRowYet(): never {
+    throw new InternalError("a row came before the columns' kinds were known");
   }
 
   /** A sample phase with the range's encoding (keyed by `keys` for NDJSON objects). */
@@ -194,6 +231,7 @@ export class RangeOutput implements RowTarget {
   /** Every part was read: a sample still held is complete, trailing empty rows are dropped. */
   finish(): void {
     this.finished = true;
+    if (this.phase.phase === 'kinds') RangeOutput.noRowYet();
     if (this.phase.phase === 'header') this.setKeys([]);
     this.settle();
   }
@@ -202,6 +240,7 @@ export class RangeOutput implements RowTarget {
 
   beginRow(): RowSink | undefined {
     const phase = this.phase;
+    if (phase.phase === 'kinds') return RangeOutput.noRowYet();
     if (phase.phase === 'header') return undefined;
     if (phase.phase === 'stream') return phase.rows.beginRow();
     // Empty rows before this one are rows of the sample too.
@@ -239,10 +278,13 @@ export class RangeOutput implements RowTarget {
         return;
       case 'header':
         throw new InternalError('a row ended before the range named its keys');
+      case 'kinds':
+        RangeOutput.noRowYet();
     }
   }
 
   headerRow(texts: readonly string[]): void {
+    if (this.phase.phase === 'kinds') RangeOutput.noRowYet();
     this.passed += 1;
     this.widest = Math.max(this.widest, texts.length);
     this.types?.headerRow(texts);
@@ -263,6 +305,8 @@ export class RangeOutput implements RowTarget {
     const counts = { passed: this.passed, committed: this.committed, widest: this.widest, types: this.types?.mark() };
     const phase = this.phase;
     switch (phase.phase) {
+      case 'kinds':
+        return RangeOutput.noRowYet();
       case 'header':
         this.answer = { ...counts, phase: 'header' };
         return;
@@ -321,12 +365,13 @@ export class RangeOutput implements RowTarget {
     if (!mark) return 0;
     const phase = this.phase;
     if (phase.phase === 'stream') return phase.rows.answerBytes;
-    if (phase.phase === 'header') return 0;
+    if (phase.phase !== 'sample') return 0;
     // A sample begun inside the answer holds only the answer's rows.
     return phase.held.length - (mark.phase === 'sample' ? mark.heldBytes : 0);
   }
 
   skip(rows: number): void {
+    if (this.phase.phase === 'kinds') RangeOutput.noRowYet();
     if (rows <= 0) return;
     this.passed += rows;
     let left = rows;
