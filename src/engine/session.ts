@@ -78,7 +78,7 @@ export async function openSession(options: ExportOptions, signal: AbortSignal, e
     ref,
     api,
     ownsApi: options.api === undefined,
-    // Typed values' first rows wait for the formats request, then the first values request: both may start at once.
+    // Typed values' first rows need two requests beside the metadata's: the first values and the formats.
     gate: new RequestGate(options.maxRpm ?? DEFAULTS.maxRpm, Date.now, options.render === 'TYPED' ? 2 : 1),
     counters: { requests: 0, retries: 0, boundaries: 0 },
     options,

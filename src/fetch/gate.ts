@@ -6,8 +6,8 @@
  *
  * One exception makes the first rows come sooner: the first start books two slots, and the second
  * request (the first data request, beside the metadata) may use the spare one at once; the third
- * then waits two intervals. A run whose first rows take two requests after the metadata (typed
- * values: the formats, then the first values) books three, its two spares usable at once. A spare
+ * then waits two intervals. A run whose first rows take two requests beside the metadata's (typed
+ * values: the first values, and the formats once the metadata is in) books three. A spare
  * may be used until its own place in the schedule; no 60 s window ever holds more than `maxRpm`
  * starts (hence no spare slot below 2 rpm, no second below 3).
  */
