@@ -13,7 +13,7 @@ import { BENCH, ROOT, fmt, log, now } from './lib/harness.js';
 import { Report } from './lib/report.js';
 
 // Scenario modules, in run order; loaded after the check for dist/ (some import the built engine).
-const NAMES = ['cold', 'startup', 'latency', 'cpu', 'memory', 'sparse', 'quota', 'all-sheets', 'transport', 'micro', 'quota-full'];
+const NAMES = ['cold', 'startup', 'latency', 'cpu', 'typed', 'memory', 'sparse', 'quota', 'all-sheets', 'transport', 'micro', 'quota-full'];
 const SCENARIOS = Object.fromEntries(NAMES.map((name) => [name, join(BENCH, 'scenarios', `${name}.js`)]));
 const DEFAULT = Object.keys(SCENARIOS).filter((name) => name !== 'quota-full');
 

@@ -21,6 +21,7 @@ import type { CommandName } from './options/table.js';
 const COMMANDS: Readonly<Record<CommandName, () => Promise<{ run: Command }>>> = {
   export: () => import('./commands/export.js'),
   sheets: () => import('./commands/sheets.js'),
+  schema: () => import('./commands/schema.js'),
   emulator: () => import('./commands/emulator.js'),
   completion: () => import('./commands/completion.js'),
 };

@@ -6,13 +6,15 @@
  *   for await (const row of readRows({ spreadsheet: ID, range: 'Orders!A:F' })) { ... }
  *   await exportToStream({ spreadsheet: ID, range: 'Orders', format: 'ndjson', render: 'unformatted' }, createWriteStream('o.ndjson'));
  *   const manifest = await exportToFolder({ spreadsheet: ID, output: '/data/shop', gzip: true });
+ *   const { columns } = await readSchema({ spreadsheet: ID, range: 'Orders' });
  */
 import type { Writable } from 'node:stream';
 import { exportFolder } from './engine/folder-export.js';
 import type { Manifest } from './output/manifest.js';
 import { type ExportOptions, type FolderExportOptions, type StreamExportOptions, engineOptions, folderOptions } from './library.js';
 import type { SpreadsheetMeta } from './sheet/resolve.js';
-import type { Row } from './engine/run.js';
+import type { RangeSchema, Row } from './engine/run.js';
+import { UsageError } from './shared/errors.js';
 import * as engine from './engine/run.js';
 
 /**
@@ -48,8 +50,24 @@ export async function readSpreadsheetMeta(options: ExportOptions): Promise<Sprea
   return engine.readSpreadsheetMeta(await engineOptions(options, 'read'));
 }
 
+/**
+ * The columns a typed export (`render: 'typed'`) of the range writes: each one's name (the NDJSON
+ * key) and type, told from the range's first 1,000 rows; with the range read, the name a table
+ * for it takes, and the spreadsheet's locale and time zone. `render`, `dates` and `limit` do not
+ * apply: the schema is always of typed values and of those rows.
+ */
+export async function readSchema(options: ExportOptions): Promise<RangeSchema> {
+  const fixed = (['render', 'dates', 'limit'] as const).find(
+    (key) => typeof options === 'object' && options !== null && options[key] !== undefined,
+  );
+  if (fixed)
+    throw new UsageError(`readSchema takes no ${fixed}: the schema is that of typed values, told from the range's first 1,000 rows`);
+  return engine.readSchema(await engineOptions(options, 'read'));
+}
+
 export { ExportEvents } from './engine/run.js';
-export type { ExportSummary, ExportEventMap, PlanInfo, WarningKind } from './engine/run.js';
+export type { ExportSummary, ExportEventMap, PlanInfo, RangeSchema, WarningKind } from './engine/run.js';
+export type { Column, ColumnType } from './transcode/column-kinds.js';
 export type { ExportOptions, StreamExportOptions, FolderExportOptions, RunControls } from './library.js';
 export type { Manifest, ManifestFile } from './output/manifest.js';
 export type { LibraryInput } from './options/table.js';

@@ -4,7 +4,7 @@ import { UsageError } from '../src/shared/errors.js';
 import { DEFAULT_ENDPOINT } from '../src/google/endpoint.js';
 import { parseCommandLine } from '../src/options/argv.js';
 import { emulatorArgs } from '../src/emulator/args.js';
-import { type Terminal, exportConfig, formatOfPath, sheetsConfig } from '../src/options/config.js';
+import { type Terminal, exportConfig, formatOfPath, schemaConfig, sheetsConfig } from '../src/options/config.js';
 import { normaliseEndpoint } from '../src/google/endpoint.js';
 import { usageMessage as usage } from './support/usage.js';
 
@@ -288,6 +288,13 @@ describe('exportConfig: bad values name the option and the value', () => {
     }
   });
 
+  it('--dates with typed values is refused: typed values decide dates themselves', () => {
+    expect(usage(() => fromArgv([ID, '--render', 'typed', '--dates', 'serial']))).toBe(
+      "--dates serial applies only with --render unformatted or --render formula (typed values write each date as its cell's format means it, in ISO 8601)",
+    );
+    expect(fromArgv([ID, '--render', 'typed'])).toMatchObject({ render: 'typed', dates: undefined });
+  });
+
   it('--dates goes with --render formula as with unformatted: the API ignores it only under formatted values', () => {
     expect(fromArgv([ID, '--render', 'formula', '--dates', 'string'])).toMatchObject({ render: 'formula', dates: 'string' });
     expect(fromArgv([ID, '--render', 'formula', '--dates', 'serial'])).toMatchObject({ render: 'formula', dates: 'serial' });
@@ -324,6 +331,27 @@ describe('exportConfig: bad values name the option and the value', () => {
     expect(usage(() => build({}, {}, PIPES, ['bad id!']))).toContain('bad id!');
     expect(usage(() => build({}, {}, PIPES, [ID, 'A1:B2:C3']))).toContain('A1:B2:C3');
     expect(usage(() => sheetsConfig({}, [ID, 'Orders'], {}))).toBe("unexpected argument 'Orders'");
+  });
+});
+
+describe('schemaConfig', () => {
+  const fromArgv = (args: string[]) => {
+    const invocation = parseCommandLine(['schema', ...args]);
+    if (invocation.kind !== 'run') throw new Error(`not a run: ${invocation.kind}`);
+    return schemaConfig(invocation.values, invocation.positionals, {});
+  };
+
+  it('prints a table by default, JSON with --json, a CREATE TABLE with --sql DIALECT', () => {
+    expect(fromArgv([ID, 'Orders'])).toMatchObject({ range: { kind: 'name', name: 'Orders' }, header: true, print: { kind: 'table' } });
+    expect(fromArgv([ID, '--json', '--no-header'])).toMatchObject({ range: undefined, header: false, print: { kind: 'json' } });
+    expect(fromArgv([ID, '--sql', 'Postgres'])).toMatchObject({ print: { kind: 'sql', dialect: 'postgres' } });
+  });
+
+  it('refuses --json with --sql, an unknown dialect, a second range, and export options', () => {
+    expect(usage(() => fromArgv([ID, '--json', '--sql', 'duckdb']))).toBe('--json and --sql duckdb print the schema two ways: give one');
+    expect(usage(() => fromArgv([ID, '--sql', 'mysql']))).toContain('one of duckdb, postgres, bigquery');
+    expect(usage(() => fromArgv([ID, 'Orders', 'Customers']))).toBe("unexpected argument 'Customers'");
+    expect(usage(() => fromArgv([ID, '--render', 'typed']))).toContain('--render');
   });
 });
 
@@ -456,7 +484,7 @@ describe('the command line never throws anything but a usage error', () => {
     fc.constant(ID),
     fc.constant(`https://docs.google.com/spreadsheets/d/${ID}/edit#gid=0`),
   );
-  const command = fc.constantFrom([], ['export'], ['sheets'], ['emulator'], ['completion'], ['help']);
+  const command = fc.constantFrom([], ['export'], ['sheets'], ['schema'], ['emulator'], ['completion'], ['help']);
 
   // 4,000 generated command lines: the real parser, then the command's config.
   it('property: any argv gives a config, help, or a one-line UsageError', () => {
@@ -472,6 +500,8 @@ describe('the command line never throws anything but a usage error', () => {
             expect(config.timeout).toBeGreaterThan(0);
           } else if (invocation.command === 'sheets') {
             sheetsConfig(values, positionals, {});
+          } else if (invocation.command === 'schema') {
+            schemaConfig(values, positionals, {});
           } else if (invocation.command === 'emulator') {
             emulatorArgs(values, positionals);
           }

@@ -40,21 +40,37 @@ describe('RequestGate', () => {
     expect(await startTimes(gate, 5, 10_000)).toEqual([0, 0, 2000, 3000, 4000]);
   });
 
+  it('with two spare slots, the second and third starts may use them; the fourth waits three intervals', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const gate = new RequestGate(60, () => Date.now(), 2);
+    expect(await startTimes(gate, 5, 10_000)).toEqual([0, 0, 0, 3000, 4000]);
+  });
+
+  it('a spare slot may be used until its own place in the schedule, no later', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const gate = new RequestGate(60, () => Date.now(), 2);
+    await startTimes(gate, 1, 0);
+    await vi.advanceTimersByTimeAsync(1500);
+    // The first spare (its place: 1 s) is gone; the second (2 s) is not.
+    expect(await startTimes(gate, 3, 10_000)).toEqual([1500, 3000, 4000]);
+  });
+
   it('at 120 rpm, ten callers start 500 ms apart after the first pair', async () => {
     vi.useFakeTimers({ now: 0 });
     const gate = new RequestGate(120, () => Date.now());
     expect(await startTimes(gate, 10, 10_000)).toEqual([0, 0, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500]);
   });
 
-  it('property: whatever the arrival times, no 60 s window holds more than rpm starts', async () => {
+  it('property: whatever the arrival times and spare slots, no 60 s window holds more than rpm starts', async () => {
     vi.useFakeTimers({ now: 0 });
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 30 }),
         fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: 1, maxLength: 40 }),
-        async (rpm, gaps) => {
+        fc.constantFrom(1, 2),
+        async (rpm, gaps, spares) => {
           vi.setSystemTime(0);
-          const gate = new RequestGate(rpm, () => Date.now());
+          const gate = new RequestGate(rpm, () => Date.now(), spares);
           const times: number[] = [];
           const pending: Promise<unknown>[] = [];
           for (const gap of gaps) {

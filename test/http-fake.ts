@@ -5,13 +5,15 @@
  * becomes the grid's last column and row), a start past it is a 400; an unknown tab is a 400;
  * trailing empty rows and each row's trailing empty cells are dropped, interior empty rows come as
  * `[]`; the answer echoes the range read (`Sheet1!A1:C6`); bodies are pretty-printed unless the
- * request says `prettyPrint=false`. It records every request (arrival time, decoded range, query,
+ * request says `prettyPrint=false`. A spreadsheets.get with `ranges` and a grid-data mask answers
+ * the cells' number formats, in the API's shape. It records every request (arrival time, decoded range, query,
  * attempt number) and the requests in flight; hooks let a test delay, fail, hang or corrupt any
  * answer.
  */
 import nock from 'nock';
 import { Writable } from 'node:stream';
 import type { Row } from '../src/index.js';
+import type { NumberFormat } from '../src/transcode/column-kinds.js';
 
 export const ROOT = 'http://127.0.0.1:1';
 export const ENDPOINT = `${ROOT}/`;
@@ -41,7 +43,7 @@ export interface Span {
 
 export interface Seen {
   seq: number;
-  kind: 'meta' | 'values';
+  kind: 'meta' | 'values' | 'formats';
   path: string;
   query: URLSearchParams;
   range?: Span;
@@ -69,6 +71,8 @@ export interface SheetSpec {
   hidden?: boolean;
   /** OBJECT: a chart sheet, with no grid: any range on it is a 400. Default GRID. */
   sheetType?: 'GRID' | 'OBJECT';
+  /** The number format of the cell at 1-based row and column; undefined: none (automatic). */
+  format?: (r: number, c: number) => NumberFormat | undefined;
 }
 
 export function letters(col: number): string {
@@ -143,7 +147,7 @@ export class FakeSheets {
 
   constructor(
     sheet: SheetSpec | SheetSpec[],
-    private readonly hooks: { meta?: Hook; values?: Hook } = {},
+    private readonly hooks: { meta?: Hook; values?: Hook; formats?: Hook } = {},
   ) {
     this.sheets = (Array.isArray(sheet) ? sheet : [sheet]).map((s, i) => ({
       ...s,
@@ -163,6 +167,10 @@ export class FakeSheets {
 
   meta(): Seen[] {
     return this.seen.filter((s) => s.kind === 'meta');
+  }
+
+  formats(): Seen[] {
+    return this.seen.filter((s) => s.kind === 'formats');
   }
 
   /** Values requests for the chunk that begins at `firstRow` (asked with the row before it). */
@@ -222,11 +230,41 @@ export class FakeSheets {
     return [200, values.length > 0 ? { range, majorDimension: 'ROWS', values } : { range, majorDimension: 'ROWS' }];
   }
 
+  /**
+   * spreadsheets.get of `ranges` with the formats mask: each touched tab (in tab order) with its
+   * ranges' grids in the order asked; a cell without a format is `{}`, trailing ones and rows left
+   * out; tab 0's ID, a default, left out with its properties, as proto3's JSON may leave it.
+   */
+  formatsAnswer(ranges: readonly string[]): Reply {
+    const bySheet = new Map<string, unknown[]>();
+    for (const a1 of ranges) {
+      const span = parseSpan(a1, this.firstVisible());
+      const sheet = this.sheetNamed(span.sheet);
+      if (!sheet) return [400, apiError(400, 'INVALID_ARGUMENT', `Unable to parse range: ${a1}`)];
+      const rowData: { values?: unknown[] }[] = [];
+      for (let r = span.firstRow; r <= Math.min(span.lastRow, sheet.rowCount); r++) {
+        const values: unknown[] = [];
+        for (let c = span.firstCol; c <= Math.min(span.lastCol, sheet.columnCount); c++) {
+          const numberFormat = sheet.format?.(r, c);
+          values.push(numberFormat ? { effectiveFormat: { numberFormat } } : {});
+        }
+        while (values.length > 0 && Object.keys(values[values.length - 1] as object).length === 0) values.pop();
+        rowData.push(values.length > 0 ? { values } : {});
+      }
+      while (rowData.length > 0 && rowData[rowData.length - 1]?.values === undefined) rowData.pop();
+      bySheet.set(sheet.title, [...(bySheet.get(sheet.title) ?? []), rowData.length > 0 ? { rowData } : {}]);
+    }
+    const sheets = this.sheets.flatMap((s, index) =>
+      bySheet.has(s.title) ? [{ ...(index > 0 ? { properties: { sheetId: index } } : {}), data: bySheet.get(s.title) }] : [],
+    );
+    return [200, { sheets }];
+  }
+
   metaAnswer(): Reply {
     return [
       200,
       {
-        properties: { title: 'Fake' },
+        properties: { title: 'Fake', locale: 'en_US', timeZone: 'America/New_York' },
         sheets: this.sheets.map((s, index) => ({
           properties: {
             sheetId: index,
@@ -256,7 +294,7 @@ export class FakeSheets {
         return [400, apiError(400, 'INVALID_ARGUMENT', 'the fake API cannot read this range')];
       }
     } else if (/^\/v4\/spreadsheets\/[^/:]+$/.test(url.pathname)) {
-      kind = 'meta';
+      kind = url.searchParams.has('ranges') && /\bdata\b/.test(url.searchParams.get('fields') ?? '') ? 'formats' : 'meta';
     } else {
       this.unexpected.push(uri);
       return [404, apiError(404, 'NOT_FOUND', 'the fake API does not serve this route')];
@@ -285,6 +323,9 @@ export class FakeSheets {
         const span = range;
         const answer = () => this.answerFor(span);
         reply = await (this.hooks.values ? this.hooks.values(seen, answer) : answer());
+      } else if (kind === 'formats') {
+        const answer = () => this.formatsAnswer(url.searchParams.getAll('ranges'));
+        reply = await (this.hooks.formats ? this.hooks.formats(seen, answer) : answer());
       } else {
         const answer = () => this.metaAnswer();
         reply = await (this.hooks.meta ? this.hooks.meta(seen, answer) : answer());

@@ -172,6 +172,7 @@ async function recordingApi(options: { render?: ValueRender } = {}): Promise<{ a
     host: real.host,
     principal: real.principal,
     getMetadata: (signal) => real.getMetadata(signal),
+    getFormats: (ranges, signal) => real.getFormats(ranges, signal),
     openValues: (range, signal) => record(range, signal, real.openValues(range, signal)),
     openBatch: (ranges, signal) => record(ranges.join(' '), signal, real.openBatch(ranges, signal)),
     close: () => real.close(),

@@ -115,7 +115,7 @@ describe("the library validates with the command line's rules, before any reques
     const message = await refused(() =>
       exportToStream({ spreadsheet: ID, endpoint, render: 'UNFORMATTED_VALUE' as 'unformatted' }, sink()),
     );
-    expect(message).toBe('render expects one of formatted, unformatted, formula, got `UNFORMATTED_VALUE`');
+    expect(message).toBe('render expects one of formatted, unformatted, formula, typed, got `UNFORMATTED_VALUE`');
   });
 
   it('dates with formatted values is refused, as on the command line', async () => {

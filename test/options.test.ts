@@ -110,7 +110,7 @@ describe('parseCommandLine: commands', () => {
     ['hlep', 'help'],
   ])('a first word close to a command (%s) is a misspelt command, not a spreadsheet', (word, command) => {
     expect(usage(() => parseCommandLine([word, '--port', '0']))).toBe(
-      `unknown command '${word}'; did you mean '${command}'? (commands: export, sheets, emulator, completion, help)`,
+      `unknown command '${word}'; did you mean '${command}'? (commands: export, sheets, schema, emulator, completion, help)`,
     );
   });
 

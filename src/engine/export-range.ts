@@ -1,18 +1,22 @@
 /**
  * One range to one destination, with its first rows read beside the metadata when they can be
- * named early (early.ts): the first byte after one round trip instead of two.
+ * named early (early.ts): the first byte after one round trip instead of two. Typed values' first
+ * rows also wait for their columns' kinds, read once the metadata names the range: the early
+ * answer is kept as it came until then, so the first byte comes after two round trips, not three.
  */
 import { type Request, readRequest } from '../fetch/chunk-reader.js';
 import { Part } from '../fetch/part.js';
 import type { Write } from '../output/destination.js';
 import { type A1, formatA1, parseA1 } from '../sheet/a1.js';
-import { type GridRange, resolveRange, tabsInOrder } from '../sheet/resolve.js';
+import { type GridRange, type SpreadsheetMeta, resolveRange, tabsInOrder } from '../sheet/resolve.js';
 import { InternalError } from '../shared/errors.js';
 import { linkedController } from '../shared/signals.js';
+import type { ColumnKind } from '../transcode/column-kinds.js';
 import { type RangeOutput, SAMPLE_ROWS } from '../transcode/output.js';
 import { type EarlySpan, earlyMatches, earlySpan, echoedSheet } from './early.js';
-import { type OnWritten, type OutputRules, layoutOf, openOutput } from './outputs.js';
+import { type OnWritten, type OutputRules, layoutOf, openOutput, typedLayout } from './outputs.js';
 import { DEFAULT_CELL_BUDGET, type PlanOptions, columnsOf, lastPlannedRow, planOptions } from './plan.js';
+import { readColumnKinds } from './formats.js';
 import { type EarlyPart, readRanges } from './read-ranges.js';
 import { type Session, readContext, readMetadata } from './session.js';
 
@@ -33,6 +37,7 @@ export class EarlyMismatch extends Error {
 }
 
 export interface RangeResult {
+  meta: SpreadsheetMeta;
   range: GridRange;
   output: RangeOutput;
 }
@@ -52,7 +57,8 @@ function startEarly(
   const { controller } = linkedController(signal);
   // Rows of a read not yet confirmed are held in memory: a read that outgrows the sample's bytes is given up.
   const onHoldFull = () => controller.abort(new EarlyMismatch('the first rows outgrew what is held before the metadata confirms them'));
-  const layout = { firstCol: span.firstCol, firstRow: span.firstRow, width, confirmed: false, onHoldFull };
+  const typed = session.options.render === 'TYPED' ? typedLayout(rules, 'later') : {};
+  const layout = { firstCol: span.firstCol, firstRow: span.firstRow, width, confirmed: false, onHoldFull, ...typed };
   const output = openOutput(session, rules, layout, write, onWritten);
   const { sheet, firstCol, lastCol, firstRow, lastRow } = span;
   const part = new Part({ output, sheet, firstCol, lastCol, firstRow, lastRow });
@@ -112,10 +118,11 @@ export async function exportRange(
   const a1 = typeof options.range === 'string' ? parseA1(options.range) : options.range;
   const plan = planOptions(options, rules.header);
   let early = startEarly(session, rules, a1, plan, write, signal, onWritten);
+  let meta: SpreadsheetMeta;
   let range: GridRange;
   let firstTab: number | undefined;
   try {
-    const meta = await readMetadata(session, signal);
+    meta = await readMetadata(session, signal);
     range = resolveRange(a1, meta, session.ref.gid);
     firstTab = tabsInOrder(meta)[0]?.sheetId;
   } catch (error) {
@@ -133,10 +140,21 @@ export async function exportRange(
     await dropEarly(early);
     early = undefined;
   }
+  let kinds: ColumnKind[] | undefined;
+  if (options.render === 'TYPED') {
+    try {
+      kinds = (await readColumnKinds(session, [range], plan, rules.header, signal))[0];
+    } catch (error) {
+      await dropEarly(early);
+      throw error;
+    }
+    // The early answer, kept as it came, is read now.
+    early?.output.setKinds(kinds ?? []);
+  }
   const read = async (kept: EarlyRead | undefined): Promise<RangeResult> => {
-    const output = kept?.output ?? openOutput(session, rules, layoutOf(range), write, onWritten);
+    const output = kept?.output ?? openOutput(session, rules, layoutOf(range, rules, kinds), write, onWritten);
     await readRanges(session, [{ range, output, asked: a1 && formatA1(a1), early: kept && confirmEarly(kept, range, plan) }], plan, signal);
-    return { range, output };
+    return { meta, range, output };
   };
   try {
     return await read(early);

@@ -155,6 +155,8 @@ async function exportOnce(
     const manifest: Manifest = {
       spreadsheet: ref.id,
       title: result.meta.title ?? '',
+      locale: result.meta.locale,
+      timeZone: result.meta.timeZone,
       format: options.format,
       exported_at: exportedAt,
       requests: figures.requests,
@@ -169,6 +171,7 @@ async function exportOnce(
         columns: w.columns,
         bytes: written[i]?.bytes ?? 0,
         sha256: written[i]?.sha256 ?? '',
+        schema: w.schema,
       })),
     };
     controller.signal.throwIfAborted();

@@ -10,13 +10,16 @@ import { ExportEvents } from './events.js';
 import { linkedController } from '../shared/signals.js';
 import { exportRange } from './export-range.js';
 import { DEFAULTS } from './settings.js';
-import { type GridRange, type SpreadsheetMeta, describeRange } from '../sheet/resolve.js';
+import { type GridRange, type SpreadsheetMeta, describeRange, lookUpName } from '../sheet/resolve.js';
+import { parseA1 } from '../sheet/a1.js';
 import { type ExportOptions, type Session, closeSession, openSession, readMetadata } from './session.js';
 import { type OnWritten, type OutputRules, layoutOf, openOutput, writtenBy } from './outputs.js';
 import { planOptions } from './plan.js';
 import { type RangeRead, readRanges } from './read-ranges.js';
+import { readColumnKinds } from './formats.js';
+import type { Column } from '../transcode/column-kinds.js';
 import type { Format } from '../transcode/encode.js';
-import type { RangeOutput } from '../transcode/output.js';
+import { type RangeOutput, SAMPLE_ROWS } from '../transcode/output.js';
 
 export { ExportEvents } from './events.js';
 export type { ExportEventMap, PlanInfo, WarningKind } from './events.js';
@@ -32,6 +35,8 @@ export interface ExportSummary {
   /** Data rows written (the header row not counted when `header` is on). */
   rows: number;
   columns: number;
+  /** Typed values (`render: 'typed'`): each column's name and type, from its first rows. */
+  schema?: Column[];
   requests: number;
   retries: number;
   /** Chunk boundaries checked: the rows there had not moved between the two reads. */
@@ -75,6 +80,47 @@ async function inSession<T>(
 /** The spreadsheet's tabs and named ranges, from one metadata request. */
 export function readSpreadsheetMeta(options: ExportOptions): Promise<SpreadsheetMeta> {
   return inSession(options, options.events ?? new ExportEvents(), (session, signal) => readMetadata(session, signal));
+}
+
+/** A range's columns as a typed export writes them, and what a loader needs beside them. */
+export interface RangeSchema {
+  /** The range, as the export reads it: `'Orders'!A1:Z2001`. */
+  range: string;
+  /** What a CREATE TABLE calls it: the named range's name, else the tab's title. */
+  table: string;
+  /** The spreadsheet's locale and time zone (the zone of its date-times' wall time), when the API names them. */
+  locale?: string;
+  timeZone?: string;
+  columns: Column[];
+}
+
+/**
+ * The schema of a range: the columns (names as NDJSON keys, types) that a typed export of it writes,
+ * told from its first SAMPLE_ROWS rows as that export tells them — those rows are read typed and
+ * written nowhere. Costs the metadata request, one formats request, and those rows' values request.
+ */
+export function readSchema(options: ExportOptions): Promise<RangeSchema> {
+  const header = options.header ?? DEFAULTS.header;
+  const sample = { ...options, render: 'TYPED' as const, limit: SAMPLE_ROWS - (header ? 1 : 0) };
+  const rules: OutputRules = { format: 'ndjson', objects: header, header };
+  return inSession(sample, options.events ?? new ExportEvents(), async (session, signal) => {
+    const { meta, range, output } = await exportRange(
+      session,
+      rules,
+      () => undefined,
+      signal,
+      () => undefined,
+    );
+    const a1 = typeof options.range === 'string' ? parseA1(options.range) : options.range;
+    const named = a1?.kind === 'name' ? lookUpName(meta, a1.name) : undefined;
+    return {
+      range: describeRange(range),
+      table: named?.kind === 'named' ? named.named.name : range.sheet.title,
+      locale: meta.locale,
+      timeZone: meta.timeZone,
+      columns: writtenBy(output, range, rules).schema ?? [],
+    };
+  });
 }
 
 /**
@@ -214,6 +260,8 @@ export interface WrittenRange {
   /** Data rows (the header row not counted when `header` is on). */
   rows: number;
   columns: number;
+  /** Typed values: each column's name and type, from its first rows. */
+  schema: Column[] | undefined;
 }
 
 /** A range chosen for a several-range export, with the file it goes to. */
@@ -253,6 +301,9 @@ export async function exportRangesTo(
       signal.throwIfAborted();
       writes.push(await plan.open(chosen, i));
     }
+    const planned = planOptions(options, header);
+    const ranges = selected.map((s) => s.range);
+    const kinds = options.render === 'TYPED' ? await readColumnKinds(session, ranges, planned, header, signal) : undefined;
     const outputs = new Set<RangeOutput>();
     const reads: RangeRead[] = selected.map(({ range, file, asked }, i) => {
       // Progress counts every range's rows and names the one just written.
@@ -268,9 +319,9 @@ export async function exportRangesTo(
         }
         events.emit('progress', { rowsWritten, rowsCovered, started, current: file ?? describeRange(range) });
       };
-      return { range, file, asked, output: openOutput(session, rules, layoutOf(range), writes[i] as Write, onWritten) };
+      return { range, file, asked, output: openOutput(session, rules, layoutOf(range, rules, kinds?.[i]), writes[i] as Write, onWritten) };
     });
-    await readRanges(session, reads, planOptions(options, header), signal);
+    await readRanges(session, reads, planned, signal);
     return {
       meta,
       written: reads.map(({ range, output }) => ({ range, ...writtenBy(output, range, rules) })),

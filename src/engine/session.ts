@@ -13,7 +13,7 @@ import { type Window, deliverPart } from '../fetch/window.js';
 import type { ExportEvents } from './events.js';
 import { type SheetsApi, createSheetsApi } from '../google/api.js';
 import { DEFAULT_ENDPOINT, isLoopback } from '../google/endpoint.js';
-import { DEFAULTS, type EngineSettings } from './settings.js';
+import { DEFAULTS, type EngineSettings, wireRender } from './settings.js';
 import { DEMO_SPREADSHEET_ID, EMULATOR_ENDPOINT } from '../shared/demo.js';
 import { NotFoundError } from '../shared/errors.js';
 import { type SpreadsheetRef, parseSpreadsheetRef } from '../sheet/ref.js';
@@ -69,8 +69,7 @@ export async function openSession(options: ExportOptions, signal: AbortSignal, e
       endpoint,
       credentials: options.credentials,
       env: options.env ?? process.env,
-      valueRender: options.render ?? DEFAULTS.render,
-      dateRender: options.dates,
+      ...wireRender(options.render ?? DEFAULTS.render, options.dates),
       maxSockets: options.concurrency ?? DEFAULTS.concurrency,
       signal,
     }));
@@ -79,7 +78,8 @@ export async function openSession(options: ExportOptions, signal: AbortSignal, e
     ref,
     api,
     ownsApi: options.api === undefined,
-    gate: new RequestGate(options.maxRpm ?? DEFAULTS.maxRpm),
+    // Typed values' first rows need two requests beside the metadata's: the first values and the formats.
+    gate: new RequestGate(options.maxRpm ?? DEFAULTS.maxRpm, Date.now, options.render === 'TYPED' ? 2 : 1),
     counters: { requests: 0, retries: 0, boundaries: 0 },
     options,
     events,
@@ -120,10 +120,17 @@ export function readContext(session: Session, signal: AbortSignal, window?: Wind
   };
 }
 
-/** Why a request failed for good, as the error family the CLI maps to an exit code. */
-export function failed(error: unknown, session: Session, what?: string): unknown {
+/**
+ * Why a request failed for good, as the error family the CLI maps to an exit code. `what` names a
+ * request made beside the values (the metadata's, unless `stage` says it came after it).
+ */
+export function failed(
+  error: unknown,
+  session: Session,
+  what?: string,
+  stage: 'metadata' | 'values' = what === undefined ? 'values' : 'metadata',
+): unknown {
   if (!(error instanceof AttemptsFailed)) return error;
-  const stage = what === undefined ? 'values' : 'metadata';
   return finalError(error, {
     what: what ?? error.label ?? 'a request',
     stage,

@@ -8,10 +8,17 @@ import { type LibraryValues, libraryOptions, readValues } from '../options/table
 
 type Values = LibraryValues<'stream'>;
 
-export const VALUE_RENDER: Readonly<Record<Values['render'], ValueRender>> = {
+/**
+ * How the engine reads values: one of Google's renders, or TYPED — sent as UNFORMATTED_VALUE with
+ * SERIAL_NUMBER dates, each number then written as its column's number format means it.
+ */
+export type EngineRender = ValueRender | 'TYPED';
+
+export const VALUE_RENDER: Readonly<Record<Values['render'], EngineRender>> = {
   formatted: 'FORMATTED_VALUE',
   unformatted: 'UNFORMATTED_VALUE',
   formula: 'FORMULA',
+  typed: 'TYPED',
 };
 export const DATE_RENDER: Readonly<Record<NonNullable<Values['dates']>, DateRender>> = {
   serial: 'SERIAL_NUMBER',
@@ -45,9 +52,9 @@ export interface EngineSettings {
   retries?: number;
   /** Requests per minute ceiling, spread evenly; 0 = none. Default 60. */
   maxRpm?: number;
-  /** valueRenderOption. Default FORMATTED_VALUE. */
-  render?: ValueRender;
-  /** dateTimeRenderOption, used with UNFORMATTED_VALUE and FORMULA. Default SERIAL_NUMBER. */
+  /** valueRenderOption, or TYPED. Default FORMATTED_VALUE. */
+  render?: EngineRender;
+  /** dateTimeRenderOption, used with UNFORMATTED_VALUE and FORMULA (TYPED reads serial numbers). Default SERIAL_NUMBER. */
   dates?: DateRender;
   /** Stop after this many data rows (rows after the header row when `header` is on). */
   limit?: number;
@@ -57,6 +64,13 @@ export interface EngineSettings {
   endpoint?: string;
   /** Service-account or authorized-user JSON key file. */
   credentials?: string;
+}
+
+/** What a run asks the API for: typed values are read as UNFORMATTED_VALUE with serial dates. */
+export function wireRender(render: EngineRender, dates: DateRender | undefined): { valueRender: ValueRender; dateRender?: DateRender } {
+  return render === 'TYPED'
+    ? { valueRender: 'UNFORMATTED_VALUE', dateRender: 'SERIAL_NUMBER' }
+    : { valueRender: render, dateRender: dates };
 }
 
 /** Validated values as both the command line and the library hold them. */

@@ -232,7 +232,7 @@ async function attempt(pieces: Piece[], request: Request, ctx: ReadContext, sign
   const keepLastRows = (): void => {
     for (const piece of pieces) if (piece.writer?.lastRow) piece.lastRead = text.row(piece.writer.lastRow);
   };
-  // Only a lone part read ahead can be unplaceable: batch parts are whole ranges, always heads.
+  // Only a lone part can be unplaceable (read ahead, or early before its typed output takes rows): batch parts are heads of outputs that do.
   const raw = pieces.length === 1 && pieces[0]?.part.target() === undefined ? (pieces[0] as Piece).part : undefined;
   if (!raw) start();
 

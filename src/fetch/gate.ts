@@ -6,8 +6,10 @@
  *
  * One exception makes the first rows come sooner: the first start books two slots, and the second
  * request (the first data request, beside the metadata) may use the spare one at once; the third
- * then waits two intervals. No 60 s window ever holds more than `maxRpm` starts (hence no spare
- * slot below 2 rpm).
+ * then waits two intervals. A run whose first rows take two requests beside the metadata's (typed
+ * values: the first values, and the formats once the metadata is in) books three. A spare
+ * may be used until its own place in the schedule; no 60 s window ever holds more than `maxRpm`
+ * starts (hence no spare slot below 2 rpm, no second below 3).
  */
 
 interface Waiter {
@@ -22,15 +24,16 @@ export class RequestGate {
   private nextStart = 0;
   private pausedUntil = 0;
   private started = false;
-  /** The first start's spare slot may be used until this time (its own place in the schedule). */
-  private spareUntil = 0;
+  /** The first start's spare slots not yet used: each may be used until its own place in the schedule, soonest first. */
+  private spares: number[] = [];
   private readonly queue: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  /** `maxRpm` 0 means no ceiling. */
+  /** `maxRpm` 0 means no ceiling; `spareSlots`: the slots the first start books beside its own (1 or 2). */
   constructor(
     maxRpm: number,
     private readonly now: () => number = Date.now,
+    private readonly spareSlots = 1,
   ) {
     this.intervalMs = maxRpm > 0 ? 60_000 / maxRpm : 0;
   }
@@ -65,15 +68,16 @@ export class RequestGate {
   /** Takes a slot if one is free at `now`. */
   private take(now: number): boolean {
     if (Math.max(this.pausedUntil, this.nextStart) <= now) {
-      // The first start books two slots: the spare is for the first data request.
-      const first = !this.started && this.intervalMs > 0 && this.intervalMs <= 30_000;
-      this.nextStart = Math.max(now, this.nextStart) + this.intervalMs * (first ? 2 : 1);
-      this.spareUntil = first ? now + this.intervalMs : 0;
+      // The first start books its spare slots too: they are for the requests that bring the first rows.
+      const spares = !this.started && this.intervalMs > 0 && this.intervalMs * (1 + this.spareSlots) <= 60_000 ? this.spareSlots : 0;
+      this.nextStart = Math.max(now, this.nextStart) + this.intervalMs * (1 + spares);
+      this.spares = Array.from({ length: spares }, (_, k) => now + this.intervalMs * (k + 1));
       this.started = true;
       return true;
     }
-    if (now < this.spareUntil && now >= this.pausedUntil) {
-      this.spareUntil = 0;
+    while (this.spares.length > 0 && (this.spares[0] as number) <= now) this.spares.shift();
+    if (this.spares.length > 0 && now >= this.pausedUntil) {
+      this.spares.shift();
       return true;
     }
     return false;
@@ -91,7 +95,7 @@ export class RequestGate {
     }
     if (this.queue.length === 0) return;
     const regular = Math.max(this.pausedUntil, this.nextStart);
-    const spare = this.spareUntil > this.pausedUntil ? Math.max(now, this.pausedUntil) : Number.POSITIVE_INFINITY;
+    const spare = this.spares.some((until) => until > this.pausedUntil) ? Math.max(now, this.pausedUntil) : Number.POSITIVE_INFINITY;
     this.timer = setTimeout(() => this.schedule(), Math.max(0, Math.min(regular, spare) - now));
   }
 }

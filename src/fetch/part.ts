@@ -3,7 +3,8 @@
  * small range inside a batch). It remembers its first row not yet read, so that an answer cut
  * midway continues where it stopped, and where its rows go: straight into the range's output
  * while it is the head, into its own RowBytes when it is read ahead of the head, or — while the
- * range's width is still unknown and it is not the head — kept as the answer's raw bytes.
+ * range's width is still unknown and it is not the head, or the output takes no rows yet (typed
+ * values before their columns' kinds are read) — kept as the answer's raw bytes.
  */
 import { columnToLetters, quoteSheetName } from '../sheet/a1.js';
 import type { Boundary } from './boundary.js';
@@ -84,14 +85,14 @@ export class Part {
     return sheet !== undefined ? `${quoteSheetName(sheet)}!${cells}` : cells;
   }
 
-  /** Where its rows go now; undefined means: keep the answer raw until the width is known. */
+  /** Where its rows go now; undefined means: keep the answer raw until the width is known (or the output takes rows). */
   target(): RowTarget | undefined {
     if (this.rows) return this.rows;
     if (this.output.ready) {
       this.rows = this.output.partRows(this.nextRow);
       return this.rows;
     }
-    return this.head ? this.output : undefined;
+    return this.head && this.output.accepting ? this.output : undefined;
   }
 
   /** Bytes it holds for the window's budget (nothing while it writes to the destination). */
@@ -102,12 +103,12 @@ export class Part {
 
   becomeHead(): void {
     this.head = true;
-    this.wake();
+    if (this.output.accepting) this.wake();
   }
 
-  /** Resolves when the part can place raw bytes somewhere: it became the head, or the width is known. */
+  /** Resolves when the part can place raw bytes somewhere: it is the head of an output that takes rows, or the width is known. */
   placeable(): Promise<void> {
-    if (this.head || this.output.ready) return Promise.resolve();
+    if ((this.head && this.output.accepting) || this.output.ready) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
         this.waiters.delete(done);
@@ -115,6 +116,7 @@ export class Part {
       };
       this.waiters.add(done);
       void this.output.whenReady().then(done);
+      void this.output.whenAccepting().then(() => this.head && done());
     });
   }
 

@@ -8,6 +8,7 @@
  */
 import { version } from '../shared/version.js';
 import type { SpreadsheetMeta } from '../sheet/resolve.js';
+import type { NumberFormat } from '../transcode/column-kinds.js';
 import { type RequestCredentials, loadCredentials } from './auth.js';
 import { DEFAULT_ENDPOINT, normaliseEndpoint } from './endpoint.js';
 import { type AttemptFailure, HttpFailure, firstLine } from './failure.js';
@@ -17,10 +18,12 @@ export type ValueRender = 'FORMATTED_VALUE' | 'UNFORMATTED_VALUE' | 'FORMULA';
 export type DateRender = 'SERIAL_NUMBER' | 'FORMATTED_STRING';
 
 const METADATA_FIELDS =
-  'properties.title,sheets.properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),namedRanges(name,range)';
+  'properties(title,locale,timeZone),sheets.properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount)),namedRanges(name,range)';
+/** The number formats of the ranges asked for, and each tab's ID to tell which range a grid belongs to. */
+const FORMATS_FIELDS = 'sheets(properties.sheetId,data.rowData.values.effectiveFormat.numberFormat)';
 /** An error answer is read this far at most: Google's are a few hundred bytes, a proxy's page a few KiB. */
 const ERROR_BODY_LIMIT = 64 * 1024;
-/** Metadata holds tabs and named ranges only; anything near this size is not the answer asked for. */
+/** Metadata holds tabs and named ranges only, formats a few rows' worth of cells; anything near this size is not the answer asked for. */
 const METADATA_LIMIT = 32 * 1024 * 1024;
 
 export interface SheetsApiOptions {
@@ -46,6 +49,15 @@ export interface SheetsApiOptions {
 /** Decompressed bytes of a values answer, as the transport hands them over: pulled, iterated once. */
 export type ValuesBody = ResponseBody;
 
+/** A range whose cells' number formats are asked for: its A1 text and its tab's ID. */
+export interface FormatsRange {
+  a1: string;
+  sheetId: number;
+}
+
+/** A range's cells' number formats, row by row from its first row; undefined where a cell has none (automatic), rows and cells past the last format left out. */
+export type FormatGrid = (NumberFormat | undefined)[][];
+
 export interface SheetsApi {
   /** Where requests (and credentials) go, host[:port]: named by --verbose. */
   readonly host: string;
@@ -60,12 +72,14 @@ export interface SheetsApi {
   openValues(range: string, signal: AbortSignal): Promise<ValuesBody>;
   /** values:batchGet of several ranges (answers come in request order). */
   openBatch(ranges: readonly string[], signal: AbortSignal): Promise<ValuesBody>;
+  /** spreadsheets.get of the ranges' number formats (a grid-data mask), one grid per range in order. Rejects HttpFailure. */
+  getFormats(ranges: readonly FormatsRange[], signal: AbortSignal): Promise<FormatGrid[]>;
   /** Drops every connection, so the process can exit at once. */
   close(): void;
 }
 
 interface RawSpreadsheet {
-  properties?: { title?: string };
+  properties?: { title?: string; locale?: string; timeZone?: string };
   sheets?: {
     properties?: {
       sheetId?: number;
@@ -84,6 +98,8 @@ interface RawSpreadsheet {
 function toMeta(data: RawSpreadsheet): SpreadsheetMeta {
   return {
     title: data.properties?.title,
+    locale: data.properties?.locale,
+    timeZone: data.properties?.timeZone,
     sheets: (data.sheets ?? []).map((s, i) => ({
       sheetId: s.properties?.sheetId ?? 0,
       title: s.properties?.title ?? '',
@@ -105,6 +121,62 @@ function toMeta(data: RawSpreadsheet): SpreadsheetMeta {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const list = (v: unknown): unknown[] | undefined => (v === undefined ? [] : Array.isArray(v) ? v : undefined);
+
+/** A cell's number format, from `{effectiveFormat: {numberFormat: {type, pattern}}}`; null when the cell is not that shape. */
+function cellFormat(cell: unknown): NumberFormat | undefined | null {
+  if (!isObject(cell)) return null;
+  const format = isObject(cell.effectiveFormat) ? cell.effectiveFormat.numberFormat : undefined;
+  if (format === undefined) return undefined;
+  if (!isObject(format) || typeof format.type !== 'string') return null;
+  return { type: format.type, pattern: text(format.pattern) };
+}
+
+/** A GridData's formats, or a reason it is not one. */
+function gridOf(data: unknown): FormatGrid | string {
+  const rows = isObject(data) ? list(data.rowData) : undefined;
+  if (!rows) return 'a grid is not {rowData: [...]}';
+  const grid: FormatGrid = [];
+  for (const row of rows) {
+    const cells = isObject(row) ? list(row.values) : undefined;
+    if (!cells) return 'a row of a grid is not {values: [...]}';
+    const formats: (NumberFormat | undefined)[] = [];
+    for (const cell of cells) {
+      const format = cellFormat(cell);
+      if (format === null) return 'a cell of a grid is not {effectiveFormat: {numberFormat: {type, pattern}}}';
+      formats.push(format);
+    }
+    grid.push(formats);
+  }
+  return grid;
+}
+
+/**
+ * The grids of a formats answer, one per range asked for: the API answers each tab's ranges as its
+ * `data`, one GridData per range in the order they were asked, under tabs it names by ID.
+ */
+function formatGrids(answer: unknown, ranges: readonly FormatsRange[]): FormatGrid[] | string {
+  const sheets = isObject(answer) ? list(answer.sheets) : undefined;
+  if (!sheets) return 'the formats answer has no "sheets"';
+  const bySheet = new Map<number, unknown[]>();
+  for (const sheet of sheets) {
+    if (!isObject(sheet)) return 'a tab of the formats answer is not an object';
+    // Tab 0's ID, a default, may be left out, and with it its properties.
+    const id = isObject(sheet.properties) ? (sheet.properties.sheetId ?? 0) : 0;
+    const data = list(sheet.data);
+    if (typeof id !== 'number' || !data) return 'a tab of the formats answer is not {properties: {sheetId}, data: [...]}';
+    bySheet.set(id, [...(bySheet.get(id) ?? []), ...data]);
+  }
+  const grids: FormatGrid[] = [];
+  for (const range of ranges) {
+    const data = bySheet.get(range.sheetId)?.shift();
+    if (data === undefined) return `the formats answer has no grid for ${range.a1}`;
+    const grid = gridOf(data);
+    if (typeof grid === 'string') return grid;
+    grids.push(grid);
+  }
+  return grids;
+}
 
 /**
  * The facts of a Google error body, in both shapes it comes in: `error.status` and
@@ -241,32 +313,47 @@ export async function createSheetsApi(options: SheetsApiOptions): Promise<Sheets
     });
   };
 
+  /** A whole JSON answer of METADATA_LIMIT bytes at most, parsed; `malformed` makes the failure a spoilt answer is. */
+  const readJson = async (
+    res: TransportResponse,
+    what: string,
+  ): Promise<{ data: unknown; malformed: (message: string) => HttpFailure }> => {
+    const malformed = (message: string) =>
+      new HttpFailure({ host, proxy: res.proxy, status: 200, phase: 'body', malformed: true, message });
+    const { bytes, complete } = await readUpTo(res.body, METADATA_LIMIT);
+    if (!complete) throw malformed(`the ${what} answer is larger than ${METADATA_LIMIT / 1024 / 1024} MiB`);
+    try {
+      return { data: JSON.parse(bytes.toString('utf8')), malformed };
+    } catch {
+      throw malformed(`the ${what} answer is not JSON`);
+    }
+  };
+
   return {
     host,
     principal: credentials.principal,
     async getMetadata(signal) {
-      const res = await open(
-        spreadsheet,
-        [
-          ['fields', METADATA_FIELDS],
-          ['includeGridData', 'false'],
-          ['prettyPrint', 'false'],
-        ],
-        signal,
-      );
-      const { bytes, complete } = await readUpTo(res.body, METADATA_LIMIT);
-      const malformed = (message: string) =>
-        new HttpFailure({ host, proxy: res.proxy, status: 200, phase: 'body', malformed: true, message });
-      if (!complete) throw malformed(`the metadata answer is larger than ${METADATA_LIMIT / 1024 / 1024} MiB`);
-      let data: unknown;
-      try {
-        data = JSON.parse(bytes.toString('utf8'));
-      } catch {
-        throw malformed('the metadata answer is not JSON');
-      }
+      const params: [string, string][] = [
+        ['fields', METADATA_FIELDS],
+        ['includeGridData', 'false'],
+        ['prettyPrint', 'false'],
+      ];
+      const { data, malformed } = await readJson(await open(spreadsheet, params, signal), 'metadata');
       // Every spreadsheet has a tab: an answer without `sheets` is spoilt, not an empty spreadsheet.
       if (!isObject(data) || !Array.isArray(data.sheets)) throw malformed('the metadata answer has no "sheets"');
       return toMeta(data as RawSpreadsheet);
+    },
+    async getFormats(ranges, signal) {
+      // A grid-data mask makes the API send grid data, and only what it names: includeGridData is left out.
+      const params: [string, string][] = [
+        ...ranges.map((r): [string, string] => ['ranges', r.a1]),
+        ['fields', FORMATS_FIELDS],
+        ['prettyPrint', 'false'],
+      ];
+      const { data, malformed } = await readJson(await open(spreadsheet, params, signal), 'formats');
+      const grids = formatGrids(data, ranges);
+      if (typeof grids === 'string') throw malformed(grids);
+      return grids;
     },
     async openValues(range, signal) {
       return (await open(`${spreadsheet}/values/${encodeURIComponent(range)}`, valuesQuery, signal)).body;

@@ -54,7 +54,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     examples: [
       ["sheetpipe 1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms 'Orders!A:F' > orders.csv"],
       ['sheetpipe "https://docs.google.com/spreadsheets/d/ID/edit#gid=0" -o orders.ndjson'],
-      ["sheetpipe ID Orders -f ndjson --render unformatted | jq -c 'select(.amount > 1000)'"],
+      ["sheetpipe ID Orders -f ndjson --render typed | jq -c 'select(.amount > 1000)'"],
       ["sheetpipe ID 'Orders!A:F' -q | duckdb -c \"SELECT count(*) FROM read_csv('/dev/stdin')\""],
       ['15 3 * * * sheetpipe ID Orders -q -o /data/orders.csv || echo "export failed: $?"', 'a crontab line: quiet unless it fails'],
       ['sheetpipe ID --all-sheets -o /data/shop --gzip', 'every tab, gzipped, into /data/shop as one set; _manifest.json is written last'],
@@ -67,6 +67,20 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     usage: ['sheets <spreadsheet> [options]'],
     positionals: [SPREADSHEET],
     examples: [['sheetpipe sheets ID'], ["sheetpipe sheets ID --json | jq -r '.[].title'"]],
+  },
+  schema: {
+    name: 'schema',
+    summary: 'the columns a typed export writes, names and types: a table, JSON or CREATE TABLE',
+    usage: ['schema <spreadsheet> [range] [options]'],
+    positionals: [
+      SPREADSHEET,
+      { name: '[range]', help: "A1 range, tab or named range, as for an export; default: the whole first tab (or the URL's gid tab)" },
+    ],
+    examples: [
+      ['sheetpipe schema ID Orders', "each column's name and type, from the tab's first 1,000 rows"],
+      ['sheetpipe schema ID Orders --sql duckdb | duckdb shop.db', 'create the table before the first load'],
+      ['sheetpipe schema ID Orders --json | jq -r \'.columns[] | select(.type == "date") | .name\''],
+    ],
   },
   emulator: {
     name: 'emulator',

@@ -64,6 +64,17 @@ export interface SheetsConfig extends ConnectionConfig {
   json: boolean;
 }
 
+export type SqlDialect = NonNullable<ValuesOf<'schema'>['sql']>;
+
+/** How the schema is printed: a table, JSON, or a CREATE TABLE in a dialect. */
+export type SchemaPrint = { kind: 'table' } | { kind: 'json' } | { kind: 'sql'; dialect: SqlDialect };
+
+export interface SchemaConfig extends ConnectionConfig {
+  range?: A1;
+  header: boolean;
+  print: SchemaPrint;
+}
+
 const EXTENSION_FORMATS: Readonly<Record<string, Format>> = { '.csv': 'csv', '.tsv': 'tsv', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
 
 const GZIP = /\.gz$/i;
@@ -118,15 +129,19 @@ function fileFormat(given: Format | undefined, path: string): Format {
 }
 
 /**
- * --dates means nothing for formatted values: the API ignores dateTimeRenderOption there (and only there).
- * `spell` names an option with its value as the caller wrote it.
+ * --dates means nothing for formatted values (the API ignores dateTimeRenderOption there, and only
+ * there), and typed values decide dates themselves. `spell` names an option with its value as the
+ * caller wrote it.
  */
 export function checkDates(render: Render, dates: DatesMode | undefined, spell: (option: string, value: string) => string): void {
-  if (dates !== undefined && render === 'formatted') {
-    throw new UsageError(
-      `${spell('dates', dates)} applies only with ${spell('render', 'unformatted')} or ${spell('render', 'formula')} (formatted values show dates as the sheet does)`,
-    );
-  }
+  if (dates === undefined || render === 'unformatted' || render === 'formula') return;
+  const why =
+    render === 'typed'
+      ? "typed values write each date as its cell's format means it, in ISO 8601"
+      : 'formatted values show dates as the sheet does';
+  throw new UsageError(
+    `${spell('dates', dates)} applies only with ${spell('render', 'unformatted')} or ${spell('render', 'formula')} (${why})`,
+  );
 }
 
 const cliSpelling = (option: string, value: string) => `--${option} ${value}`;
@@ -221,6 +236,15 @@ export function sheetsConfig(given: Readonly<Record<string, unknown>>, positiona
   const v = commandValues('sheets', given);
   if (positionals.length > 1) throw unexpectedArgument(positionals[1] as string);
   return { ...connection(v, positionals[0], env), json: v.json };
+}
+
+export function schemaConfig(given: Readonly<Record<string, unknown>>, positionals: readonly string[], env: Env): SchemaConfig {
+  const v = commandValues('schema', given);
+  const [spreadsheet, range, extra] = positionals;
+  if (extra !== undefined) throw unexpectedArgument(extra);
+  if (v.json && v.sql !== undefined) throw new UsageError(`--json and --sql ${v.sql} print the schema two ways: give one`);
+  const print: SchemaPrint = v.sql !== undefined ? { kind: 'sql', dialect: v.sql } : v.json ? { kind: 'json' } : { kind: 'table' };
+  return { ...connection(v, spreadsheet, env), range: range === undefined ? undefined : parseA1(range), header: v.header, print };
 }
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;

@@ -83,6 +83,7 @@ export function readmeBlocks(): Record<string, string> {
     usage: usageBlock(),
     'export-options': optionsMarkdown('export'),
     'sheets-options': optionsMarkdown('sheets'),
+    'schema-options': optionsMarkdown('schema'),
     'emulator-options': optionsMarkdown('emulator'),
     'library-options': libraryMarkdown(),
   };

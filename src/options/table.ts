@@ -10,10 +10,11 @@ import { UsageError } from '../shared/errors.js';
 import { DEFAULT_ENDPOINT, normaliseEndpoint } from '../google/endpoint.js';
 import { RETRY_DEFAULTS } from '../fetch/retry-policy.js';
 import { SPREADSHEET_ID } from '../sheet/ref.js';
+import { SQL_DIALECTS } from '../output/schema.js';
 import { type Rule, choice, decimal, flag, integer, list, matching, seconds, text } from './rules.js';
 
-export type CommandName = 'export' | 'sheets' | 'emulator' | 'completion';
-export const COMMAND_NAMES: readonly CommandName[] = ['export', 'sheets', 'emulator', 'completion'];
+export type CommandName = 'export' | 'sheets' | 'schema' | 'emulator' | 'completion';
+export const COMMAND_NAMES: readonly CommandName[] = ['export', 'sheets', 'schema', 'emulator', 'completion'];
 /** Words that name a command in first position. `help` is one too, though not a command of its own. */
 export const COMMAND_WORDS: readonly string[] = [...COMMAND_NAMES, 'help'];
 
@@ -61,7 +62,7 @@ function option<const T extends OptionDef>(def: T): T {
 }
 
 const EXPORTING = ['export'] as const;
-const CONNECTING = ['export', 'sheets'] as const;
+const CONNECTING = ['export', 'sheets', 'schema'] as const;
 const EMULATING = ['emulator'] as const;
 const EVERY = COMMAND_NAMES;
 
@@ -168,9 +169,9 @@ export const OPTIONS = [
     group: 'Output',
     commands: EXPORTING,
     library: 'read',
-    rule: choice(['formatted', 'unformatted', 'formula']),
+    rule: choice(['formatted', 'unformatted', 'formula', 'typed']),
     default: 'formatted',
-    help: 'values as the sheet shows them (text), typed numbers and booleans, or formulas',
+    help: "formatted: as the sheet shows them (text); unformatted: numbers and booleans as such; formula: formulas as written; typed: numbers and booleans as such, dates, times and durations in ISO 8601 and zero-padded codes as shown, as each column's number format means them",
   }),
   option({
     name: 'dates',
@@ -182,7 +183,7 @@ export const OPTIONS = [
     library: 'read',
     rule: choice(['serial', 'string']),
     shownDefault: 'serial',
-    help: 'with --render unformatted or formula: dates as serial numbers (days since 1899-12-30) or as formatted text (a formula is shown as written)',
+    help: 'with --render unformatted or formula: dates as serial numbers (days since 1899-12-30) or as formatted text (a formula is shown as written); --render typed writes ISO 8601',
   }),
   option({
     name: 'limit',
@@ -205,6 +206,38 @@ export const OPTIONS = [
     rule: flag(),
     default: false,
     help: 'print the tabs as one JSON array',
+  }),
+  option({
+    name: 'header',
+    key: 'header',
+    arity: 'flag',
+    negatable: true,
+    group: 'Output',
+    commands: ['schema'],
+    rule: flag(),
+    default: true,
+    help: 'the first row is the header: it names the columns, as it keys NDJSON objects; --no-header names them by letter',
+  }),
+  option({
+    name: 'json',
+    key: 'json',
+    arity: 'flag',
+    group: 'Output',
+    commands: ['schema'],
+    rule: flag(),
+    default: false,
+    help: 'print the schema as one JSON object: range, timeZone, locale and columns',
+  }),
+  option({
+    name: 'sql',
+    key: 'sql',
+    arity: 'value',
+    placeholder: 'DIALECT',
+    group: 'Output',
+    commands: ['schema'],
+    rule: choice(SQL_DIALECTS),
+    shownDefault: 'none',
+    help: 'print a CREATE TABLE for the range in that dialect, named after the tab (or named range)',
   }),
   option({
     name: 'progress',

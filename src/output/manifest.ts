@@ -3,6 +3,7 @@
  * that waits for it never reads half a set (a Hadoop `_SUCCESS` marker that also says what the
  * set holds). Pure.
  */
+import type { Column } from '../transcode/column-kinds.js';
 import type { Format } from '../transcode/encode.js';
 
 export const MANIFEST_NAME = '_manifest.json';
@@ -23,6 +24,8 @@ export interface ManifestFile {
   bytes: number;
   /** Hex SHA-256 of the file's bytes as written. */
   sha256: string;
+  /** With --render typed: each column's name and type, as `sheetpipe schema --json` gives its columns. */
+  schema?: Column[];
 }
 
 export interface Manifest {
@@ -30,10 +33,13 @@ export interface Manifest {
   spreadsheet: string;
   /** The spreadsheet's title. */
   title: string;
+  /** The spreadsheet's locale (`en_US`) and time zone (`America/New_York`: the zone of its date-times' wall time), when the API names them. */
+  locale?: string;
+  timeZone?: string;
   format: Format;
-  /** When the run began (its metadata request), ISO-8601 in UTC. */
+  /** When the read kept began (its metadata request), ISO-8601 in UTC. */
   exported_at: string;
-  /** Requests the read that was kept made, the metadata request included. */
+  /** Requests the run made, every read's (a read started over used the quota too), the metadata requests included. */
   requests: number;
   /** Chunk boundaries whose row both neighbouring reads agreed on: the sheet did not move there. */
   boundaries: number;
@@ -45,8 +51,8 @@ export interface Manifest {
 
 /** The manifest as written: indented JSON with the keys in a fixed order, and a final newline. */
 export function manifestText(manifest: Manifest): string {
-  const { spreadsheet, title, format, exported_at, requests, boundaries, rereads } = manifest;
-  const files = manifest.files.map(({ file, sheet, gid, range, rows, columns, bytes, sha256 }) => ({
+  const { spreadsheet, title, locale, timeZone, format, exported_at, requests, boundaries, rereads } = manifest;
+  const files = manifest.files.map(({ file, sheet, gid, range, rows, columns, bytes, sha256, schema }) => ({
     file,
     sheet,
     gid,
@@ -55,6 +61,7 @@ export function manifestText(manifest: Manifest): string {
     columns,
     bytes,
     sha256,
+    schema: schema?.map(({ name, type }) => ({ name, type })),
   }));
-  return `${JSON.stringify({ spreadsheet, title, format, exported_at, requests, boundaries, rereads, files }, null, 2)}\n`;
+  return `${JSON.stringify({ spreadsheet, title, locale, timeZone, format, exported_at, requests, boundaries, rereads, files }, null, 2)}\n`;
 }

@@ -28,6 +28,10 @@ export interface NamedRangeInfo {
 
 export interface SpreadsheetMeta {
   title?: string;
+  /** The spreadsheet's locale (`en_US`): how it formats values. */
+  locale?: string;
+  /** The spreadsheet's time zone (`America/New_York`): the zone of the wall times its date-times show. */
+  timeZone?: string;
   sheets: SheetInfo[];
   namedRanges: NamedRangeInfo[];
 }

@@ -7,8 +7,14 @@
  * released. The rule depends only on the data, never on how the range was chunked, so a chunked
  * export stays byte-identical to one read of the whole range.
  *
- * Phases: `header` (NDJSON objects: the range's first row names the keys) → `sample` (rows held
- * until the width is known) → `stream` (rows encoded at the width as they come). The head part
+ * A typed range (typed values) also tells its columns' types from its first SAMPLE_ROWS rows: they
+ * are held whatever the width, through encodings that note each value's kind, and an answer rolled
+ * back takes its notes with it; its header line is written as it came (its cells are names).
+ *
+ * Phases: `kinds` (typed values whose columns' kinds are still being read: no row is taken, the
+ * parts keep their answers as they came) → `header` (NDJSON objects: the range's first row names
+ * the keys) → `sample` (rows held until the width is known) → `stream` (rows encoded at the width
+ * as they come). The head part
  * writes through beginRow()/endRow(); a later part encodes ahead into its own RowBytes with the
  * same RowForm once it is known, and is appended whole when it becomes the head.
  */
@@ -16,6 +22,8 @@ import { InternalError } from '../shared/errors.js';
 import { ByteBuffer } from './bytes.js';
 import { type Encoding, type Format, HeaderKeys, createEncoding } from './encode.js';
 import { RowBytes, type RowSink, type RowTarget, type Segment, type WideRow, emptyRunPieces, rowFormOf } from './rows.js';
+import type { Column, ColumnKind } from './column-kinds.js';
+import { type TypesMark, TypesSample } from './typed-encoding.js';
 
 /** Rows sampled for the width when the range does not name its last column. */
 export const SAMPLE_ROWS = 1000;
@@ -41,6 +49,18 @@ export interface RangeOutputOptions {
   onWarning?(message: string): void;
   /** Rows not yet confirmed have reached SAMPLE_BYTES: told once (the early read that holds them is given up). */
   onHoldFull?(): void;
+  /**
+   * Typed values: each column's kind, from its cells' number formats, or `later` (setKinds: no row
+   * is taken before). The first SAMPLE_ROWS rows are held whatever the width, to tell each column's
+   * type (schema); `headerLine`: the first row is a header written as a line (CSV, TSV, NDJSON
+   * arrays), its cells names, not values.
+   */
+  typed?: { kinds: readonly ColumnKind[] | 'later'; headerLine: boolean };
+}
+
+/** Typed values whose columns' kinds are still being read: no row can be encoded yet (accepting is false). */
+interface KindsPhase {
+  readonly phase: 'kinds';
 }
 
 /** NDJSON objects: the range's first row names the keys and is not an output row. */
@@ -55,6 +75,8 @@ interface SamplePhase {
   readonly held: ByteBuffer;
   /** The held buffer and the encoding, for the head part's rows. */
   readonly sink: RowSink;
+  /** For a typed range: the sink of the rows that tell the columns' types, and of its header line. */
+  readonly types?: { sample: RowSink; header: RowSink };
   /** Where each held row ends in `held`, and its cell count. */
   readonly heldEnds: number[];
   readonly heldCells: number[];
@@ -72,10 +94,10 @@ interface StreamPhase {
   readonly rows: RowBytes;
 }
 
-type Phase = HeaderPhase | SamplePhase | StreamPhase;
+type Phase = KindsPhase | HeaderPhase | SamplePhase | StreamPhase;
 
 /** What the output held when an answer began at the head: rolling back restores it exactly. */
-type AnswerMark = { passed: number; committed: number; widest: number } & (
+type AnswerMark = { passed: number; committed: number; widest: number; types: TypesMark | undefined } & (
   | { phase: 'header' }
   | { phase: 'sample'; sample: SamplePhase; heldBytes: number; heldRows: number; pending: number; sampled: boolean }
   | { phase: 'stream'; stream: StreamPhase }
@@ -89,6 +111,7 @@ export class RangeOutput implements RowTarget {
   private holdFull = false;
   private warned = false;
   private readonly readyWaiters: (() => void)[] = [];
+  private readonly acceptWaiters: (() => void)[] = [];
   /** The widest row of the sample (while sampling), then of every row written. */
   private widest = 0;
   /** The head's answer under way: its rows are provisional until it is committed. */
@@ -96,6 +119,8 @@ export class RangeOutput implements RowTarget {
   /** What waits to be written, in order. */
   private readonly queue: Segment[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** A typed range's kinds and the sample that tells its columns' types. */
+  private types: TypesSample | undefined;
 
   /** Rows committed to the output so far, in order (the CSV header line included). */
   committed = 0;
@@ -105,11 +130,62 @@ export class RangeOutput implements RowTarget {
   constructor(private readonly options: RangeOutputOptions) {
     this.confirmed = options.confirmed ?? true;
     this.maxWidth = options.maxWidth;
+    const kinds = options.typed?.kinds;
+    this.phase = { phase: 'kinds' };
+    if (kinds !== 'later') this.begin(kinds);
+  }
+
+  /** The first phase that takes rows: the header's, or the sample's; typed by `kinds` when given. */
+  private begin(kinds: readonly ColumnKind[] | undefined): void {
+    this.types = kinds && new TypesSample(kinds, this.options.firstCol);
     if (this.keyed) this.phase = { phase: 'header' };
     else {
-      this.phase = sampleOf(createEncoding(options.format));
+      this.phase = this.sampleOf();
       this.settle();
     }
+  }
+
+  /** A typed range's columns' kinds, once read: its rows may come from now on. */
+  setKinds(kinds: readonly ColumnKind[]): void {
+    if (this.phase.phase !== 'kinds') throw new InternalError("the columns' kinds were set twice");
+    this.begin(kinds);
+    for (const wake of this.acceptWaiters.splice(0)) wake();
+  }
+
+  /** False only while a typed range waits for its columns' kinds: its rows are kept as they came until then. */
+  get accepting(): boolean {
+    return this.phase.phase !== 'kinds';
+  }
+
+  whenAccepting(): Promise<void> {
+    return this.accepting ? Promise.resolve() : new Promise((resolve) => this.acceptWaiters.push(resolve));
+  }
+
+  /** Rows cannot come before the columns' kinds: the parts hold their answers until then. */
+  private static noRowYet(): never {
+    throw new InternalError("a row came before the columns' kinds were known");
+  }
+
+  /** A sample phase with the range's encoding (keyed by `keys` for NDJSON objects). */
+  private sampleOf(keys?: HeaderKeys): SamplePhase {
+    const plain = createEncoding(this.options.format, keys);
+    const types = this.types;
+    if (!types) return sampleOf(plain);
+    const sample = sampleOf(types.typed(plain));
+    const { held } = sample;
+    return {
+      ...sample,
+      types: { sample: { out: held, encoding: types.counting(sample.encoding) }, header: { out: held, encoding: types.headerLine(plain) } },
+    };
+  }
+
+  /**
+   * A typed range's columns, once every part was read: names as the NDJSON keys, types from the
+   * values of its first SAMPLE_ROWS rows as written. Undefined for a range that is not typed.
+   */
+  get schema(): Column[] | undefined {
+    const header = this.keyed || this.options.typed?.headerLine === true;
+    return this.types?.columns(this.columns ?? 0, header);
   }
 
   /** NDJSON objects: the range's first row names the keys and is not an output row. */
@@ -155,6 +231,7 @@ export class RangeOutput implements RowTarget {
   /** Every part was read: a sample still held is complete, trailing empty rows are dropped. */
   finish(): void {
     this.finished = true;
+    if (this.phase.phase === 'kinds') RangeOutput.noRowYet();
     if (this.phase.phase === 'header') this.setKeys([]);
     this.settle();
   }
@@ -163,6 +240,7 @@ export class RangeOutput implements RowTarget {
 
   beginRow(): RowSink | undefined {
     const phase = this.phase;
+    if (phase.phase === 'kinds') return RangeOutput.noRowYet();
     if (phase.phase === 'header') return undefined;
     if (phase.phase === 'stream') return phase.rows.beginRow();
     // Empty rows before this one are rows of the sample too.
@@ -172,12 +250,20 @@ export class RangeOutput implements RowTarget {
       this.holdRow(phase, 0);
     }
     phase.rowStart = phase.held.length;
-    phase.encoding.open(phase.held);
-    return phase.sink;
+    const sink = this.sinkOf(phase);
+    sink.encoding.open(phase.held);
+    return sink;
+  }
+
+  /** The sink of the row begun in the sample: a typed range's header line, a row of its types sample, or any other row. */
+  private sinkOf(phase: SamplePhase): RowSink {
+    if (!phase.types || phase.sampled || this.passed >= SAMPLE_ROWS) return phase.sink;
+    return this.passed === 0 && this.options.typed?.headerLine ? phase.types.header : phase.types.sample;
   }
 
   endRow(cells: number): void {
     this.passed += 1;
+    this.types?.rowEnded();
     const phase = this.phase;
     switch (phase.phase) {
       case 'stream':
@@ -192,16 +278,21 @@ export class RangeOutput implements RowTarget {
         return;
       case 'header':
         throw new InternalError('a row ended before the range named its keys');
+      case 'kinds':
+        RangeOutput.noRowYet();
     }
   }
 
   headerRow(texts: readonly string[]): void {
+    if (this.phase.phase === 'kinds') RangeOutput.noRowYet();
     this.passed += 1;
     this.widest = Math.max(this.widest, texts.length);
+    this.types?.headerRow(texts);
     this.setKeys(texts);
   }
 
   abortRow(): void {
+    this.types?.rowDropped();
     const phase = this.phase;
     if (phase.phase === 'stream') phase.rows.abortRow();
     else if (phase.phase === 'sample' && phase.rowStart >= 0) {
@@ -211,9 +302,11 @@ export class RangeOutput implements RowTarget {
   }
 
   beginAnswer(): void {
-    const counts = { passed: this.passed, committed: this.committed, widest: this.widest };
+    const counts = { passed: this.passed, committed: this.committed, widest: this.widest, types: this.types?.mark() };
     const phase = this.phase;
     switch (phase.phase) {
+      case 'kinds':
+        return RangeOutput.noRowYet();
       case 'header':
         this.answer = { ...counts, phase: 'header' };
         return;
@@ -264,6 +357,7 @@ export class RangeOutput implements RowTarget {
         this.phase = mark.stream;
     }
     ({ passed: this.passed, committed: this.committed, widest: this.widest } = mark);
+    if (mark.types) this.types?.restore(mark.types);
   }
 
   get answerBytes(): number {
@@ -271,12 +365,13 @@ export class RangeOutput implements RowTarget {
     if (!mark) return 0;
     const phase = this.phase;
     if (phase.phase === 'stream') return phase.rows.answerBytes;
-    if (phase.phase === 'header') return 0;
+    if (phase.phase !== 'sample') return 0;
     // A sample begun inside the answer holds only the answer's rows.
     return phase.held.length - (mark.phase === 'sample' ? mark.heldBytes : 0);
   }
 
   skip(rows: number): void {
+    if (this.phase.phase === 'kinds') RangeOutput.noRowYet();
     if (rows <= 0) return;
     this.passed += rows;
     let left = rows;
@@ -346,7 +441,7 @@ export class RangeOutput implements RowTarget {
   // ---- the header and the sample ----
 
   private setKeys(texts: readonly string[]): void {
-    const sample = sampleOf(createEncoding(this.options.format, new HeaderKeys(texts, this.options.firstCol)));
+    const sample = this.sampleOf(new HeaderKeys(texts, this.options.firstCol));
     this.phase = sample;
     this.noteSample(sample);
     this.settle();
@@ -373,7 +468,8 @@ export class RangeOutput implements RowTarget {
     sample.sampled =
       sample.heldEnds.length + sample.pending >= SAMPLE_ROWS ||
       sample.held.length >= SAMPLE_BYTES ||
-      (this.maxWidth !== undefined && this.widest >= this.maxWidth);
+      // A typed range's sample also tells its columns' types: it is complete only at its rows' end.
+      (!this.types && this.maxWidth !== undefined && this.widest >= this.maxWidth);
   }
 
   /** Releases the sample once it is complete, confirmed and its answer known good, and wakes whoever waits for the form. */
@@ -382,7 +478,8 @@ export class RangeOutput implements RowTarget {
     if (phase.phase !== 'sample' || !this.confirmed || this.answer) return;
     // A row being read is released with the rest when it ends.
     if (phase.rowStart >= 0) return;
-    if (this.options.width !== undefined || this.finished || phase.sampled) this.release(phase, this.options.width ?? this.widest);
+    const widthKnown = this.options.width !== undefined && !this.types;
+    if (widthKnown || this.finished || phase.sampled) this.release(phase, this.options.width ?? this.widest);
   }
 
   private release(sample: SamplePhase, width: number): void {

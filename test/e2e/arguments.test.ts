@@ -121,7 +121,7 @@ describe('commands and options that never mislead', () => {
   ])('%j → unknown command, did you mean %s', async (args, command) => {
     await expectUsage(
       args,
-      `unknown command '${args[0] === 'help' ? args[1] : args[0]}'; did you mean '${command}'? (commands: export, sheets, emulator, completion, help)`,
+      `unknown command '${args[0] === 'help' ? args[1] : args[0]}'; did you mean '${command}'? (commands: export, sheets, schema, emulator, completion, help)`,
     );
   });
 

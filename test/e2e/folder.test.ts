@@ -98,11 +98,28 @@ describe('--all-sheets -o DIR', () => {
     const r = await runCli([...emu.base, '--all-sheets', '-o', dir]);
     expectExit(r, 0);
     const manifest = readManifest(dir);
-    expect(Object.keys(manifest)).toEqual(['spreadsheet', 'title', 'format', 'exported_at', 'requests', 'boundaries', 'rereads', 'files']);
+    expect(Object.keys(manifest)).toEqual([
+      'spreadsheet',
+      'title',
+      'locale',
+      'timeZone',
+      'format',
+      'exported_at',
+      'requests',
+      'boundaries',
+      'rereads',
+      'files',
+    ]);
     // A quiet sheet: read once, and the one tab read in chunks has its boundaries checked.
     expect(manifest.rereads).toBe(0);
     expect(manifest.boundaries).toBeGreaterThan(0);
-    expect(manifest).toMatchObject({ spreadsheet: emu.spreadsheetId, title: 'sheetpipe emulator', format: 'csv' });
+    expect(manifest).toMatchObject({
+      spreadsheet: emu.spreadsheetId,
+      title: 'sheetpipe emulator',
+      locale: 'en_US',
+      timeZone: 'Etc/GMT',
+      format: 'csv',
+    });
     expect(new Date(manifest.exported_at).getTime()).toBeGreaterThanOrEqual(started - 1000);
     expect(manifest.exported_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     for (const f of manifest.files) expect(Object.keys(f)).toEqual(['file', 'sheet', 'gid', 'range', 'rows', 'columns', 'bytes', 'sha256']);

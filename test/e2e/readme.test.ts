@@ -363,8 +363,8 @@ function exportAs(command: string, from: string, to: string, options: { formatte
   expect(command).toContain(` -o ${from}`);
   const renamed = command.replace(` -o ${from}`, ` -o ${to}`);
   if (!options.formatted) return renamed;
-  expect(renamed).toContain(' --render unformatted --dates string');
-  return renamed.replace(' --render unformatted --dates string', '');
+  expect(renamed).toContain(' --render typed');
+  return renamed.replace(' --render typed', '');
 }
 
 /** Per recipe: what its query must compute. */
@@ -609,11 +609,8 @@ describe('README: jq recipe', () => {
           expect(picked.length).toBeLessThan(2000);
           for (const o of picked) expect(typeof o.amount, JSON.stringify(o)).toBe('number');
           // On formatted values every amount is a string, and jq ranks strings above numbers: all 2,000 pass.
-          expect(sheetpipe).toContain(' --render unformatted');
-          const formatted = await stages(
-            run,
-            `${(sheetpipe ?? '').replace(' --render unformatted', '').replace(' --dates string', '')} | ${jq}`,
-          );
+          expect(sheetpipe).toContain(' --render typed');
+          const formatted = await stages(run, `${(sheetpipe ?? '').replace(' --render typed', '')} | ${jq}`);
           expect(lines(formatted.stdout)).toHaveLength(2000);
         }
       }),
@@ -800,6 +797,11 @@ describe('README: library', () => {
           const written = lines(readFileSync(join(run.cwd, 'orders.ndjson'), 'utf8')).map((l) => JSON.parse(l) as Record<string, unknown>);
           expect(written).toHaveLength(2000);
           expect(written[0]).toMatchObject({ order_id: 10001, order_date: '2024-01-01', amount: 872.04, paid: true });
+        } else if (s.name === 'library-schema') {
+          // Its output block holds what it prints; the command line's schema of the same range agrees.
+          const cli = await sh(run, `sheetpipe schema "$ID" Deliveries --json -q`);
+          const { timeZone, columns } = JSON.parse(cli.stdout) as { timeZone: string; columns: { name: string; type: string }[] };
+          expect(lines(stdout)).toEqual([`${timeZone} ${columns.map((c) => `${c.name}:${c.type}`).join(' ')}`]);
         } else {
           expect(lines(stdout)).toEqual([
             expect.stringMatching(/^Orders\.csv\.gz 2000 [0-9a-f]{64}$/),
