@@ -86,7 +86,7 @@ export async function startFaultEmulator(tabs: TabSource[], faults: FaultRule[] 
 }
 
 /** A small deterministic generator (LCG), so the mixed tab is the same in every run. */
-function lcg(seed: number): () => number {
+export function lcg(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0;

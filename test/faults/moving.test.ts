@@ -14,7 +14,7 @@ import { type Cell, type FaultRule, type RowEdit, type TabSource, memoryTab, sta
 import { ExportEvents, SheetMovedError, exportToFolder, exportToStream, readRows } from '../../src/index.js';
 import { describeResult, expectExit, runCli } from '../e2e/harness.js';
 import { readManifest } from '../support/folder.js';
-import { startFaultEmulator } from './helpers.js';
+import { lcg, startFaultEmulator } from './helpers.js';
 
 const ROWS = 300;
 
@@ -286,15 +286,6 @@ describe('the library', () => {
     }
   });
 });
-
-/** A small deterministic generator, so that a failing case can be run again. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 async function exported(url: string, spreadsheet: string, options: { chunkRows?: number; concurrency?: number }) {
   const chunks: Buffer[] = [];
