@@ -54,6 +54,7 @@ describe('exportConfig: defaults', () => {
       dates: undefined,
       limit: undefined,
       rereads: 2,
+      boundaryCheck: true,
       progress: 'off',
       quiet: false,
       verbose: false,

@@ -81,7 +81,7 @@ describe('error classes', () => {
     [new InterruptedError('SIGTERM'), 'InterruptedError', 'SHEETPIPE_INTERRUPTED', 143],
     [new BrokenPipe(), 'BrokenPipe', 'SHEETPIPE_BROKEN_PIPE', 0],
     [
-      new SheetMovedError({ range: "'D'!A1:B9", row: 4, earlier: 'chunk 1/2', later: 'chunk 2/2' }),
+      new SheetMovedError({ kind: 'changed', range: "'D'!A1:B9", row: 4, earlier: 'chunk 1/2', later: 'chunk 2/2' }),
       'SheetMovedError',
       'SHEETPIPE_SHEET_MOVED',
       6,

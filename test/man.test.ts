@@ -47,7 +47,7 @@ describe('the man page', () => {
       for (const d of defs) {
         expect(text, `${command} ${flagOf(d)}`).toContain(`\\fB${roffText(flagOf(d))}\\fR`);
         if (d.short) expect(text, `${command} -${d.short}`).toContain(`\\fB\\-${d.short}\\fR`);
-        if (d.negatable) expect(text, `${command} --no-${d.name}`).toContain(`\\fB\\-\\-no\\-${d.name}\\fR`);
+        if (d.negatable) expect(text, `${command} --no-${d.name}`).toContain(`\\fB${roffText(`--no-${d.name}`)}\\fR`);
         expect(text, `${command} ${flagOf(d)}`).toContain(roffText(d.help));
       }
     }

@@ -5,7 +5,7 @@
  */
 import type { A1 } from '../sheet/a1.js';
 import { stdoutFailure } from '../output/destination.js';
-import { ExitCode, SheetMovedError } from '../shared/errors.js';
+import { ExitCode, SELF_CHANGING, SheetMovedError } from '../shared/errors.js';
 import type { ExportConfig } from '../options/config.js';
 import { exportConfig } from '../options/config.js';
 import { engineSettings } from '../engine/settings.js';
@@ -105,7 +105,7 @@ function stdoutError(error: unknown): unknown {
   if (error instanceof SheetMovedError) {
     return new SheetMovedError(
       error.moved,
-      `the sheet was being edited, so the output is incomplete: it stops after sheet row ${error.moved.row}; rerun when the sheet is quiet, or write with -o FILE, which re-reads automatically`,
+      `the sheet was being edited, so the output is incomplete: it stops after sheet row ${error.moved.row}; write with -o FILE, which re-reads automatically; ${SELF_CHANGING}`,
     );
   }
   return stdoutFailure(error) ?? error;

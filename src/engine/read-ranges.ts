@@ -10,6 +10,7 @@ import { Part } from '../fetch/part.js';
 import { type Running, type Target, Window } from '../fetch/window.js';
 import { quoteSheetName } from '../sheet/a1.js';
 import { type GridRange, describeRange, holdsNoCells } from '../sheet/resolve.js';
+import { InternalError } from '../shared/errors.js';
 import { plural } from '../shared/plural.js';
 import type { RangeOutput } from '../transcode/output.js';
 import { type PlanOptions, type PlannedRequest, type Span, chunkA1, columnsOf, lastPlannedRow, planRequests } from './plan.js';
@@ -67,17 +68,19 @@ function labelOf(planned: PlannedRequest, reads: readonly RangeRead[], chunk: nu
 function linkBoundaries(session: Session, targets: readonly Target[], requests: readonly Request[]): void {
   const labels = new Map<Part, string>();
   for (const request of requests) for (const part of request.parts) labels.set(part, request.label);
+  const labelOf = (part: Part): string => {
+    const label = labels.get(part);
+    if (label === undefined) throw new InternalError('a part belongs to no request');
+    return label;
+  };
   const onChecked = () => (session.counters.boundaries += 1);
   for (const { parts } of targets) {
     for (const [i, part] of parts.entries()) {
       const before = parts[i - 1];
       if (!before) continue;
-      const where = {
-        range: part.rangeText ?? '',
-        row: part.spec.firstRow - 1,
-        earlier: labels.get(before) ?? '',
-        later: labels.get(part) ?? '',
-      };
+      const range = part.rangeText;
+      if (range === undefined) throw new InternalError('a part of a range was not named for messages');
+      const where = { kind: 'changed' as const, range, row: part.spec.firstRow - 1, earlier: labelOf(before), later: labelOf(part) };
       const boundary = new Boundary(where, onChecked);
       // An early read may be whole already.
       if (before.endRow) boundary.readEarlier(before.endRow);
@@ -139,7 +142,8 @@ export async function readRanges(session: Session, reads: readonly RangeRead[], 
     const target = spansOf(p)[0]?.target ?? 0;
     return { label: labelOf(p, reads, seen[target] ?? 0, chunks[target] ?? 0), parts, batch: p.kind === 'batch' };
   });
-  linkBoundaries(session, targets, [...running.map((r) => r.request), ...requests]);
+  if (session.options.boundaryCheck ?? DEFAULTS.boundaryCheck)
+    linkBoundaries(session, targets, [...running.map((r) => r.request), ...requests]);
   // The read callback refers to the window it belongs to; it runs only once the window runs.
   const window: Window = new Window(
     targets,

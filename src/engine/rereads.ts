@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BackoffOptions, backoffDelay } from '../fetch/retry-policy.js';
-import { SheetMovedError } from '../shared/errors.js';
+import { MOVED_ADVICE, SELF_CHANGING, SheetMovedError } from '../shared/errors.js';
 import type { ExportEvents } from './events.js';
 
 export interface RereadSettings {
@@ -57,10 +57,7 @@ export async function rereadWhileMoving<T>(
 
 function givenUp(error: SheetMovedError, reads: number, output: string): SheetMovedError {
   const times = reads === 1 ? '' : ` through ${reads} reads`;
-  return new SheetMovedError(
-    error.moved,
-    `the sheet was being edited${times}; ${output} is as it was: rerun when the sheet is quiet, or read it in one request with a larger --chunk-rows`,
-  );
+  return new SheetMovedError(error.moved, `the sheet was being edited${times}; ${output} is as it was: ${MOVED_ADVICE}; ${SELF_CHANGING}`);
 }
 
 async function waitToReread(settings: RereadSettings, error: SheetMovedError, reread: number): Promise<void> {

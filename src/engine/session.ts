@@ -114,7 +114,7 @@ export function readContext(session: Session, signal: AbortSignal, window?: Wind
   return {
     ...attemptContext(session, signal),
     api: session.api,
-    onBoundaryChecked: () => (session.counters.boundaries += 1),
+    boundaryCheck: session.options.boundaryCheck ?? DEFAULTS.boundaryCheck,
     deliver: deliverPart,
     room: () => window?.room(),
   };

@@ -38,6 +38,7 @@ export const DEFAULTS = {
   maxRpm: TABLE_DEFAULTS.maxRpm,
   render: VALUE_RENDER[TABLE_DEFAULTS.render],
   header: TABLE_DEFAULTS.header,
+  boundaryCheck: TABLE_DEFAULTS.boundaryCheck,
 } as const;
 
 /** The option table's values as the engine takes them. */
@@ -60,6 +61,8 @@ export interface EngineSettings {
   limit?: number;
   /** The first row is a header: NDJSON keys come from it and `limit` does not count it. Default true. */
   header?: boolean;
+  /** Each chunk after a range's first re-reads the row before it, to catch rows moved under the export. Default true. */
+  boundaryCheck?: boolean;
   /** API root. Default https://sheets.googleapis.com/ */
   endpoint?: string;
   /** Service-account or authorized-user JSON key file. */
@@ -90,5 +93,6 @@ export function engineSettings(v: RunValues): EngineSettings {
     render: v.render === undefined ? undefined : VALUE_RENDER[v.render],
     dates: v.dates === undefined ? undefined : DATE_RENDER[v.dates],
     limit: v.limit,
+    boundaryCheck: v.boundaryCheck,
   };
 }

@@ -20,16 +20,20 @@ export function rowText(json: Buffer): Buffer {
   return json.equals(EMPTY_ARRAY) ? EMPTY_ROW : json;
 }
 
-/** The row two chunks of a range both read, as each read it. */
+/**
+ * The row two chunks of a range both read, as each read it. The later chunk may read it more than
+ * once (an answer refused or cut before its first row is read again from the start): each read is
+ * compared, since its rows are the ones written.
+ */
 export class Boundary {
   private earlier: Buffer | undefined;
-  private later: Buffer | undefined;
-  private checked = false;
+  private later: { row: Buffer; compared: boolean } | undefined;
+  private counted = false;
 
   constructor(
     /** What to say should they differ: the range, the row, the two requests. */
     private readonly where: RowsMoved,
-    /** Told once the two reads agree. */
+    /** Told once, the first time the two reads agree. */
     private readonly onChecked: () => void,
   ) {}
 
@@ -38,21 +42,32 @@ export class Boundary {
     this.earlier = row;
   }
 
-  /** The later chunk's first row (the row before its own), as its answer gave it. */
+  /** The later chunk's row before its own, as an answer gave it: compared at once when the earlier is in. */
   readLater(row: Buffer): void {
-    this.later = row;
+    this.later = { row, compared: false };
+    if (this.earlier) this.compare(this.earlier, this.later);
   }
 
   /**
-   * Throws SheetMovedError when both reads are in and differ. Called before the later chunk's rows
-   * may be written: by the window as the chunk becomes the head, and by the head as its row comes.
+   * Before the later chunk becomes the head: the earlier is whole by then, so a later row already
+   * read is compared now, and one still to come is compared as it comes (readLater).
    */
-  check(): void {
-    // The window checks as the later part becomes the head, once the earlier is whole: its row is in.
-    if (this.earlier === undefined) throw new InternalError(`the row before ${this.where.later} was not kept`);
-    if (this.checked || this.earlier === undefined || this.later === undefined) return;
-    if (!this.earlier.equals(this.later)) throw new SheetMovedError(this.where);
-    this.checked = true;
+  checkBeforeHead(): void {
+    if (!this.earlier) throw new InternalError(`the row before ${this.where.later} was not kept`);
+    if (this.later && !this.later.compared) this.compare(this.earlier, this.later);
+  }
+
+  /** The later chunk is written: neither row is needed again. */
+  release(): void {
+    this.earlier = undefined;
+    this.later = undefined;
+  }
+
+  private compare(earlier: Buffer, later: { row: Buffer; compared: boolean }): void {
+    if (!earlier.equals(later.row)) throw new SheetMovedError(this.where);
+    later.compared = true;
+    if (this.counted) return;
+    this.counted = true;
     this.onChecked();
   }
 }

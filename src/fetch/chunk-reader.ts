@@ -13,8 +13,8 @@
  * between its parts, and stops while we wait for the destination (a slow reader is not a stall).
  */
 import type { SheetsApi } from '../google/api.js';
-import type { AttemptFailure } from '../google/failure.js';
-import { SheetMovedError } from '../shared/errors.js';
+import { type AttemptFailure, startsPastGrid } from '../google/failure.js';
+import { InternalError, SheetMovedError } from '../shared/errors.js';
 import { PartWriter, type RowSpan } from '../transcode/part-writer.js';
 import { MalformedAnswer, ValuesScanner, type ValuesHandler } from '../transcode/scanner.js';
 import { type AttemptContext, AttemptTimeout, factsOf, waitToRetry } from './attempts.js';
@@ -38,8 +38,8 @@ export interface ReadContext extends AttemptContext {
   deliver(part: Part): Promise<void>;
   /** Resolves when parts reading ahead may take more bytes; undefined when they may now. */
   room(): Promise<void> | undefined;
-  /** Two reads of the row at a boundary agreed. */
-  onBoundaryChecked?(): void;
+  /** Each read after a range's first asks for the row before it, to compare (boundary.ts). */
+  boundaryCheck: boolean;
 }
 
 /** A timer that fires when the server has been silent for `ms` while we waited on it. */
@@ -142,8 +142,10 @@ function completePiece(piece: Piece): void {
   const last = writer.rows === rowsOf(piece) ? (piece.lastRead ?? EMPTY_ROW) : EMPTY_ROW;
   part.nextRow = piece.last + 1;
   if (part.nextRow > part.lastRow || piece.open) {
-    part.endRow = last;
-    part.after?.readEarlier(last);
+    // An early read may be whole before it is linked to the part after it (read-ranges.ts).
+    if (part.after) part.after.readEarlier(last);
+    else part.endRow = last;
+    part.resumeRow = undefined;
     part.complete();
   } else {
     part.resumeRow = last;
@@ -189,19 +191,19 @@ class AnswerText {
 }
 
 /** The row before a piece, as this answer gives it: compared with the part before, or with this part's earlier read. */
-function checkRowBefore(piece: Piece, row: Buffer, ctx: ReadContext, label: string): void {
+function checkRowBefore(piece: Piece, row: Buffer, label: string): void {
   const { part } = piece;
   if (piece.first === part.spec.firstRow) {
+    // A part read ahead compares as soon as both rows are in; the head before its first row is written.
     part.before?.readLater(row);
-    // The head writes rows as they come: the first may not be written before the boundary is checked.
-    if (part.head) part.before?.check();
     return;
   }
-  if (part.resumeRow !== undefined && !part.resumeRow.equals(row)) {
+  const resumed = part.resumeRow;
+  if (!resumed) throw new InternalError(`${label} continues at row ${piece.first} with no row before it kept`);
+  if (!resumed.equals(row)) {
     const range = part.rangeText ?? part.a1(part.spec.firstRow, part.lastRow);
-    throw new SheetMovedError({ range, row: piece.first - 1, earlier: label, later: label });
+    throw new SheetMovedError({ kind: 'changed', range, row: piece.first - 1, earlier: label, later: label });
   }
-  ctx.onBoundaryChecked?.();
 }
 
 /** One attempt: the answer streamed through the scanner into the pieces' writers. */
@@ -216,7 +218,7 @@ async function attempt(pieces: Piece[], request: Request, ctx: ReadContext, sign
       const writer = new PartWriter(target, piece.open ? Number.POSITIVE_INFINITY : rowsOf(piece), piece.asksRowBefore);
       writer.onRangeEnd = () => (piece.ended = true);
       writer.onEcho = (echo) => piece.part.echoed(echo);
-      writer.onRowBefore = (span) => checkRowBefore(piece, span ? text.row(span) : EMPTY_ROW, ctx, request.label);
+      writer.onRowBefore = (span) => checkRowBefore(piece, span ? text.row(span) : EMPTY_ROW, request.label);
       piece.writer = writer;
     }
     const handler = batch ? new BatchRouter(pieces) : (pieces[0]?.writer as PartWriter);
@@ -247,7 +249,10 @@ async function attempt(pieces: Piece[], request: Request, ctx: ReadContext, sign
       } else if (raw) {
         raw.raw.push(chunk);
         raw.rawBytes += chunk.length;
-        if (raw.target() !== undefined) replay(start(), raw, feed);
+        if (raw.target() !== undefined) {
+          start();
+          replay(raw, feed);
+        }
       }
       await deliver(pieces, ctx, signal);
       timer.waiting();
@@ -255,7 +260,8 @@ async function attempt(pieces: Piece[], request: Request, ctx: ReadContext, sign
     timer.notWaiting();
     if (!scanner && raw) {
       await untilAborted(raw.placeable(), signal);
-      replay(start(), raw, feed);
+      start();
+      replay(raw, feed);
     }
     const whole = scanner as ValuesScanner;
     whole.end();
@@ -280,7 +286,7 @@ async function attempt(pieces: Piece[], request: Request, ctx: ReadContext, sign
   }
 }
 
-function replay(_scanner: ValuesScanner, part: Part, feed: (chunk: Buffer) => void): void {
+function replay(part: Part, feed: (chunk: Buffer) => void): void {
   const kept = part.raw;
   part.dropRaw();
   for (const chunk of kept) feed(chunk);
@@ -317,7 +323,7 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
   for (let attempts = 1; ; attempts++) {
     const live = request.parts.filter((p) => !p.done);
     if (live.length === 0) return;
-    const pieces = piecesOf(request, live, limit);
+    const pieces = piecesOf(request, live, limit, ctx.boundaryCheck);
     await ctx.gate.acquire(ctx.signal);
     // acquire() may return without waiting; a listener added to an aborted signal never fires.
     ctx.signal.throwIfAborted();
@@ -329,7 +335,8 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
       continue;
     }
 
-    const { error, facts } = failure;
+    const { facts } = failure;
+    const error = shrankUnder(pieces, request, facts) ?? failure.error;
     if (error instanceof SheetMovedError) {
       // Rows moved between two reads: nothing of this answer is written, and reading it again cannot
       // help. The head stops the run here, every row before the boundary written; a part read ahead
@@ -376,6 +383,18 @@ async function readAll(request: Request, ctx: ReadContext): Promise<void> {
   }
 }
 
+/**
+ * A read that follows an earlier read of its range (a boundary, or an answer continued) refused as
+ * starting past the tab's last row: the metadata's grid held it, so rows were deleted above it since.
+ */
+function shrankUnder(pieces: Piece[], request: Request, facts: AttemptFailure): SheetMovedError | undefined {
+  const piece = pieces[0];
+  if (request.batch || !piece || !piece.asksRowBefore || !startsPastGrid(facts)) return undefined;
+  const { part } = piece;
+  const range = part.rangeText ?? part.a1(part.spec.firstRow, part.lastRow);
+  return new SheetMovedError({ kind: 'shrank', range, row: piece.first - 1, later: request.label });
+}
+
 /** One attempt under its own controller and server timer: undefined when it read whole, else what went wrong. */
 async function attemptOnce(
   pieces: Piece[],
@@ -403,14 +422,14 @@ async function attemptOnce(
  * The next attempt's pieces: up to `limit` of a batch's ranges, or up to `limit` rows of a single
  * range from where it stands. A piece not at its range's first row asks for the row before too.
  */
-function piecesOf(request: Request, live: Part[], limit: number): Piece[] {
+function piecesOf(request: Request, live: Part[], limit: number, boundaryCheck: boolean): Piece[] {
   return live.slice(0, request.batch ? limit : 1).map((part) => {
     const first = part.nextRow;
     // An open part may have read past the row count the metadata had: it reads on to the end.
     const end = Math.max(part.lastRow, first);
     const last = request.batch ? end : Math.min(end, first + limit - 1);
     const open = part.spec.open === true && last === end;
-    const asksRowBefore = first > part.spec.firstRow || part.before !== undefined;
+    const asksRowBefore = boundaryCheck && (first > part.spec.firstRow || part.before !== undefined);
     return { part, first, last, open, asksRowBefore, ended: false, done: false, spilled: false };
   });
 }

@@ -165,7 +165,7 @@ export class Window {
     try {
       for (const part of target.parts) {
         // Nothing of a part is written before its first row is known to follow the rows written (boundary.ts).
-        part.before?.check();
+        part.before?.checkBeforeHead();
         head = part;
         part.becomeHead();
         this.wakeRoom();
@@ -174,6 +174,7 @@ export class Window {
         if (part.rows) output.append(part.rows, true);
         await output.flush();
         head = undefined;
+        part.before?.release();
         this.written(part);
       }
     } catch (error) {

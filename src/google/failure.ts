@@ -65,6 +65,15 @@ export function hasReason(f: Pick<AttemptFailure, 'reason' | 'reasons'>, ...want
   return reasonsOf(f).some((r) => wanted.includes(r));
 }
 
+/**
+ * A 400 for a range that starts past the tab's last row. The API tells it from other bad ranges
+ * only in its message ("Range ('Log'!A250:B300) exceeds grid limits. Max rows: 200, …"): the one
+ * message read for its meaning.
+ */
+export function startsPastGrid(f: Pick<AttemptFailure, 'status' | 'message'>): boolean {
+  return f.status === 400 && /exceeds grid limits/i.test(f.message ?? '');
+}
+
 /** Facts about one failed request, for the classifier. */
 export class HttpFailure extends Error {
   override name = 'HttpFailure';

@@ -57,6 +57,8 @@ export interface ExportConfig extends ConnectionConfig {
   limit?: number;
   /** Times an export to -o starts over when rows move under it. */
   rereads: number;
+  /** Compare the row where two chunk reads meet. */
+  boundaryCheck: boolean;
   progress: ProgressMode;
 }
 
@@ -228,6 +230,7 @@ export function exportConfig(
     dates: v.dates,
     limit: v.limit,
     rereads: v.rereads,
+    boundaryCheck: v.boundaryCheck,
     progress: progressMode(v.quiet, v.progress, terminal, env, where.output === undefined),
   };
 }

@@ -124,6 +124,18 @@ export const OPTIONS = [
     help: 'gzip each file of a folder export (names end .gz); -o FILE.csv.gz is gzipped by its name',
   }),
   option({
+    name: 'boundary-check',
+    key: 'boundaryCheck',
+    arity: 'flag',
+    negatable: true,
+    group: 'Output',
+    commands: EXPORTING,
+    library: 'read',
+    rule: flag(),
+    default: true,
+    help: "each chunk after a range's first re-reads the row before it, so rows moved by an edit during the export are caught (exit 6, or a re-read with -o); --no-boundary-check reads without it, for a sheet whose rows change by themselves (NOW(), RAND())",
+  }),
+  option({
     name: 'rereads',
     key: 'rereads',
     arity: 'value',

@@ -83,15 +83,26 @@ export class InternalError extends SheetpipeError {
   override readonly exitCode = ExitCode.failed;
 }
 
-/** Where two reads of one range disagreed: the row both read, and the two requests. */
-export interface RowsMoved {
-  /** The range, in A1: `'Orders'!A1:I5001`. */
-  range: string;
-  /** The sheet row both reads asked for. */
-  row: number;
-  /** The requests that read it: `chunk 2/5 ('Orders'!A1001:I2000)`; the same one twice when an answer was continued. */
-  earlier: string;
-  later: string;
+/**
+ * How rows moved under one range between two of its reads. `row` is the last sheet row before the
+ * later read: every row up to it was read before the move was seen.
+ * - `changed`: the row two requests both asked for (`chunk 2/5 ('Orders'!A1001:I2000)`; the same
+ *   request twice when its answer was continued) came back different;
+ * - `shrank`: the tab now ends above the later read's first row (rows were deleted).
+ */
+export type RowsMoved =
+  | { kind: 'changed'; range: string; row: number; earlier: string; later: string }
+  | { kind: 'shrank'; range: string; row: number; later: string };
+
+/** What to do when rows keep moving. */
+export const MOVED_ADVICE = 'rerun when the sheet is quiet, or read it in one request with a larger --chunk-rows';
+/** A sheet whose rows change with nobody editing it looks moved at every boundary. */
+export const SELF_CHANGING = 'rows that change by themselves (NOW(), RAND()) need --no-boundary-check';
+
+function whatMoved(moved: RowsMoved): string {
+  if (moved.kind === 'shrank') return `rows moved in ${moved.range}: the tab now ends before ${moved.later} starts (rows were deleted)`;
+  const pair = moved.earlier === moved.later ? `two answers of ${moved.earlier}` : `${moved.earlier} and ${moved.later}`;
+  return `rows moved in ${moved.range} between ${pair}: row ${moved.row}, read by both, came back different`;
 }
 
 /**
@@ -106,10 +117,9 @@ export class SheetMovedError extends SheetpipeError {
   constructor(
     readonly moved: RowsMoved,
     /** What happens to the output, and what to do: said after what moved. */
-    advice = 'the sheet was being edited during the export; rerun when it is quiet, or read it in one request with a larger --chunk-rows',
+    advice = `the sheet was being edited during the export; ${MOVED_ADVICE}; ${SELF_CHANGING}`,
   ) {
-    const pair = moved.earlier === moved.later ? `two answers of ${moved.earlier}` : `${moved.earlier} and ${moved.later}`;
-    super(`rows moved in ${moved.range} between ${pair}: row ${moved.row}, read by both, came back different; ${advice}`);
+    super(`${whatMoved(moved)}; ${advice}`);
   }
 }
 

@@ -19,8 +19,9 @@ export class PartWriter implements ValuesHandler {
   rows = 0;
   /** The answer's `range` echo, once seen. */
   range: string | undefined;
-  /** Where the last row of the part completed in this answer lies. */
-  lastRow: RowSpan | undefined;
+  /** Where the last row of the part completed in this answer lies (lastEnd 0: none yet); kept as numbers, not a span per row. */
+  private lastStart = 0;
+  private lastEnd = 0;
   /** Called when the answer's ValueRange is complete. */
   onRangeEnd: (() => void) | undefined;
   /** Called with the answer's `range` echo as soon as it is read. */
@@ -46,14 +47,19 @@ export class PartWriter implements ValuesHandler {
 
   rangeStart(): void {
     this.rows = 0;
-    this.lastRow = undefined;
+    this.lastEnd = 0;
     this.rowBefore = this.asksRowBefore;
     this.target.beginAnswer();
   }
 
+  /** Where the last row of the part completed in this answer lies. */
+  get lastRow(): RowSpan | undefined {
+    return this.lastEnd > 0 ? { start: this.lastStart, end: this.lastEnd } : undefined;
+  }
+
   /** Where the answer must be kept from to give the rows it may be asked for: the row being read or the last one. */
   get keepFrom(): number {
-    return this.row !== undefined ? this.rowStartAt : (this.lastRow?.start ?? Number.POSITIVE_INFINITY);
+    return this.row !== undefined ? this.rowStartAt : this.lastEnd > 0 ? this.lastStart : Number.POSITIVE_INFINITY;
   }
 
   /** Bytes the answer's provisional rows hold. */
@@ -116,17 +122,17 @@ export class PartWriter implements ValuesHandler {
 
   rowEnd(offset: number): void {
     const row = this.row;
-    const span = { start: this.rowStartAt, end: offset + 1 };
     this.row = undefined;
     if (row === 'before') {
       this.rowBefore = false;
-      this.onRowBefore?.(span);
+      this.onRowBefore?.({ start: this.rowStartAt, end: offset + 1 });
       return;
     }
     if (Array.isArray(row)) this.target.headerRow(row);
     else this.target.endRow(this.col);
     this.rows += 1;
-    this.lastRow = span;
+    this.lastStart = this.rowStartAt;
+    this.lastEnd = offset + 1;
   }
 
   /** `range` was kept by rangeEcho: the scanner gives both the same text. */

@@ -114,7 +114,7 @@ describe('-o FILE: rows moved under the export are read again', () => {
       expect(lines[1]).toMatch(/\(re-read 2 of 2\)$/);
       expect(lines[2]).toMatch(MOVED_LINE);
       expect(lines[2]).toMatch(
-        /; the sheet was being edited through 3 reads; \S+out\.csv is as it was: rerun when the sheet is quiet, or read it in one request with a larger --chunk-rows$/,
+        /; the sheet was being edited through 3 reads; \S+out\.csv is as it was: rerun when the sheet is quiet, or read it in one request with a larger --chunk-rows; rows that change by themselves \(NOW\(\), RAND\(\)\) need --no-boundary-check$/,
       );
       expect(readFileSync(out, 'utf8')).toBe('yesterday\n');
       expect(tempFiles(join(out, '..'))).toEqual([]);
@@ -147,7 +147,7 @@ describe('stdout: rows already written cannot be taken back', () => {
       expect(r.stderr.trimEnd().split('\n'), describeResult(r)).toHaveLength(1);
       expect(r.stderr).toMatch(MOVED_LINE);
       expect(r.stderr).toMatch(
-        /; the sheet was being edited, so the output is incomplete: it stops after sheet row 100; rerun when the sheet is quiet, or write with -o FILE, which re-reads automatically\n$/,
+        /; the sheet was being edited, so the output is incomplete: it stops after sheet row 100; write with -o FILE, which re-reads automatically; rows that change by themselves \(NOW\(\), RAND\(\)\) need --no-boundary-check\n$/,
       );
       expect(r.stdout).toBe(await oneReadOfFirst(100));
     } finally {
@@ -174,6 +174,76 @@ describe('stdout: rows already written cannot be taken back', () => {
       expect(r.stdout).toBe(await oneReadOfFirst(row));
     } finally {
       await emu.stop();
+    }
+  });
+});
+
+describe('a later chunk read again, or past the end of the tab', () => {
+  it.each([
+    ['refused whole (bytes after its end)', 'trailing-bytes'],
+    ['refused whole (a row that is not a row)', 'bad-row'],
+  ] as const)('a first answer %s, the rows moved before it is read again: the new read is checked too', async (_, fault) => {
+    // Chunk 3's first answer agrees at row 100 and is refused; the edit comes before it is read again.
+    const refusedThenEdit: FaultRule = { fault, edit: { kind: 'insert', at: 20, rows: 3 }, match: { requests: [3] } };
+    const emu = await startFaultEmulator([logTab()], [refusedThenEdit]);
+    try {
+      const r = await runCli([...emu.base, ...CHUNKED]);
+      expectExit(r, 6);
+      // The refusal's retry notice, then the move.
+      expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(MOVED_LINE);
+      expect(r.stdout).toBe(await oneReadOfFirst(100));
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it('rows deleted so that a later chunk starts past the end of the tab: a move, not an API error', async () => {
+    // 250 rows deleted at row 20 leave 50: chunk 3 asks from row 100.
+    const emu = await startFaultEmulator([logTab()], [editAfter(2, { kind: 'delete', at: 20, rows: 250 })]);
+    try {
+      const stdout = await runCli([...emu.base, ...CHUNKED]);
+      expectExit(stdout, 6);
+      expect(stdout.stderr).toMatch(
+        /^sheetpipe: rows moved in 'Log'!A1:B300: the tab now ends before chunk 3\/6 \('Log'!A101:B150\) starts \(rows were deleted\); the sheet was being edited, so the output is incomplete: it stops after sheet row 100; /,
+      );
+      expect(stdout.stdout).toBe(await oneReadOfFirst(100));
+    } finally {
+      await emu.stop();
+    }
+    const again = await startFaultEmulator([logTab()], [editAfter(2, { kind: 'delete', at: 20, rows: 250 })]);
+    try {
+      const out = fresh();
+      const r = await runCli([...again.base, ...CHUNKED, '-o', out]);
+      expectExit(r, 0);
+      expect(r.stderr).toMatch(/, 1 re-read \(rows moved\)\n$/);
+      expect(readFileSync(out, 'utf8')).toBe(await quietly(again.base, CHUNKED));
+    } finally {
+      await again.stop();
+    }
+  });
+});
+
+describe('--no-boundary-check', () => {
+  it('reads no row twice and compares nothing: a sheet whose rows change by themselves exports, exit 0', async () => {
+    // The boundary row itself changes between the two reads, as a NOW() or RAND() cell would.
+    const emu = await startFaultEmulator([logTab()], [editAfter(2, { kind: 'change', at: 100, rows: 1 })]);
+    try {
+      const checked = await runCli([...emu.base, ...CHUNKED]);
+      expectExit(checked, 6);
+    } finally {
+      await emu.stop();
+    }
+    const again = await startFaultEmulator([logTab()], [editAfter(2, { kind: 'change', at: 100, rows: 1 })]);
+    try {
+      const r = await runCli([...again.base, ...CHUNKED, '--no-boundary-check']);
+      expectExit(r, 0);
+      expect(r.stderr).toMatch(/, 7 requests, 0 retries\n$/);
+      // Each chunk asked for its own rows only: chunk 3 from row 101.
+      const asked = again.valuesArrivals().map((t) => decodeURIComponent(t.url));
+      expect(asked.some((url) => url.includes("'Log'!A101:B150"))).toBe(true);
+      expect(asked.some((url) => url.includes("'Log'!A100:"))).toBe(false);
+    } finally {
+      await again.stop();
     }
   });
 });
