@@ -4,6 +4,7 @@
 // and result tables, and rewrites the generated part of benchmarks/RESULTS.md when every scenario ran.
 //   node benchmarks/run.js                 the default scenarios (a few minutes on 2 cores)
 //   node benchmarks/run.js --full          and the quota-bound run at the real 60 requests/min (+~70 s)
+//   node benchmarks/run.js --baseline REF  and the boundary check's cost against a build of commit REF (+~3 min)
 //   node benchmarks/run.js --only cpu,cold some scenarios only (prints; RESULTS.md left alone)
 //   node benchmarks/run.js --list          the scenarios
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,19 +14,46 @@ import { BENCH, ROOT, fmt, log, now } from './lib/harness.js';
 import { Report } from './lib/report.js';
 
 // Scenario modules, in run order; loaded after the check for dist/ (some import the built engine).
-const NAMES = ['cold', 'startup', 'latency', 'cpu', 'typed', 'memory', 'sparse', 'quota', 'all-sheets', 'transport', 'micro', 'quota-full'];
+const NAMES = [
+  'cold',
+  'startup',
+  'latency',
+  'cpu',
+  'typed',
+  'memory',
+  'sparse',
+  'quota',
+  'all-sheets',
+  'transport',
+  'micro',
+  'boundary',
+  'quota-full',
+];
 const SCENARIOS = Object.fromEntries(NAMES.map((name) => [name, join(BENCH, 'scenarios', `${name}.js`)]));
-const DEFAULT = Object.keys(SCENARIOS).filter((name) => name !== 'quota-full');
+/** Scenarios a whole run leaves out unless their option is given. */
+const OPTIONAL = { boundary: '--baseline REF', 'quota-full': '--full' };
+const DEFAULT = Object.keys(SCENARIOS).filter((name) => !OPTIONAL[name]);
 
 const argv = process.argv.slice(2);
 const full = argv.includes('--full');
+const baselineAt = argv.indexOf('--baseline');
+const baseline = baselineAt >= 0 ? argv[baselineAt + 1] : undefined;
+if (baselineAt >= 0 && (baseline === undefined || baseline.startsWith('--'))) {
+  console.error('benchmarks: --baseline needs a commit (a hash, a branch or a tag)');
+  process.exit(2);
+}
 const onlyAt = argv.indexOf('--only');
-const only = onlyAt >= 0 ? (argv[onlyAt + 1] ?? '').split(',') : [...DEFAULT, ...(full ? ['quota-full'] : [])];
+const only =
+  onlyAt >= 0 ? (argv[onlyAt + 1] ?? '').split(',') : [...DEFAULT, ...(baseline ? ['boundary'] : []), ...(full ? ['quota-full'] : [])];
 for (const s of only) {
   if (!SCENARIOS[s]) {
     console.error(`benchmarks: unknown scenario ${s}; known: ${Object.keys(SCENARIOS).join(', ')}`);
     process.exit(2);
   }
+}
+if (only.includes('boundary') && !baseline) {
+  console.error('benchmarks: the boundary scenario compares this build with an earlier commit: add --baseline REF');
+  process.exit(2);
 }
 if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
   console.error('benchmarks: dist/ is missing; run `npm run build` first');
@@ -34,7 +62,7 @@ if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
 for (const name of NAMES) SCENARIOS[name] = await import(pathToFileURL(SCENARIOS[name]).href);
 if (argv.includes('--list')) {
   for (const [name, s] of Object.entries(SCENARIOS))
-    console.log(`${name.padEnd(12)} ${s.title}${name === 'quota-full' ? ' (with --full)' : ''}`);
+    console.log(`${name.padEnd(12)} ${s.title}${OPTIONAL[name] ? ` (with ${OPTIONAL[name]})` : ''}`);
   process.exit(0);
 }
 
@@ -44,7 +72,7 @@ for (const name of only) {
   log(`scenario ${name}...`);
   const t = now();
   try {
-    await SCENARIOS[name].run(report, { full });
+    await SCENARIOS[name].run(report, { full, baseline });
   } catch (error) {
     log(`scenario ${name} FAILED: ${error.stack ?? error}`);
     report.row(
@@ -66,7 +94,12 @@ process.stdout.write(`\n${report.goalsTable()}\n${report.rowsTable()}\n`);
 if (onlyAt < 0) {
   const file = join(BENCH, 'RESULTS.md');
   const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
-  report.writeResults(file, { elapsed, command: `npm run build && npm run bench${full ? ' -- --full' : ''}`, version });
+  const options = [...(full ? ['--full'] : []), ...(baseline ? ['--baseline', baseline] : [])];
+  report.writeResults(file, {
+    elapsed,
+    command: `npm run build && npm run bench${options.length ? ` -- ${options.join(' ')}` : ''}`,
+    version,
+  });
   log(`wrote ${file}`);
 } else {
   log('--only: RESULTS.md left as it was');

@@ -69,6 +69,7 @@ describe('the recording and replaying proxy of the benchmarks', () => {
         expect(emu.stats().values).toBe(2);
         expect(proxy.stats).toMatchObject({ hits: 1, misses: 2 });
         expect(proxy.entries.map((e) => e.coding)).toEqual(['', '', 'gzip']);
+        expect(proxy.entries.map((e) => e.bytes)).toEqual([first.body.length, again.body.length, gzip.body.length]);
       } finally {
         await proxy.stop();
       }
@@ -80,9 +81,11 @@ describe('the recording and replaying proxy of the benchmarks', () => {
       const proxy = await startProxy({ upstream: emu.url, cache: true });
       try {
         const url = `${proxy.url}v4/spreadsheets/${emu.spreadsheetId}/values/${encodeURIComponent("'Nope'!A1:B2")}`;
-        expect((await get(url)).status).toBe(400);
+        const refused = await get(url);
+        expect(refused.status).toBe(400);
         expect((await get(url)).status).toBe(400);
         expect(emu.stats().values).toBe(2);
+        expect(proxy.entries.map((e) => e.bytes)).toEqual([refused.body.length, refused.body.length]);
         expect(proxy.stats.hits).toBe(0);
       } finally {
         await proxy.stop();

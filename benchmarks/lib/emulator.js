@@ -94,10 +94,15 @@ export async function startReplay(emulator, { latencyMs = 0 } = {}) {
       const res = await fetch(`${child.url}_replay/stats`);
       return res.json();
     },
-    /** Every request it received: { url, coding, arrived, ended, aborted } in arrival order. */
+    /** Every request it received since the last reset: { url, coding, arrived, ended, aborted, bytes } in arrival order. */
     async log() {
       const res = await fetch(`${child.url}_replay/log`);
       return res.json();
+    },
+    /** Empties the request log (the answers kept stay). */
+    async reset() {
+      const res = await fetch(`${child.url}_replay/reset`);
+      await res.arrayBuffer();
     },
   };
 }

@@ -6,6 +6,8 @@ export interface ProxyEntry {
   ended: number | undefined;
   /** The client dropped the request before its answer ended. */
   aborted: boolean;
+  /** Body bytes sent to the client, as coded. */
+  bytes: number;
 }
 
 export interface Proxy {

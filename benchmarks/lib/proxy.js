@@ -8,7 +8,8 @@
 // same content coding asked for (gzip or not). Answers other than 200 are passed through, never kept.
 // With `latencyMs`, every request waits that long before it is answered or passed on: replayed
 // answers then cost the latency alone, as on an API that serves requests in parallel, rather than
-// the latency plus an emulator building them one at a time on a core the client needs.
+// the latency plus an emulator building them one at a time on a core the client needs. Each entry
+// counts the body bytes the client was sent (as coded: a gzip answer's compressed bytes).
 import http from 'node:http';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
@@ -22,8 +23,8 @@ function cacheKey(req) {
 
 /**
  * Starts the server on 127.0.0.1 and a free port. Resolves with `url` (the API root to give a
- * client), `entries` (one per request: url, coding asked, arrived, ended, aborted), `stats` (hits, misses) and
- * `stop()`.
+ * client), `entries` (one per request: url, coding asked, arrived, ended, aborted, bytes), `stats`
+ * (hits, misses) and `stop()`.
  */
 export async function startProxy({ upstream, cache = false, latencyMs = 0, clock = () => performance.now() }) {
   const up = new URL(upstream);
@@ -34,7 +35,14 @@ export async function startProxy({ upstream, cache = false, latencyMs = 0, clock
   const timers = new Set();
   const server = http.createServer((req, res) => {
     if (req.url.startsWith('/_replay/')) return control(req, res);
-    const entry = { url: req.url, coding: req.headers['accept-encoding'] ?? '', arrived: clock(), ended: undefined, aborted: false };
+    const entry = {
+      url: req.url,
+      coding: req.headers['accept-encoding'] ?? '',
+      arrived: clock(),
+      ended: undefined,
+      aborted: false,
+      bytes: 0,
+    };
     entries.push(entry);
     res.once('close', () => {
       entry.ended = clock();
@@ -43,7 +51,7 @@ export async function startProxy({ upstream, cache = false, latencyMs = 0, clock
     if (latencyMs > 0) {
       const timer = setTimeout(() => {
         timers.delete(timer);
-        serve(req, res);
+        serve(req, res, entry);
       }, latencyMs);
       timers.add(timer);
       res.once('close', () => {
@@ -52,16 +60,17 @@ export async function startProxy({ upstream, cache = false, latencyMs = 0, clock
       });
       return;
     }
-    serve(req, res);
+    serve(req, res, entry);
   });
 
-  function serve(req, res) {
+  function serve(req, res, entry) {
     if (res.destroyed) return;
     const key = cache ? cacheKey(req) : undefined;
     const hit = key && store.get(key);
     if (hit) {
       stats.hits += 1;
       res.writeHead(hit.status, hit.headers);
+      entry.bytes = hit.body.length;
       res.end(hit.body);
       return;
     }
@@ -71,6 +80,7 @@ export async function startProxy({ upstream, cache = false, latencyMs = 0, clock
       const out = Object.fromEntries(Object.entries(upRes.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
       if (!cache || upRes.statusCode !== 200) {
         res.writeHead(upRes.statusCode, out);
+        upRes.on('data', (d) => (entry.bytes += d.length));
         upRes.pipe(res);
         return;
       }
@@ -82,6 +92,7 @@ export async function startProxy({ upstream, cache = false, latencyMs = 0, clock
         store.set(key, kept);
         stats.storedBytes += body.length;
         res.writeHead(200, kept.headers);
+        entry.bytes = body.length;
         res.end(body);
       });
       upRes.on('error', () => res.destroy());

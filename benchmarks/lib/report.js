@@ -29,6 +29,7 @@ export class Report {
 
   note(text) {
     this.notes.push(text);
+    log(`note: ${text}`);
   }
 
   section(title, text) {
