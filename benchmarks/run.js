@@ -4,7 +4,7 @@
 // and result tables, and rewrites the generated part of benchmarks/RESULTS.md when every scenario ran.
 //   node benchmarks/run.js                 the default scenarios (a few minutes on 2 cores)
 //   node benchmarks/run.js --full          and the quota-bound run at the real 60 requests/min (+~70 s)
-//   node benchmarks/run.js --baseline REF  and the boundary check's cost against a build of commit REF (+~3 min)
+//   node benchmarks/run.js --baseline REF  the boundary check against a build of commit REF instead of --no-boundary-check
 //   node benchmarks/run.js --only cpu,cold some scenarios only (prints; RESULTS.md left alone)
 //   node benchmarks/run.js --list          the scenarios
 import { existsSync, readFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ const NAMES = [
 ];
 const SCENARIOS = Object.fromEntries(NAMES.map((name) => [name, join(BENCH, 'scenarios', `${name}.js`)]));
 /** Scenarios a whole run leaves out unless their option is given. */
-const OPTIONAL = { boundary: '--baseline REF', 'quota-full': '--full' };
+const OPTIONAL = { 'quota-full': '--full' };
 const DEFAULT = Object.keys(SCENARIOS).filter((name) => !OPTIONAL[name]);
 
 const argv = process.argv.slice(2);
@@ -43,17 +43,12 @@ if (baselineAt >= 0 && (baseline === undefined || baseline.startsWith('--'))) {
   process.exit(2);
 }
 const onlyAt = argv.indexOf('--only');
-const only =
-  onlyAt >= 0 ? (argv[onlyAt + 1] ?? '').split(',') : [...DEFAULT, ...(baseline ? ['boundary'] : []), ...(full ? ['quota-full'] : [])];
+const only = onlyAt >= 0 ? (argv[onlyAt + 1] ?? '').split(',') : [...DEFAULT, ...(full ? ['quota-full'] : [])];
 for (const s of only) {
   if (!SCENARIOS[s]) {
     console.error(`benchmarks: unknown scenario ${s}; known: ${Object.keys(SCENARIOS).join(', ')}`);
     process.exit(2);
   }
-}
-if (only.includes('boundary') && !baseline) {
-  console.error('benchmarks: the boundary scenario compares this build with an earlier commit: add --baseline REF');
-  process.exit(2);
 }
 if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
   console.error('benchmarks: dist/ is missing; run `npm run build` first');

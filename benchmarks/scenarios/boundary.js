@@ -1,8 +1,9 @@
 // The boundary check's cost (issue 20): every chunk after a range's first asks for the row before its
-// own and compares it with the earlier chunk's last row. The working tree's build against a build of
-// the commit given with `--baseline REF` (lib/build-at.js), in one run: on 10 M cells replayed from
-// memory as in the CPU-bound scenario, the bytes of the values answers each build received, its
-// client CPU and its requests; and the first byte at 150 ms a request, as in the start-up scenario.
+// own and compares it with the earlier chunk's last row. The working tree's build against itself with
+// `--no-boundary-check` (the reads as they were before the check: the check's own cost), or, with
+// `--baseline REF`, against a build of that commit (lib/build-at.js), in one run: on 10 M cells
+// replayed from memory as in the CPU-bound scenario, the bytes of the values answers each received,
+// its client CPU and its requests; and the first byte at 150 ms a request, as in the start-up scenario.
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, rmSync, statSync } from 'node:fs';
 import { CLI, TAB, firstByte, fmt, median, runNode, tmpPath } from '../lib/harness.js';
@@ -10,20 +11,20 @@ import { startReplay, withEmulator } from '../lib/emulator.js';
 import { startProxy } from '../lib/proxy.js';
 import { buildAt, commitOf } from '../lib/build-at.js';
 
-export const title = 'boundary check vs a baseline build';
+export const title = 'boundary check: its cost against reads without it';
 export const BYTES_GOAL = 1.02;
 export const CPU_GOAL = 1.02;
 export const FIRST_BYTE_GOAL_MS = 30;
 const ROWS = 1_000_000;
 const COLS = 10;
 /**
- * Client CPU is compared by the median of 5 runs each: the goal sits 2 % over the baseline, and on a
- * shared machine one build's runs spread 10–35 %, so that a best of 3 or 5 swings with one lucky run.
+ * Client CPU is compared by the median of 11 runs each: the goal sits 2 % over the baseline, and on a
+ * shared machine one build's runs spread 10–35 %, so that a best of a few swings with one lucky run.
  */
-const REPS = 5;
+const REPS = 11;
 const LATENCY_MS = 150;
 const FIRST_BYTE_ROWS = 100_000;
-const FIRST_BYTE_REPS = 5;
+const FIRST_BYTE_REPS = 9;
 
 const cpu = (r) => r.user + r.sys;
 /** A ratio near 1, to the hundredth of a percent: the goals sit at +2 %. */
@@ -63,7 +64,7 @@ async function cpuBound(report, builds) {
   await withEmulator({ tabs: [{ title: TAB, rows: ROWS, cols: COLS }] }, async (emu) => {
     const replay = await startReplay(emu);
     try {
-      const args = (b) => [b.cli, '--endpoint', replay.url, emu.id, TAB, '-q', '--max-rpm', '0'];
+      const args = (b) => [b.cli, '--endpoint', replay.url, emu.id, TAB, '-q', '--max-rpm', '0', ...b.extra];
       // Recording passes: each build's own requests reach the emulator once and are kept; their outputs are compared.
       const outputs = [];
       for (const b of builds) outputs.push(await output(args(b)));
@@ -90,7 +91,7 @@ async function cpuBound(report, builds) {
       const bytesRatio = current.bytes / baseline.bytes;
       const cpuRatio = current.cpuMedian / baseline.cpuMedian;
       report.note(
-        `boundary check: the working tree's build against ${baseline.b.label}, built by the run itself (\`git archive\` of the commit into the run's temp folder, the repository's node_modules linked, its own \`npm run build\`; removed at the end). (a) ${fmt.int(ROWS)} × ${COLS} (10 M cells), \`--max-rpm 0\` (default -c 4), stdout to /dev/null: one recording pass of each build (stdout to a file: outputs ${same ? `byte-identical, ${fmt.int(outputs[0].bytes)} bytes, sha256 ${outputs[0].sha.slice(0, 12)}…` : `**different**: ${outputs.map((o, i) => `${builds[i].name} ${fmt.int(o.bytes)} bytes ${o.sha.slice(0, 12)}…`).join(', ')}`}), then each build's own requests answered from memory by the replaying proxy (lib/replay-child.js), ${REPS} runs each, interleaved, the order alternating. Answer bytes are the bodies of the values answers the proxy sent each run (identity coding, as sheetpipe asks on loopback); client CPU is user + sys of the process (/usr/bin/time), the median of ${REPS} compared (the best beside it). (b) The first byte as in the start-up scenario: ${LATENCY_MS} ms latency, a ${fmt.int(FIRST_BYTE_ROWS)} × ${COLS} tab, the recording proxy in the harness, stdout a pipe closed after the first byte; defaults and \`--max-rpm 0\`, the two builds interleaved, ${FIRST_BYTE_REPS} runs each; medians.`,
+        `boundary check: ${current.b.label} against ${baseline.b.label}${baseline.b.built ? ", built by the run itself (`git archive` of the commit into the run's temp folder, the repository's node_modules linked, its own `npm run build`; removed at the end)" : ' (the same build: what the check itself costs)'}. (a) ${fmt.int(ROWS)} × ${COLS} (10 M cells), \`--max-rpm 0\` (default -c 4), stdout to /dev/null: one recording pass of each build (stdout to a file: outputs ${same ? `byte-identical, ${fmt.int(outputs[0].bytes)} bytes, sha256 ${outputs[0].sha.slice(0, 12)}…` : `**different**: ${outputs.map((o, i) => `${builds[i].name} ${fmt.int(o.bytes)} bytes ${o.sha.slice(0, 12)}…`).join(', ')}`}), then each build's own requests answered from memory by the replaying proxy (lib/replay-child.js), ${REPS} runs each, interleaved, the order alternating. Answer bytes are the bodies of the values answers the proxy sent each run (identity coding, as sheetpipe asks on loopback); client CPU is user + sys of the process (/usr/bin/time), the median of ${REPS} compared (the best beside it). (b) The first byte as in the start-up scenario: ${LATENCY_MS} ms latency, a ${fmt.int(FIRST_BYTE_ROWS)} × ${COLS} tab, the recording proxy in the harness, stdout a pipe closed after the first byte; defaults and \`--max-rpm 0\`, the two builds interleaved, ${FIRST_BYTE_REPS} runs each; medians.`,
       );
       if (stats.misses !== afterRecording.misses)
         report.note(
@@ -141,7 +142,7 @@ async function firstBytes(report, builds) {
       for (let i = 0; i < FIRST_BYTE_REPS; i++) {
         for (const [setting, extra] of settings) {
           for (const b of inTurn(builds, i)) {
-            const r = await firstByte([b.cli, '--endpoint', proxy.url, emu.id, TAB, ...extra]);
+            const r = await firstByte([b.cli, '--endpoint', proxy.url, emu.id, TAB, ...extra, ...b.extra]);
             const key = `${b.name} ${setting}`;
             firsts.set(key, [...(firsts.get(key) ?? []), r.first]);
           }
@@ -173,13 +174,25 @@ async function firstBytes(report, builds) {
 }
 
 export async function run(report, { baseline }) {
-  if (!baseline) throw new Error('the boundary scenario needs --baseline REF');
   const head = await commitOf('HEAD');
+  const current = { name: 'current', short: head.short, label: `current (working tree at ${head.short})`, cli: CLI, extra: [] };
+  if (!baseline) {
+    const unchecked = {
+      name: 'unchecked',
+      short: '--no-boundary-check',
+      label: `the same, --no-boundary-check`,
+      cli: CLI,
+      extra: ['--no-boundary-check'],
+    };
+    await cpuBound(report, [current, unchecked]);
+    await firstBytes(report, [current, unchecked]);
+    return;
+  }
   const base = await buildAt(baseline);
   try {
     const builds = [
-      { name: 'current', short: head.short, label: `current (working tree at ${head.short})`, cli: CLI },
-      { name: 'baseline', short: base.short, label: `baseline ${base.short}`, cli: base.cli },
+      current,
+      { name: 'baseline', short: base.short, label: `baseline ${base.short}`, cli: base.cli, extra: [], built: true },
     ];
     await cpuBound(report, builds);
     await firstBytes(report, builds);
