@@ -44,7 +44,7 @@ function warnPastGrid(session: Session, { range, asked }: RangeRead): void {
   const grid = `${plural(sheet.rowCount, 'row')} × ${plural(sheet.columnCount, 'column')}`;
   session.events.emit(
     'warning',
-    `warning: ${asked ?? describeRange(range)} starts past the end of tab ${quoteSheetName(sheet.title)} (${grid}), so it holds no cells`,
+    `warning: ${asked ?? describeRange(range)} starts past the end of tab ${quoteSheetName(sheet.title)} (${grid}): clipped to the tab, it holds no cells`,
     'notice',
   );
 }

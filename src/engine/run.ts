@@ -10,7 +10,7 @@ import { ExportEvents } from './events.js';
 import { linkedController } from '../shared/signals.js';
 import { exportRange } from './export-range.js';
 import { DEFAULTS } from './settings.js';
-import { type GridRange, type SpreadsheetMeta, describeRange, lookUpName } from '../sheet/resolve.js';
+import { type GridRange, type SpreadsheetMeta, describeRange, describeRead, lookUpName } from '../sheet/resolve.js';
 import { parseA1 } from '../sheet/a1.js';
 import { type ExportOptions, type Session, closeSession, openSession, readMetadata } from './session.js';
 import { type OnWritten, type OutputRules, layoutOf, openOutput, writtenBy } from './outputs.js';
@@ -144,8 +144,9 @@ async function exportThrough(
       const { range, output } = await exportRange(session, rules, write, signal, onWritten);
       onWritten(output);
       await settle();
+      const asked = typeof options.range === 'string' ? parseA1(options.range) : options.range;
       return {
-        range: describeRange(range),
+        range: describeRead(range, asked),
         ...writtenBy(output, range, rules),
         requests: session.counters.requests,
         retries: session.counters.retries,

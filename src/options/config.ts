@@ -194,6 +194,12 @@ function destination(v: ExportValues, texts: readonly string[]): Pick<ExportConf
     if (output === undefined) throw new UsageError(`${what} into a folder, not to stdout: add -o DIR`);
     return { range: undefined, output, folder: { ranges: v.allSheets ? undefined : ranges }, gzip: v.gzip, format: v.format ?? 'csv' };
   }
+  // A path ending in / names a folder: one range is one file.
+  if (output !== undefined && /[\\/]$/.test(output)) {
+    throw new UsageError(
+      `-o ${showInput(output, 60)} names a folder: one range is written to a file; name one (${showInput(`${output}out.csv`, 70)}), or give --all-sheets or several ranges to write one file each into it`,
+    );
+  }
   if (v.gzip && output === undefined) throw new UsageError('--gzip writes a file: give -o FILE.csv.gz (or pipe the output through gzip)');
   if (v.gzip && !isGzipPath(output as string))
     throw new UsageError(`--gzip: name the file ${shown(`${output}.gz`)}; a single file is gzipped when its name ends .gz`);

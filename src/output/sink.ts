@@ -4,7 +4,7 @@
  * see half a file, and on failure the target is untouched and the temp file removed. The new file
  * keeps the old one's mode (and, when running as root, its owner); a new target gets what `>` gives.
  */
-import { createWriteStream, existsSync, unlinkSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
 import { type FileHandle, lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -48,10 +48,19 @@ function explain(error: unknown, path: string): string {
     case 'EISDIR':
       return `cannot write ${path}: it is a folder; name a file in it, or give --all-sheets or several ranges to write one file each into it`;
     case 'ENOTDIR':
-      return `cannot write ${path}: ${dirname(path)} is not a folder (a file is in the way)`;
+      return `cannot write ${path}: ${fileInTheWay(path)} is not a folder (a file is in the way)`;
     default:
       return `cannot write ${path}: ${code ?? (error as Error).message}`;
   }
+}
+
+/** The nearest folder of `path` that is a file: what ENOTDIR is about. */
+function fileInTheWay(path: string): string {
+  let folder = dirname(path);
+  for (let parent = dirname(folder); folder !== parent; folder = parent, parent = dirname(folder)) {
+    if (statSync(folder, { throwIfNoEntry: false })?.isFile()) return folder;
+  }
+  return dirname(path);
 }
 
 /**

@@ -213,3 +213,12 @@ function cellsOf(range: GridRange): string {
 export function describeRange(range: GridRange): string {
   return formatA1({ kind: 'range', sheet: range.sheet.title, ...corners(range) });
 }
+
+/**
+ * The range as the summary names it: as read, or, for one past the end of its tab (it holds no
+ * cells, and its clipped form is no range the user wrote), as typed.
+ */
+export function describeRead(range: GridRange, asked: A1 | undefined): string {
+  if (!holdsNoCells(range) || asked?.kind !== 'range') return describeRange(range);
+  return formatA1({ ...asked, sheet: range.sheet.title });
+}

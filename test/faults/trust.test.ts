@@ -221,11 +221,31 @@ describe('lines that name what failed', () => {
     expect(readFileSync(file, 'utf8')).toBe('a file\n');
   });
 
-  it('a range past the grid is named as it was typed, not as clipped', async () => {
+  it('a range past the grid is named as it was typed, then what clipping it left; the summary names it as typed', async () => {
     const r = await runCli([...emu.base, 'Orders!A5000:B5010']);
     expectExit(r, 0);
-    expect(r.stderr.split('\n')[0]).toBe(
-      "sheetpipe: warning: 'Orders'!A5000:B5010 starts past the end of tab 'Orders' (1,000 rows × 26 columns), so it holds no cells",
+    const [warning, summary] = r.stderr.trimEnd().split('\n');
+    expect(warning).toBe(
+      "sheetpipe: warning: 'Orders'!A5000:B5010 starts past the end of tab 'Orders' (1,000 rows × 26 columns): clipped to the tab, it holds no cells",
+    );
+    expect(summary).toMatch(/^sheetpipe: 0 rows × 0 columns from 'Orders'!A5000:B5010 → stdout /);
+  });
+
+  it('-o DIR/ for one range: a usage error that says to name a file in it', async () => {
+    const r = await runCli([...emu.base, 'Orders', '-o', `${root}/`]);
+    expectExit(r, 2);
+    expect(r.stderr).toBe(
+      `sheetpipe: -o ${root}/ names a folder: one range is written to a file; name one (${root}/out.csv), or give --all-sheets or several ranges to write one file each into it\n`,
+    );
+  });
+
+  it('a file in the way deeper down is the one named', async () => {
+    mkdirSync(join(root, 'deeper'), { recursive: true });
+    writeFileSync(join(root, 'deeper', 'afile'), 'a file\n');
+    const r = await runCli([...emu.base, 'Orders', '-o', join(root, 'deeper', 'afile', 'x.csv')]);
+    expectExit(r, 1);
+    expect(r.stderr).toBe(
+      `sheetpipe: cannot write ${join(root, 'deeper', 'afile', 'x.csv')}: ${join(root, 'deeper', 'afile')} is not a folder (a file is in the way)\n`,
     );
   });
 
