@@ -5,7 +5,8 @@
 // order), through the same kind of transport (node:http keep-alive sockets; on loopback no gzip,
 // as sheetpipe asks; the same query, so compact JSON), --concurrency in flight. Each answer is read
 // whole, JSON.parse'd and written in order with minimal quoting, rows padded to the widest of the
-// first 1,000 rows as sheetpipe's width rule does: the same bytes out. No retries, no validation,
+// first 1,000 rows as sheetpipe's width rule does, the row a chunk repeats from the one before it
+// (sheetpipe's boundary check asks for it) written once: the same bytes out. No retries, no validation,
 // no progress: a floor, not a tool. `--transport fetch` uses Node's fetch instead (same headers).
 //   node floor.js --endpoint URL --urls FILE [--concurrency 4] [--transport http|fetch] > out.csv
 import http from 'node:http';
@@ -64,11 +65,15 @@ const metadata = getText(metadataPath).then((text) => JSON.parse(text));
 const pending = [];
 let next = 0;
 let rows = 0;
+let nextRow = 0; // the first sheet row not yet written; an answer that starts above it repeats rows
+const startRow = (range) => Number(/![A-Z]*(\d+)/.exec(range)[1]);
 while (next < valuesPaths.length && pending.length < concurrency) pending.push(getText(valuesPaths[next++]));
 while (pending.length > 0) {
   const answer = JSON.parse(await pending.shift());
   if (next < valuesPaths.length) pending.push(getText(valuesPaths[next++]));
-  const values = answer.values ?? [];
+  const start = startRow(answer.range);
+  const values = (answer.values ?? []).slice(Math.max(0, nextRow - start));
+  nextRow = start + (answer.values ?? []).length;
   rows += values.length;
   await write(csv(values));
 }

@@ -12,7 +12,7 @@ export const title = 'Typed values';
 export const CPU_GOAL = 1.2;
 const ROWS = 1_000_000;
 const COLS = 10;
-const REPS = 3;
+const REPS = 7;
 /** The first byte: every request this late, as in the start-up scenario. */
 const LATENCY_MS = 150;
 const FIRST_BYTE_ROWS = 100_000;
