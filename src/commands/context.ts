@@ -3,6 +3,7 @@
  * environment and the run's signal. Commands never touch `process` themselves.
  */
 import type { ConnectionConfig } from '../options/config.js';
+import type { ExportEvents } from '../engine/run.js';
 import { checkCredentials } from '../google/credentials.js';
 
 export interface CommandArgs {
@@ -39,4 +40,27 @@ export async function loadWhileCheckingCredentials<T>(config: Pick<ConnectionCon
   modules.catch(() => undefined);
   await checkCredentials(config.credentials, '--credentials');
   return modules;
+}
+
+/**
+ * A read of a few requests (`sheets`, `schema`): the engine loads while the credentials are
+ * checked; no bar, but retries are announced as in an export.
+ */
+export async function readAnnounced<T>(
+  config: ConnectionConfig,
+  io: CommandIo,
+  read: (engine: typeof import('../engine/run.js'), events: ExportEvents) => Promise<T>,
+): Promise<T> {
+  io.setVerbose(config.verbose);
+  const [engine, { attachProgress }] = await loadWhileCheckingCredentials(
+    config,
+    Promise.all([import('../engine/run.js'), import('./progress.js')]),
+  );
+  const events = new engine.ExportEvents();
+  const progress = await attachProgress(events, { stream: io.stderr, mode: 'off', quiet: config.quiet, verbose: config.verbose });
+  try {
+    return await read(engine, events);
+  } finally {
+    progress.stop('done');
+  }
 }

@@ -8,22 +8,12 @@ import { engineSettings } from '../engine/settings.js';
 import { createTableSql, schemaJson, schemaTable } from '../output/schema.js';
 import { formatCount, plural } from '../shared/plural.js';
 import { SAMPLE_ROWS } from '../transcode/output.js';
-import { type Command, loadWhileCheckingCredentials } from './context.js';
+import { type Command, readAnnounced } from './context.js';
 
 export const run: Command = async ({ values, positionals }, io) => {
   const config = schemaConfig(values, positionals, io.env);
-  io.setVerbose(config.verbose);
-  const [{ readSchema, ExportEvents }, { attachProgress }] = await loadWhileCheckingCredentials(
-    config,
-    Promise.all([import('../engine/run.js'), import('./progress.js')]),
-  );
-
-  const events = new ExportEvents();
-  // A few requests: no bar, but retries are announced as in an export.
-  const progress = await attachProgress(events, { stream: io.stderr, mode: 'off', quiet: config.quiet, verbose: config.verbose });
-  let schema;
-  try {
-    schema = await readSchema({
+  const schema = await readAnnounced(config, io, (engine, events) =>
+    engine.readSchema({
       ...engineSettings(config),
       spreadsheet: config.spreadsheet,
       range: config.range,
@@ -31,10 +21,8 @@ export const run: Command = async ({ values, positionals }, io) => {
       env: io.env,
       signal: io.signal,
       events,
-    });
-  } finally {
-    progress.stop('done');
-  }
+    }),
+  );
   const { print } = config;
   io.stdout.write(
     print.kind === 'sql' ? createTableSql(schema, print.dialect) : print.kind === 'json' ? schemaJson(schema) : schemaTable(schema),

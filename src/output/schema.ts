@@ -8,6 +8,7 @@
  * there they are text. A column whose sample held no value is text.
  */
 import type { Column, ColumnType } from '../transcode/column-kinds.js';
+import { alignedColumns } from '../shared/text-table.js';
 
 export const SQL_DIALECTS = ['duckdb', 'postgres', 'bigquery'] as const;
 export type SqlDialect = (typeof SQL_DIALECTS)[number];
@@ -69,9 +70,7 @@ export function createTableSql(schema: SchemaOf, dialect: SqlDialect): string {
 
 /** `COLUMN  TYPE` lines, aligned, as `sheetpipe sheets` prints its tabs. */
 export function schemaTable(schema: SchemaOf): string {
-  const rows = [['COLUMN', 'TYPE'], ...schema.columns.map((c) => [c.name, c.type])];
-  const width = Math.max(...rows.map(([name]) => (name ?? '').length));
-  return rows.map(([name, type]) => `${(name ?? '').padEnd(width)}  ${type}\n`).join('');
+  return alignedColumns([['COLUMN', 'TYPE'], ...schema.columns.map((c) => [c.name, c.type])]);
 }
 
 /** One line of JSON: the range, the spreadsheet's time zone and locale, the columns. */

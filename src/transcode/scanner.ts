@@ -411,6 +411,12 @@ export class ValuesScanner {
     return this.skip[depth - 1] === SKIP_OBJECT ? K_OBJ_NEXT : K_ARR_NEXT;
   }
 
+  /** A skipped object or array closes: the state after it. */
+  private closeSkipped(): number {
+    this.skip.pop();
+    return this.afterSkipped();
+  }
+
   private openSkipped(kind: number): number {
     if (this.skip.length >= MAX_SKIP_DEPTH) throw this.fail(`an unknown member nests deeper than ${MAX_SKIP_DEPTH} levels`);
     this.skip.push(kind);
@@ -620,8 +626,7 @@ export class ValuesScanner {
               continue;
             }
             if (b === 0x7d) {
-              this.skip.pop();
-              state = this.afterSkipped();
+              state = this.closeSkipped();
               pos++;
               continue;
             }
@@ -629,8 +634,7 @@ export class ValuesScanner {
           case K_OBJ_OPEN:
           case K_KEY: {
             if (b === 0x7d && state === K_OBJ_OPEN) {
-              this.skip.pop();
-              state = this.afterSkipped();
+              state = this.closeSkipped();
               pos++;
               continue;
             }
@@ -653,8 +657,7 @@ export class ValuesScanner {
               continue;
             }
             if (b === 0x5d) {
-              this.skip.pop();
-              state = this.afterSkipped();
+              state = this.closeSkipped();
               pos++;
               continue;
             }
@@ -662,8 +665,7 @@ export class ValuesScanner {
           case K_ARR_OPEN:
           case K_VALUE: {
             if (b === 0x5d && state === K_ARR_OPEN) {
-              this.skip.pop();
-              state = this.afterSkipped();
+              state = this.closeSkipped();
               pos++;
               continue;
             }
